@@ -1,0 +1,84 @@
+"""Output formats shared by every read command: a rich table for people, JSON/NDJSON/CSV for scripts.
+
+stdout carries data only; diagnostics go to stderr, so `--json` output can always be piped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+
+
+def pick_format(json_flag: bool = False, ndjson_flag: bool = False, csv_flag: bool = False) -> Format:
+    if json_flag:
+        return Format.json
+    if ndjson_flag:
+        return Format.ndjson
+    if csv_flag:
+        return Format.csv
+    return Format.table
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def emit_rows(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: Format,
+    columns: Sequence[str] | None = None,
+    *,
+    title: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """Print `rows` in `fmt`. `columns` picks and orders the fields a table or CSV shows."""
+    cols = list(columns or (rows[0].keys() if rows else []))
+    if fmt is Format.json:
+        print_json(list(rows))
+    elif fmt is Format.ndjson:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(cols)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in cols])
+    else:
+        print_table(rows, cols, title=title, headers=headers)
+
+
+def print_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, header_style="bold", show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column((headers or {}).get(column, column))
+    for row in rows:
+        # Text objects, never markup: agent-written values may contain "[/]" or escape sequences.
+        table.add_row(*(Text(safe_cell(row.get(c))) for c in columns))
+    Console(soft_wrap=False).print(table)
+
+
+def safe_cell(value: Any) -> str:
+    """A value as one printable cell: control and escape characters shown, not obeyed."""
+    text = "" if value is None else str(value)
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)

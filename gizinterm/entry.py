@@ -1,0 +1,69 @@
+"""The `gizin` executable: a tiny dispatcher in front of the typer app.
+
+Agents call a few commands all day (`gizin log`, `gizin guard`), so those get a path that never imports
+typer, rich or anything heavy: the command name picks a module with a plain `main(argv) -> int`. Every
+other command goes to the typer app. Errors become one line on stderr and a documented exit code here,
+in one place, for both paths.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+# Command name -> module with `main(argv: list[str]) -> int`. Only commands on an agent's hot path
+# belong here; they must import nothing beyond the stdlib and gizinterm's light modules.
+HOT_COMMANDS: dict[str, str] = {
+    "demo-agent": "gizinterm.demo_agent",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from gizinterm.errors import ExitCode, GizinError
+
+    try:
+        if args and args[0] in HOT_COMMANDS:
+            module = importlib.import_module(HOT_COMMANDS[args[0]])
+            return int(module.main(args[1:]))
+        return _run_typer(args)
+    except GizinError as exc:
+        _fail(str(exc))
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`gizin tasks | head`): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return int(ExitCode.OK)
+    except Exception as exc:  # the last line of defence: never a bare traceback for the user
+        if os.environ.get("GIZIN_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set GIZIN_DEBUG=1 for the traceback)")
+        return int(ExitCode.INTERNAL)
+
+
+def _fail(message: str) -> None:
+    print(f"gizin: {message}", file=sys.stderr)
+
+
+def _run_typer(args: list[str]) -> int:
+    from typer.main import get_command
+
+    from gizinterm.cli import app
+
+    command = get_command(app)
+    try:
+        command.main(args=args, prog_name="gizin", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        _fail(str(code))
+        return 1
+    return 0

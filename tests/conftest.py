@@ -1,0 +1,92 @@
+"""Shared fixtures: an isolated tmux server per test, offices in temporary folders, a clean environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import base_env, copy_example_office, wait_until
+
+
+@dataclass
+class TmuxServer:
+    """A private tmux server (`tmux -L socket`), killed with everything in it when the test ends."""
+
+    socket: str
+    env: dict[str, str]
+
+    def cmd(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            input=input,
+            timeout=30,
+        )
+
+    def out(self, *args: str) -> str:
+        return self.cmd(*args).stdout
+
+    def alive(self) -> bool:
+        return self.cmd("list-sessions", check=False).returncode == 0
+
+    def wait_for(self, target: str, text: str, timeout: float = 10.0) -> str:
+        """The pane's screen once `text` appears on it."""
+        screen = ""
+
+        def seen() -> bool:
+            nonlocal screen
+            screen = self.capture(target)
+            return text in screen
+
+        wait_until(seen, timeout=timeout, what=f"{text!r} in pane {target}")
+        return screen
+
+    def capture(self, target: str, *, join: bool = True) -> str:
+        args = ["capture-pane", "-p", "-t", target]
+        if join:
+            args.append("-J")
+        return self.out(*args)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
+    return base_env(home)
+
+
+@pytest.fixture
+def tmux(home: Path, env: dict[str, str]) -> Iterator[TmuxServer]:
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is not installed: the integration tests need a real tmux (apt-get install tmux)")
+    socket = f"gizin-test-{os.getpid()}-{secrets.token_hex(4)}"
+    server_env = {**env, "GIZIN_TMUX_SOCKET": socket}
+    server = TmuxServer(socket=socket, env=server_env)
+    yield server
+    server.cmd("kill-server", check=False)
+    uid = os.getuid()
+    for base in (os.environ.get("TMUX_TMPDIR", "/tmp"),):
+        sock = Path(base) / f"tmux-{uid}" / socket
+        if sock.exists():
+            sock.unlink()
+
+
+@pytest.fixture
+def example_office(tmp_path: Path) -> Path:
+    """A copy of the bundled example office; returns its folder."""
+    return copy_example_office(tmp_path / "office").parent

@@ -1,0 +1,28 @@
+"""The core never imports the UI or heavy libraries it does not need (checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("textual", "libtmux", "sqlite_utils", "watchfiles", "typer", "rich")
+
+
+def loaded_after(statement: str) -> set[str]:
+    code = f"import sys, json\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return {name.split(".")[0] for name in json.loads(out)}
+
+
+@pytest.mark.parametrize(
+    "module", ["gizinterm.roster", "gizinterm.layout", "gizinterm.schema", "gizinterm.paths", "gizinterm.errors"]
+)
+def test_pure_modules_load_nothing_heavy(module: str) -> None:
+    assert not loaded_after(f"import {module}") & set(HEAVY)
+
+
+def test_entry_point_loads_nothing_heavy_before_dispatch() -> None:
+    assert not loaded_after("import gizinterm.entry, gizinterm.demo_agent") & set(HEAVY)
