@@ -1,0 +1,159 @@
+"""The database: one SQLite file per office, and the only code that reads or writes it.
+
+`gizinterm.store` is a package: this module owns connections, pragmas, transactions and the schema; one
+submodule per kind of record (`tasks`, `events`, `messages`, `audit`) owns its reads and writes.
+
+Connections use the stdlib `sqlite3` so that hot paths (`gizin log`, `gizin guard`) stay cheap;
+sqlite-utils is imported only to apply migrations, which happens once per database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gizinterm.errors import UsageError
+from gizinterm.schema import MIGRATION_SET, MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000  # ≥ 5 s: 33 writers at once must queue, never fail with "database is locked"
+MIGRATIONS_TABLE = "_sqlite_migrations"
+
+
+def utcnow() -> str:
+    """UTC now as ISO-8601 with microseconds; sorts correctly as text."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def connect(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
+    """A connection with the office's durability settings, and the schema brought up to date.
+
+    `isolation_level=None` means no implicit transactions: every write says `BEGIN IMMEDIATE` itself
+    (see `immediate`), so read-modify-write never upgrades a deferred lock and fails under contention.
+    """
+    if migrate:
+        ensure_schema(path)
+    return _open(path)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")  # the log is the company's record: survive power loss
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.OperationalError as exc:
+        raise _friendly(path, exc) from None
+    return conn
+
+
+def _friendly(path: Path, exc: sqlite3.Error) -> UsageError:
+    folder = path.parent
+    if not folder.exists():
+        return UsageError(f"database folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        return UsageError(f"cannot write the database: folder {folder} is read-only")
+    return UsageError(f"cannot open database {path}: {exc}")
+
+
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_is_current(conn: sqlite3.Connection) -> bool:
+    try:
+        row = conn.execute(
+            f"SELECT count(*) FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", (MIGRATION_SET,)
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return bool(row[0] == len(MIGRATIONS))
+
+
+def ensure_schema(path: Path) -> None:
+    """Apply pending migrations, safely when many processes open a brand-new database at once.
+
+    The fast check needs only sqlite3. When something is pending, an exclusive file lock serialises
+    the appliers and each re-checks after taking it, so exactly one process creates each table.
+    """
+    if path.exists():
+        conn = _open(path)
+        try:
+            if schema_is_current(conn):
+                return
+        finally:
+            conn.close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(str(path) + ".lock", "a+b")  # noqa: SIM115  (held for the whole with-block below)
+    except OSError as exc:
+        raise UsageError(f"cannot create the database at {path}: {exc.strerror}") from None
+    with lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        conn = _open(path)
+        try:
+            if not schema_is_current(conn):
+                _apply_migrations(conn)
+        except sqlite3.OperationalError as exc:
+            raise _friendly(path, exc) from None
+        finally:
+            conn.close()
+
+
+def _apply_migrations(conn: sqlite3.Connection) -> None:
+    # sqlite-utils is imported here only: it costs ~240 ms, and this runs once per database.
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, sql in MIGRATIONS:
+
+        def apply(db: sqlite_utils.Database, sql: str = sql) -> None:
+            # Statement by statement: executescript() would COMMIT the migration's transaction early.
+            for statement in split_sql(sql):
+                db.execute(statement)
+
+        migrations(name=name)(apply)
+    migrations.apply(sqlite_utils.Database(conn))
+
+
+def split_sql(script: str) -> list[str]:
+    """Complete SQL statements of `script`, keeping trigger bodies (which contain ';') whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def backup(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API: a plain file copy would miss the WAL's commits."""
+    src = connect(source)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
