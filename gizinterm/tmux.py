@@ -1,0 +1,354 @@
+"""The office's tmux server: run chained commands, read every pane, capture many panes, at constant cost.
+
+Everything that talks to tmux goes through `TmuxServer`, and bulk work goes to tmux as ONE invocation of
+commands chained with `;` (DESIGN §3: 34 chained commands cost what 2 separate ones do). Panes are always
+addressed by `%pane_id`, sessions by `=name` (exact match; a bare name prefix-matches).
+
+Why this module runs the `tmux` binary itself instead of going through libtmux: `gizin up` must be at
+least 5x faster than `tmuxp load` as a whole process, and `gizin status` is polled by scripts and the
+dashboard. libtmux costs ~100-230 ms to import and its `Server.cmd` is a thin wrapper over the same
+`subprocess` call made here, so on these paths it would add start-up time and nothing else. Nothing in
+gizinterm needs libtmux's object model; if a feature ever does, import it inside that function, here.
+
+Sections: the server handle and chaining; reading panes; capturing; (appended below) delivery.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gizinterm.errors import TmuxError
+
+MIN_VERSION = (3, 2)
+INSTALL_HINT = "install tmux 3.2 or newer (Debian/Ubuntu: sudo apt-get install tmux; macOS: brew install tmux)"
+AGENT_OPTION = "@gizin-agent"  # pane user option carrying the agent id: survives renames and moves
+TIMEOUT = 30.0
+
+Command = Sequence[str]
+
+
+# --- the server handle and chaining ------------------------------------------------------------------
+
+
+def escape_arg(arg: str) -> str:
+    """An argv element tmux will take literally: one ending in ';' would otherwise end the command
+    (even after `--`), so a crafted message could run tmux commands. tmux turns a trailing `\\;` into `;`."""
+    return arg[:-1] + "\\;" if arg.endswith(";") else arg
+
+
+def chain(commands: Iterable[Command]) -> list[str]:
+    """One argv for many tmux commands: each element escaped, commands separated by a bare ';'."""
+    argv: list[str] = []
+    for command in commands:
+        if not command:
+            continue
+        if argv:
+            argv.append(";")
+        argv.extend(escape_arg(a) for a in command)
+    return argv
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one tmux invocation returned. tmux stops a chain at the first failing command."""
+
+    stdout: str
+    stderr: str
+    returncode: int
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+class TmuxServer:
+    """Handle on the tmux server an office runs on: `socket` is a `-L` name (GIZIN_TMUX_SOCKET), or None
+    for the user's default server. Holds no connection; every call is one `tmux` process."""
+
+    def __init__(self, socket: str | None = None, *, binary: str = "tmux") -> None:
+        self.socket = socket
+        self.binary = binary
+        self.invocations = 0  # how many tmux processes this handle started (benchmarks and tests read it)
+
+    def argv(self, args: Sequence[str]) -> list[str]:
+        base = [self.binary]
+        if self.socket:
+            base += ["-L", self.socket]
+        return [*base, *args]
+
+    def call(self, commands: Iterable[Command], *, input: str | bytes | None = None) -> Result:
+        """Run `commands` chained in ONE tmux invocation and return whatever came back, failed or not.
+        `input` is fed to the client's stdin (what `load-buffer -` reads)."""
+        argv = self.argv(chain(commands))
+        data = input.encode() if isinstance(input, str) else input
+        self.invocations += 1
+        try:
+            proc = subprocess.run(argv, input=data, capture_output=True, timeout=TIMEOUT, check=False)
+        except FileNotFoundError:
+            raise TmuxError(f"tmux is not installed: {INSTALL_HINT}") from None
+        except subprocess.TimeoutExpired:
+            raise TmuxError(f"tmux did not answer within {TIMEOUT:.0f} s (server {self.name})") from None
+        return Result(
+            stdout=proc.stdout.decode("utf-8", "replace"),
+            stderr=proc.stderr.decode("utf-8", "replace").strip(),
+            returncode=proc.returncode,
+        )
+
+    def run(self, commands: Iterable[Command], *, input: str | bytes | None = None) -> str:
+        """Like `call`, but a failure raises TmuxError (exit 4) with tmux's own message."""
+        result = self.call(commands, input=input)
+        if not result.ok:
+            raise TmuxError(f"tmux: {result.stderr or 'failed'} (server {self.name})")
+        return result.stdout
+
+    def cmd(self, *args: str, input: str | bytes | None = None) -> str:
+        """One tmux command; raises TmuxError on failure."""
+        return self.run([args], input=input)
+
+    @property
+    def name(self) -> str:
+        return f"-L {self.socket}" if self.socket else "default"
+
+    def is_running(self) -> bool:
+        return self.call([["list-sessions", "-F", "#{session_id}"]]).ok
+
+    def has_session(self, session: str) -> bool:
+        return self.call([["has-session", "-t", f"={session}"]]).ok
+
+    def sessions(self) -> list[str]:
+        result = self.call([["list-sessions", "-F", "#{session_name}"]])
+        return result.stdout.splitlines() if result.ok else []
+
+
+def tmux_version(binary: str = "tmux") -> tuple[int, int]:
+    """(major, minor) of the installed tmux; TmuxError (exit 4) saying how to install it when missing."""
+    path = shutil.which(binary)
+    if path is None:
+        raise TmuxError(f"tmux is not installed: {INSTALL_HINT}")
+    try:
+        out = subprocess.run([path, "-V"], capture_output=True, text=True, timeout=TIMEOUT, check=False).stdout
+    except OSError as exc:
+        raise TmuxError(f"cannot run {path}: {exc.strerror}; {INSTALL_HINT}") from None
+    return parse_version(out)
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    """'tmux 3.3a' -> (3, 3); 'tmux next-3.5' -> (3, 5); unknown -> (0, 0)."""
+    match = re.search(r"(\d+)\.(\d+)", text)
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def require_tmux(binary: str = "tmux") -> tuple[int, int]:
+    """Check tmux is installed and new enough for what gizinterm asks of it (pane user options, -e)."""
+    version = tmux_version(binary)
+    if version < MIN_VERSION:
+        have = ".".join(map(str, version))
+        raise TmuxError(f"tmux {have} is too old: gizinterm needs {'.'.join(map(str, MIN_VERSION))}+; {INSTALL_HINT}")
+    return version
+
+
+def server_for(socket: str | None = None) -> TmuxServer:
+    """The office's server: `socket`, else GIZIN_TMUX_SOCKET, else the default server."""
+    return TmuxServer(socket if socket is not None else (os.environ.get("GIZIN_TMUX_SOCKET") or None))
+
+
+# --- reading panes -----------------------------------------------------------------------------------
+
+SEP = "\x1f"  # unit separator: tmux passes it through raw, and it cannot appear in names tmux sanitises
+# Activity memory for one-shot CLIs: a pane's last content hash and when it changed, kept on the pane.
+HASH_OPTION = "@gizin-hash"
+CHANGED_OPTION = "@gizin-changed"
+PANE_FIELDS = (
+    "pane_id",
+    AGENT_OPTION,
+    "session_name",
+    "window_id",
+    "window_index",
+    "window_name",
+    "pane_index",
+    "pane_dead",
+    "pane_dead_status",
+    "pane_pid",
+    "pane_in_mode",
+    "pane_current_command",
+    "pane_left",
+    "pane_top",
+    "pane_width",
+    "pane_height",
+    "window_width",
+    "window_height",
+    HASH_OPTION,
+    CHANGED_OPTION,
+    "pane_title",  # last: free text
+)
+PANE_FORMAT = SEP.join(f"#{{{f}}}" for f in PANE_FIELDS)
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class PaneInfo:
+    """One pane as tmux sees it now. `agent` is the @gizin-agent option ('' for panes gizin did not make)."""
+
+    pane_id: str
+    agent: str
+    session: str
+    window_id: str
+    window_index: int
+    window_name: str
+    pane_index: int
+    dead: bool
+    dead_status: int | None
+    pid: int | None
+    in_mode: bool  # copy mode (or another mode): keys typed now would go to the mode, not the program
+    command: str
+    left: int
+    top: int
+    width: int
+    height: int
+    window_width: int
+    window_height: int
+    content_hash: str  # @gizin-hash: last content hash seen by `status`
+    changed_at: float | None  # @gizin-changed: epoch seconds when that hash last changed
+    title: str
+
+    @classmethod
+    def parse(cls, line: str) -> PaneInfo | None:
+        parts = line.split(SEP)
+        if len(parts) < len(PANE_FIELDS):
+            return None
+        v = dict(zip(PANE_FIELDS, parts[: len(PANE_FIELDS) - 1], strict=False))
+        title = SEP.join(parts[len(PANE_FIELDS) - 1 :])
+        changed = v[CHANGED_OPTION]
+        try:
+            changed_at: float | None = float(changed) if changed else None
+        except ValueError:
+            changed_at = None
+        dead = v["pane_dead"] == "1"
+        return cls(
+            pane_id=v["pane_id"],
+            agent=v[AGENT_OPTION],
+            session=v["session_name"],
+            window_id=v["window_id"],
+            window_index=_int(v["window_index"]) or 0,
+            window_name=v["window_name"],
+            pane_index=_int(v["pane_index"]) or 0,
+            dead=dead,
+            dead_status=_int(v["pane_dead_status"]) if dead else None,
+            pid=_int(v["pane_pid"]),
+            in_mode=v["pane_in_mode"] == "1",
+            command=v["pane_current_command"],
+            left=_int(v["pane_left"]) or 0,
+            top=_int(v["pane_top"]) or 0,
+            width=_int(v["pane_width"]) or 0,
+            height=_int(v["pane_height"]) or 0,
+            window_width=_int(v["window_width"]) or 0,
+            window_height=_int(v["window_height"]) or 0,
+            content_hash=v[HASH_OPTION],
+            changed_at=changed_at,
+            title=title,
+        )
+
+
+def list_panes_cmd(session: str) -> list[str]:
+    """The tmux command that lists every pane of `session`; chain it after other commands to read the
+    result of a change in the same invocation."""
+    return ["list-panes", "-s", "-t", f"={session}", "-F", PANE_FORMAT]
+
+
+def parse_panes(output: str) -> list[PaneInfo]:
+    return [p for p in (PaneInfo.parse(line) for line in output.splitlines()) if p is not None]
+
+
+def list_panes(server: TmuxServer, session: str) -> list[PaneInfo]:
+    """Every pane of `session` in one invocation; [] when the session (or the server) is not running."""
+    result = server.call([list_panes_cmd(session)])
+    return parse_panes(result.stdout) if result.ok else []
+
+
+def panes_by_agent(panes: Iterable[PaneInfo]) -> dict[str, PaneInfo]:
+    """Agent id -> its pane (the first, should a user have duplicated one)."""
+    found: dict[str, PaneInfo] = {}
+    for pane in panes:
+        if pane.agent and pane.agent not in found:
+            found[pane.agent] = pane
+    return found
+
+
+# --- capturing ---------------------------------------------------------------------------------------
+
+
+def capture_cmd(pane_id: str, *, start: int | None = None, escapes: bool = False, join: bool = True) -> list[str]:
+    """capture-pane printing to stdout; `start` < 0 reaches into history, `escapes` keeps colours (-e)."""
+    args = ["capture-pane", "-p", "-t", pane_id]
+    if join:
+        args.append("-J")
+    if escapes:
+        args.append("-e")
+    if start is not None:
+        args += ["-S", str(start)]
+    return args
+
+
+def capture_many(
+    server: TmuxServer,
+    pane_ids: Sequence[str],
+    *,
+    start: int | None = None,
+    escapes: bool = False,
+    join: bool = True,
+) -> dict[str, str]:
+    """The visible text (plus history from `start`) of many panes in one invocation. Each capture is
+    preceded by a marker line with a per-call random token, so pane text cannot forge a boundary.
+    A pane that vanished is left out (tmux stops a chain at its first error; the rest are retried)."""
+    result: dict[str, str] = {}
+    remaining = list(pane_ids)
+    while remaining:
+        token = secrets.token_hex(8)
+        commands: list[Command] = []
+        for pane_id in remaining:
+            commands.append(["display-message", "-p", f"{token} {pane_id}"])
+            commands.append(capture_cmd(pane_id, start=start, escapes=escapes, join=join))
+        out = server.call(commands)
+        got = _split_captures(out.stdout, token)
+        # Only a capture followed by the next marker (or a clean exit) is known to be complete.
+        complete = got if out.ok else {k: v for k, v in got.items() if k != _last_key(got)}
+        result.update(complete)
+        if out.ok:
+            break
+        done = set(complete)
+        failed_index = next((i for i, p in enumerate(remaining) if p not in done), len(remaining))
+        remaining = remaining[failed_index + 1 :]  # drop the pane that failed, retry the rest
+    return result
+
+
+def _last_key(got: Mapping[str, str]) -> str | None:
+    return next(reversed(list(got)), None) if got else None
+
+
+def _split_captures(stdout: str, token: str) -> dict[str, str]:
+    captures: dict[str, str] = {}
+    current: str | None = None
+    lines: list[str] = []
+    prefix = token + " "
+    for line in stdout.split("\n"):
+        if line.startswith(prefix):
+            if current is not None:
+                captures[current] = "\n".join(lines)
+            current, lines = line[len(prefix) :], []
+        elif current is not None:
+            lines.append(line)
+    if current is not None:
+        captures[current] = "\n".join(lines)
+    return {k: v.rstrip("\n") for k, v in captures.items()}
