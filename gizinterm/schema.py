@@ -116,9 +116,31 @@ CREATE TABLE policy_versions (
 );
 """
 
+TASKS_FTS_TRIGRAM = """
+DROP TRIGGER tasks_fts_ai;
+DROP TRIGGER tasks_fts_ad;
+DROP TRIGGER tasks_fts_au;
+DROP TABLE tasks_fts;
+CREATE VIRTUAL TABLE tasks_fts USING fts5 (text, content='tasks', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER tasks_fts_ai AFTER INSERT ON tasks BEGIN
+    INSERT INTO tasks_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER tasks_fts_ad AFTER DELETE ON tasks BEGIN
+    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER tasks_fts_au AFTER UPDATE OF text ON tasks BEGIN
+    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO tasks_fts (rowid, text) VALUES (new.id, new.text);
+END;
+INSERT INTO tasks_fts (tasks_fts) VALUES ('rebuild');
+"""
+"""Task search by trigrams: the default tokenizer sees a run of Japanese as one word, so "請求書" never
+matched inside "月次の請求書を送付"; trigrams match any substring of three or more characters."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
     ("m003_messages", MESSAGES),
     ("m004_outbound", OUTBOUND),
+    ("m005_tasks_fts_trigram", TASKS_FTS_TRIGRAM),
 ]
