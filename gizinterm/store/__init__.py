@@ -15,10 +15,15 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 from gizinterm.errors import UsageError
 from gizinterm.schema import MIGRATION_SET, MIGRATIONS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy honours the name)
+if TYPE_CHECKING:
+    # Annotations only: pathlib costs ~5 ms at start-up, paid by every `gizin log`, so paths are
+    # handled with os.path at run time.
+    from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000  # ≥ 5 s: 33 writers at once must queue, never fail with "database is locked"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -35,6 +40,15 @@ def connect(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
     `isolation_level=None` means no implicit transactions: every write says `BEGIN IMMEDIATE` itself
     (see `immediate`), so read-modify-write never upgrades a deferred lock and fails under contention.
     """
+    if migrate and os.path.exists(path):
+        conn = _open(path)  # the common case: one open, one cheap check, and this connection is kept
+        try:
+            if schema_is_current(conn):
+                return conn
+        except BaseException:
+            conn.close()
+            raise
+        conn.close()
     if migrate:
         ensure_schema(path)
     return _open(path)
@@ -48,17 +62,20 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # the log is the company's record: survive power loss
         conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.OperationalError as exc:
-        raise _friendly(path, exc) from None
+    except sqlite3.DatabaseError as exc:  # also "file is not a database", not only OperationalError
+        raise friendly_error(path, exc) from None
     return conn
 
 
-def _friendly(path: Path, exc: sqlite3.Error) -> UsageError:
-    folder = path.parent
-    if not folder.exists():
+def friendly_error(path: Path, exc: sqlite3.Error) -> UsageError:
+    """One line a user can act on, for a database that cannot be opened or written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
         return UsageError(f"database folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         return UsageError(f"cannot write the database: folder {folder} is read-only")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return UsageError(f"cannot write the database: file {path} is read-only")
     return UsageError(f"cannot open database {path}: {exc}")
 
 
@@ -90,7 +107,7 @@ def ensure_schema(path: Path) -> None:
     The fast check needs only sqlite3. When something is pending, an exclusive file lock serialises
     the appliers and each re-checks after taking it, so exactly one process creates each table.
     """
-    if path.exists():
+    if os.path.exists(path):
         conn = _open(path)
         try:
             if schema_is_current(conn):
@@ -98,7 +115,7 @@ def ensure_schema(path: Path) -> None:
         finally:
             conn.close()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         lock = open(str(path) + ".lock", "a+b")  # noqa: SIM115  (held for the whole with-block below)
     except OSError as exc:
         raise UsageError(f"cannot create the database at {path}: {exc.strerror}") from None
@@ -109,7 +126,7 @@ def ensure_schema(path: Path) -> None:
             if not schema_is_current(conn):
                 _apply_migrations(conn)
         except sqlite3.OperationalError as exc:
-            raise _friendly(path, exc) from None
+            raise friendly_error(path, exc) from None
         finally:
             conn.close()
 
@@ -149,7 +166,7 @@ def backup(source: Path, target: Path) -> None:
     """A consistent copy through SQLite's backup API: a plain file copy would miss the WAL's commits."""
     src = connect(source)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
