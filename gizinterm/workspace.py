@@ -10,10 +10,18 @@ import os
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gizinterm import paths
 from gizinterm.layout import Layout, Plan, load_layout, make_plan
 from gizinterm.roster import Roster, load_roster
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from gizinterm.report.model import AgentReport, NextMove, ProviderReport, WeekReport
+    from gizinterm.report.settings import ReportSettings
+    from gizinterm.report.summarize import Fallback
 
 
 @dataclass
@@ -57,3 +65,52 @@ class Workspace:
         scripts = sysconfig.get_path("scripts")
         path_env = os.pathsep.join(p for p in (scripts, os.environ.get("PATH", "")) if p)
         return make_plan(self.roster, self.layout(), db_path=self.db_path, socket=self.socket, path_env=path_env)
+
+    # --- reports (issue 7) ---
+    # Report modules are imported inside the methods: commands that never report should not load them.
+
+    def report_settings(self) -> ReportSettings:
+        from gizinterm.report.settings import report_settings
+
+        return report_settings(self.roster)
+
+    def report_today(self) -> dt.date:
+        """Today in the office's day convention (`office.day_starts`)."""
+        from gizinterm.report import service
+
+        return service.today(self.roster)
+
+    def next_move(self, day: dt.date | None = None, max_items: int | None = None) -> NextMove:
+        """The Next Move for `day` (default today), composed from the task log."""
+        import dataclasses
+
+        from gizinterm.report import service
+
+        settings = self.report_settings()
+        if max_items is not None:
+            settings = dataclasses.replace(settings, max_items=max_items)
+        return service.next_move(self.roster, self.db_path, day, settings)
+
+    def summarize_next_move(
+        self, report: NextMove, command: str, timeout: float | None = None
+    ) -> tuple[NextMove, list[Fallback]]:
+        """`report` with lines written by `command`; employees whose command failed keep the composed one."""
+        from gizinterm.report.summarize import summarize
+
+        settings = self.report_settings()
+        return summarize(report, command, timeout or settings.summarize_timeout, settings.summarize_jobs)
+
+    def week_report(self, ending: dt.date | None = None) -> WeekReport:
+        from gizinterm.report import service
+
+        return service.week(self.roster, self.db_path, ending)
+
+    def agent_report(self, agent_id: str, since: dt.date | None = None) -> AgentReport:
+        from gizinterm.report import service
+
+        return service.agent(self.roster, self.db_path, agent_id, since)
+
+    def provider_report(self, since: dt.date | None = None) -> ProviderReport:
+        from gizinterm.report import service
+
+        return service.providers(self.roster, self.db_path, since)

@@ -1,0 +1,186 @@
+"""The reports as data: frozen records that every renderer reads and JSON mirrors one to one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class TaskLike(Protocol):
+    """What a report needs of a logged task; the store's task records satisfy it structurally."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def agent(self) -> str: ...
+    @property
+    def agent_name(self) -> str: ...
+    @property
+    def day(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def created_at(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Part:
+    """One item of a summary; `blocked` lets rich and HTML style what text and Markdown spell out."""
+
+    text: str
+    blocked: bool = False
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One employee's day in one line, plus the pieces it was made of."""
+
+    text: str
+    parts: tuple[Part, ...] = ()
+    more: int = 0  # items beyond the cap, shown as "(+N more)"
+    source: str = "composed"  # "composed" or "command" (--summarize-with)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who a report line is about. `removed` employees are no longer in the roster; their name is the
+    one recorded with their tasks."""
+
+    id: str
+    name: str
+    role: str = ""
+    department: str = ""
+    provider: str = ""
+    model: str = ""
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class NextMoveRow:
+    person: Person
+    summary: Summary
+    task_ids: tuple[int, ...]
+    tasks: tuple[TaskLike, ...] = ()
+
+
+@dataclass(frozen=True)
+class NextMove:
+    office: str
+    day: dt.date
+    rows: tuple[NextMoveRow, ...]
+
+    @property
+    def heading(self) -> str:
+        return heading(self.office)
+
+    @property
+    def active(self) -> int:
+        return len(self.rows)
+
+    @property
+    def date_line(self) -> str:
+        return f"{long_date(self.day)} — {active_phrase(self.active)}"
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    person: Person
+    days_active: int
+    task_count: int
+    lines: tuple[tuple[dt.date, Summary], ...]  # the week's Next Move lines, oldest first
+
+
+@dataclass(frozen=True)
+class WeekReport:
+    office: str
+    start: dt.date
+    end: dt.date
+    rows: tuple[WeekRow, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{heading(self.office)}: the week of {long_date(self.start)} to {long_date(self.end)}"
+
+
+@dataclass(frozen=True)
+class AgentDay:
+    day: dt.date
+    summary: Summary
+    tasks: tuple[TaskLike, ...]
+
+
+@dataclass(frozen=True)
+class AgentReport:
+    person: Person
+    since: dt.date
+    until: dt.date
+    days: tuple[AgentDay, ...]  # newest first
+
+    @property
+    def task_count(self) -> int:
+        return sum(len(d.tasks) for d in self.days)
+
+    @property
+    def blocked_count(self) -> int:
+        return sum(1 for d in self.days for t in d.tasks if t.status == "blocked")
+
+
+@dataclass(frozen=True)
+class Share:
+    """One provider's or model's share. Percentages are rounded so that each column sums to 100."""
+
+    key: str
+    agents: int
+    tasks: int
+    messages: int
+    agents_pct: float
+    tasks_pct: float
+    messages_pct: float
+
+
+@dataclass(frozen=True)
+class ProviderReport:
+    office: str
+    since: dt.date | None
+    totals: dict[str, int] = field(default_factory=dict)
+    providers: tuple[Share, ...] = ()
+    models: tuple[Share, ...] = ()
+
+
+def heading(office: str) -> str:
+    """ "The Gizin's Next Move"; a name ending in s takes a bare apostrophe."""
+    possessive = f"{office}'" if office.endswith(("s", "S")) else f"{office}'s"
+    return f"The {possessive} Next Move"
+
+
+def long_date(day: dt.date) -> str:
+    """ "February 28, 2026", independent of the machine's locale (strftime's %B is not)."""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """ "Sat 28 Feb", locale-independent, for lists of days within one week."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1][:3]}"
+
+
+def active_phrase(count: int) -> str:
+    return f"{count} AI Employee{'' if count == 1 else 's'} Active"

@@ -1,0 +1,60 @@
+"""One entry point from a report and a format name to output, shared by the CLI, the TUI and cron.
+
+`text`, `md`, `html` and `json` give a string (what `--out` writes); `rich` gives a renderable for a
+terminal. The default is `rich` at a terminal and `text` everywhere else, so a pipe or a mail job never
+receives colour codes, and `--out FILE` picks its format from the file's suffix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gizinterm.errors import UsageError
+from gizinterm.report import render_html, render_json, render_md, render_text
+from gizinterm.report.model import AgentReport, NextMove, ProviderReport, WeekReport
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+Report = NextMove | WeekReport | AgentReport | ProviderReport
+FORMATS = ("rich", "text", "md", "html", "json")
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
+
+
+def pick_format(fmt: str | None, out: Path | None, terminal: bool) -> str:
+    """The format asked for, else the one `out`'s suffix implies, else rich at a terminal, else text."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+        if fmt == "rich" and out is not None:
+            raise UsageError("--format rich is for the terminal; use text, md, html or json with --out")
+        return fmt
+    if out is not None:
+        return SUFFIXES.get(out.suffix.lower(), "text")
+    return "rich" if terminal else "text"
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as `fmt` ("text", "md", "html" or "json")."""
+    module = {"text": render_text, "md": render_md, "html": render_html}.get(fmt)
+    if fmt == "json":
+        return render_json.dumps(_pick(render_json, report)(report))
+    if module is None:
+        raise UsageError(f"format '{fmt}' does not render to a string")
+    return str(_pick(module, report)(report))
+
+
+def renderable(report: Report) -> RenderableType:
+    # Deferred: rich costs ~40 ms and only terminal output needs it.
+    from gizinterm.report import render_rich
+
+    result: RenderableType = _pick(render_rich, report)(report)
+    return result
+
+
+def _pick(module: object, report: Report) -> Callable[[Any], Any]:
+    name = {NextMove: "next_move", WeekReport: "week", AgentReport: "agent", ProviderReport: "providers"}[type(report)]
+    function: Callable[[Any], Any] = getattr(module, name)
+    return function
