@@ -17,11 +17,14 @@ from collections.abc import Sequence
 # belong here; they must import nothing beyond the stdlib and gizinterm's light modules.
 HOT_COMMANDS: dict[str, str] = {
     "demo-agent": "gizinterm.demo_agent",
+    "log": "gizinterm.logcmd",
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if wants_dashboard(args):
+        args.append("ui")
     from gizinterm.errors import ExitCode, GizinError
 
     try:
@@ -44,6 +47,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (set GIZIN_DEBUG=1 for the traceback)")
         return int(ExitCode.INTERNAL)
+
+
+# Global options that take a value: `gizin --office DIR` names no command, so it still means the dashboard.
+VALUE_OPTIONS = ("--office", "--db")
+
+
+def wants_dashboard(args: Sequence[str]) -> bool:
+    """`gizin` alone (or with only global options) opens the dashboard, but only at a terminal: a script
+    or a pipe gets the help text instead of a full-screen app it cannot drive."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        if word in VALUE_OPTIONS:
+            if not rest:
+                return False
+            rest.pop(0)
+        elif not word.startswith(("--office=", "--db=")):
+            return False
+    return True
 
 
 def _fail(message: str) -> None:

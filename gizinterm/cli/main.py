@@ -51,4 +51,5 @@ def root(
 # Command modules register their commands on `app` when imported.
 from gizinterm.cli import config as _config  # noqa: E402,F401
 from gizinterm.cli import demo as _demo  # noqa: E402,F401
+from gizinterm.cli import ui as _ui  # noqa: E402,F401
 from gizinterm.cli import report as _report  # noqa: E402,F401

@@ -26,3 +26,14 @@ def test_pure_modules_load_nothing_heavy(module: str) -> None:
 
 def test_entry_point_loads_nothing_heavy_before_dispatch() -> None:
     assert not loaded_after("import gizinterm.entry, gizinterm.demo_agent") & set(HEAVY)
+
+
+@pytest.mark.parametrize("module", ["gizinterm.safetext", "gizinterm.tui", "gizinterm.tui.model"])
+def test_dashboard_data_and_safe_text_load_nothing_heavy(module: str) -> None:
+    """The safe-text helpers serve stdlib-only paths too; the dashboard's data model is textual-free."""
+    assert not loaded_after(f"import {module}") & set(HEAVY)
+
+
+def test_the_cli_app_loads_no_textual() -> None:
+    """Only `gizin ui` pays for textual; building the typer app (every other command) must not."""
+    assert "textual" not in loaded_after("import gizinterm.cli.main")

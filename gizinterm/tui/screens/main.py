@@ -1,0 +1,185 @@
+"""The main screen: the office as floors of cards, the selected agent's pane, today's feed and alerts.
+
+All data arrives as messages posted by thread workers (`tui/live.py` functions over the workspace);
+handlers here only hand it to widgets. Actions that change the office live on the app, so the command
+palette and every screen share them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent
+
+from gizinterm.safetext import one_line
+from gizinterm.tui import model
+from gizinterm.tui.model import Floor, Snapshot
+from gizinterm.tui.widgets.bottom.alerts import AlertStrip
+from gizinterm.tui.widgets.bottom.feed import TaskFeed
+from gizinterm.tui.widgets.office.card import AgentCard
+from gizinterm.tui.widgets.office.floors import Floors
+from gizinterm.tui.widgets.side.preview import PanePreview
+
+if TYPE_CHECKING:
+    from gizinterm.tui.app import GizinApp
+
+
+class MainScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #topbar { height: 1; padding: 0 1; background: $panel; }
+    #middle { height: 1fr; }
+    #office { width: 2fr; }
+    #preview { width: 1fr; min-width: 30; }
+    #bottom { height: 9; }
+    #feed { width: 2fr; }
+    #alerts { width: 1fr; min-width: 30; }
+    """
+
+    BINDINGS = [  # noqa: RUF012  (Textual's declared type for BINDINGS is a mutable list)
+        Binding("left,h", "move(-1, 0)", "←", show=False),
+        Binding("right,l", "move(1, 0)", "→", show=False),
+        Binding("up,k", "move(0, -1)", "↑", show=False),
+        Binding("down,j", "move(0, 1)", "↓", show=False),
+        Binding("right_square_bracket,pagedown", "floor(1)", "next floor", show=False),
+        Binding("left_square_bracket,pageup", "floor(-1)", "prev floor", show=False),
+        *(Binding(str(n), f"goto_floor({n - 1})", f"floor {n}", show=False) for n in range(1, 10)),
+    ]
+
+    class Refreshed(Message):
+        """A worker's snapshot of the office."""
+
+        def __init__(self, snapshot: Snapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
+    class Previewed(Message):
+        def __init__(self, agent_id: str, body: Text) -> None:
+            super().__init__()
+            self.agent_id = agent_id
+            self.body = body
+
+    def __init__(self, floors: tuple[Floor, ...]) -> None:
+        super().__init__()
+        self.floors = floors
+        self.selected: str | None = None
+        self.snapshot = Snapshot()
+
+    @property
+    def gizin(self) -> GizinApp:
+        from gizinterm.tui.app import GizinApp
+
+        assert isinstance(self.app, GizinApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="middle"):
+            yield Floors(self.floors, id="office")
+            yield PanePreview(id="preview")
+        with Horizontal(id="bottom"):
+            yield TaskFeed(id="feed")
+            yield AlertStrip(id="alerts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.paint_topbar()
+        self.focus_first()
+
+    # --- selection and floors ----------------------------------------------------------------------
+    def focus_first(self, floor_index: int | None = None) -> None:
+        floors = self.query_one(Floors)
+        index = floors.active_index if floor_index is None else floor_index
+        floor = next((f for f in self.floors if f.index == index), None)
+        if floor and floor.seats:
+            first = min(floor.seats, key=lambda s: (s.row, s.column))
+            self.select(first.agent.id)
+
+    def select(self, agent_id: str) -> None:
+        floors = self.query_one(Floors)
+        floor = model.floor_of(self.floors, agent_id)
+        if floor is not None and floors.active_index != floor.index:
+            floors.activate(floor.index)
+        card = floors.card(agent_id)
+        if card is not None:
+            self.call_after_refresh(card.focus)
+
+    def on_agent_card_selected(self, event: AgentCard.Selected) -> None:
+        self.selected = event.agent_id
+        card = self.query_one(Floors).card(event.agent_id)
+        self.query_one(PanePreview).show_agent(card.agent if card else None)
+        self.gizin.refresh_preview()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        current = model.floor_of(self.floors, self.selected) if self.selected else None
+        if current is None or current.index != self.query_one(Floors).active_index:
+            self.focus_first()
+        self.paint_topbar()
+
+    def action_move(self, dx: int, dy: int) -> None:
+        floor = model.floor_of(self.floors, self.selected) if self.selected else None
+        if floor is None:
+            self.focus_first()
+            return
+        target = model.step(floor, self.selected or "", dx, dy)
+        if target is not None:
+            self.select(target)
+
+    def action_floor(self, delta: int) -> None:
+        if not self.floors:
+            return
+        indexes = [f.index for f in self.floors]
+        current = self.query_one(Floors).active_index
+        position = indexes.index(current) if current in indexes else 0
+        self.action_goto_floor(indexes[(position + delta) % len(indexes)])
+
+    def action_goto_floor(self, index: int) -> None:
+        if any(f.index == index for f in self.floors):
+            self.query_one(Floors).activate(index)
+            self.focus_first(index)
+
+    # --- live data ---------------------------------------------------------------------------------
+    async def show_floors(self, floors: tuple[Floor, ...]) -> None:
+        """A reloaded plan: rebuild the floors, keep the selection when the agent still exists."""
+        keep = self.selected
+        self.floors = floors
+        await self.query_one(Floors).show(floors)
+        self.query_one(Floors).update_live(self.snapshot.live)
+        if keep and model.floor_of(floors, keep):
+            self.select(keep)
+        else:
+            self.focus_first(floors[0].index if floors else 0)
+        self.paint_topbar()
+
+    def on_main_screen_refreshed(self, event: Refreshed) -> None:
+        self.snapshot = event.snapshot
+        self.query_one(Floors).update_live(event.snapshot.live)
+        self.query_one(AlertStrip).show([*self.gizin.standing_alerts(), *event.snapshot.alerts])
+        self.paint_topbar()
+
+    def on_main_screen_previewed(self, event: Previewed) -> None:
+        self.query_one(PanePreview).show_text(event.agent_id, event.body)
+
+    def paint_topbar(self) -> None:
+        app = self.gizin
+        office = app.workspace.roster.office
+        bar = Text(no_wrap=True, overflow="ellipsis", end="")
+        bar.append(f"◆ {one_line(office.name, 40)}", style="bold")
+        bar.append(f"  {len(app.workspace.roster.agents)} AI employees", style="dim")
+        floors = self.query_one(Floors)
+        if self.floors:
+            position = next((i for i, f in enumerate(self.floors) if f.index == floors.active_index), 0)
+            bar.append(f"  ·  floor {position + 1}/{len(self.floors)}", style="")
+        running = self.snapshot.office_running
+        if running is not None:
+            bar.append("  ·  tmux: ")
+            bar.append("up" if running else "down", style="green" if running else "yellow")
+        for label, value in app.status_flags():
+            bar.append(f"  ·  {label}: ")
+            bar.append(value, style="cyan")
+        self.query_one("#topbar", Static).update(bar)

@@ -1,0 +1,54 @@
+"""The alert strip: what needs the operator now (blocked outbound, policy changes, dead agents, messages
+whose delivery is unknown, configuration errors)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from gizinterm.safetext import one_line
+from gizinterm.tui.model import Alert
+
+KIND_STYLE = {
+    "blocked": ("⛔", "bold red"),
+    "policy": ("§", "bold magenta"),
+    "dead": ("✖", "red"),
+    "unknown": ("?", "bold yellow"),
+    "config": ("!", "bold red"),
+}
+
+
+class AlertStrip(Widget):
+    DEFAULT_CSS = """
+    AlertStrip { height: 1fr; border: round $panel-lighten-2; padding: 0 1; }
+    AlertStrip.-alerting { border: round $error; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.alerts: list[Alert] = []
+        self.border_title = "alerts"
+
+    def show(self, alerts: list[Alert]) -> None:
+        if alerts == self.alerts:
+            return
+        self.alerts = list(alerts)
+        self.set_class(bool(alerts), "-alerting")
+        self.border_title = f"alerts ({len(alerts)})" if alerts else "alerts"
+        self.refresh()
+
+    def render(self) -> Text:
+        if not self.alerts:
+            return Text("all clear", style="dim green")
+        width = max(self.content_size.width, 10)
+        lines = []
+        for alert in self.alerts:
+            icon, style = KIND_STYLE.get(alert.kind, ("•", "bold"))
+            line = Text(no_wrap=True, overflow="ellipsis", end="")
+            line.append(f"{icon} ", style=style)
+            if alert.at:
+                line.append(f"{alert.at} ", style="dim")
+            line.append(one_line(alert.text, 300))
+            line.truncate(width, overflow="ellipsis")
+            lines.append(line)
+        return Text("\n", end="", no_wrap=True).join(lines)

@@ -1,0 +1,45 @@
+"""Today's tasks as they are logged, newest at the bottom."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from gizinterm.safetext import one_line
+from gizinterm.tui.model import FeedItem
+
+STATUS_STYLE = {"done": "green", "doing": "yellow", "blocked": "bold red"}
+
+
+class TaskFeed(RichLog):
+    """A RichLog written only with Text built here: never a str, which RichLog would treat as markup."""
+
+    DEFAULT_CSS = """
+    TaskFeed { height: 1fr; border: round $panel-lighten-2; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, max_lines=500, wrap=False, markup=False, highlight=False, auto_scroll=True)
+        self.border_title = "today's tasks"
+        self.last_id = 0
+        self.count = 0
+
+    def add(self, items: list[FeedItem]) -> None:
+        for item in items:
+            if item.id <= self.last_id:
+                continue  # a poll that overlapped the previous one
+            self.last_id = item.id
+            self.count += 1
+            self.write(feed_line(item))
+        self.border_title = f"today's tasks ({self.count})"
+
+
+def feed_line(item: FeedItem) -> Text:
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    line.append(f"{item.at} ", style="dim")
+    line.append(one_line(item.name, 24), style="bold")
+    line.append("  ")
+    line.append(one_line(item.text, 400))
+    if item.status != "done":
+        line.append(f"  [{item.status}]", style=STATUS_STYLE.get(item.status, "dim"))
+    return line

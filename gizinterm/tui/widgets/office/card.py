@@ -1,0 +1,101 @@
+"""An agent card: who the employee is, what state their pane is in, and their day so far."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widget import Widget
+
+from gizinterm.roster import Agent
+from gizinterm.safetext import one_line
+from gizinterm.tui.model import AgentLive
+
+STATE_STYLE = {
+    "working": "bold green",
+    "idle": "cyan",
+    "waiting": "bold yellow",
+    "dead": "bold red",
+    "absent": "dim",
+}
+
+
+class AgentCard(Widget, can_focus=True):
+    """Focus is selection: the focused card is the agent the preview, attach and compose act on."""
+
+    DEFAULT_CSS = """
+    AgentCard {
+        height: 7;
+        border: round $panel-lighten-2;
+        padding: 0 1;
+    }
+    AgentCard:focus { border: heavy $accent; }
+    AgentCard.-working { border: round $success; }
+    AgentCard.-waiting { border: round $warning; }
+    AgentCard.-dead { border: round $error; }
+    AgentCard.-absent { border: round $panel; }
+    AgentCard:focus.-working, AgentCard:focus.-waiting, AgentCard:focus.-dead, AgentCard:focus.-absent {
+        border: heavy $accent;
+    }
+    """
+
+    class Selected(Message):
+        def __init__(self, agent_id: str) -> None:
+            super().__init__()
+            self.agent_id = agent_id
+
+    def __init__(self, agent: Agent) -> None:
+        super().__init__(id=card_id(agent.id))
+        self.agent = agent
+        self.live = AgentLive()
+
+    def set_live(self, live: AgentLive) -> None:
+        if live == self.live:
+            return  # an idle office repaints nothing
+        old = self.live.state
+        self.live = live
+        if old != live.state:
+            if old:
+                self.remove_class(f"-{old}")
+            if live.state:
+                self.add_class(f"-{live.state}")
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.post_message(self.Selected(self.agent.id))
+
+    def on_click(self) -> None:
+        self.focus()
+
+    def render(self) -> Text:
+        agent, live = self.agent, self.live
+        width = max(self.content_size.width, 10)
+        state = live.state or "…"
+        top = Text(no_wrap=True, overflow="ellipsis", end="")
+        name = one_line(agent.name, width)
+        top.append(name, style="bold")
+        pad = width - len(name) - len(state)
+        top.append(" " * max(pad, 1))
+        top.append(state, style=STATE_STYLE.get(state, "dim"))
+        lines = [top]
+        who = " · ".join(x for x in (agent.role, agent.department) if x)
+        lines.append(Text(one_line(who, width), style="", no_wrap=True, overflow="ellipsis"))
+        model = "/".join(x for x in (agent.provider, agent.model) if x) or agent.kind
+        lines.append(Text(one_line(model, width), style="dim italic", no_wrap=True, overflow="ellipsis"))
+        last = live.last_task
+        lines.append(Text(one_line(f"▸ {last}", width) if last else "▸ no task yet today", style="" if last else "dim"))
+        counts = []
+        if live.tasks_today is not None:
+            counts.append(f"{live.tasks_today} task{'s' if live.tasks_today != 1 else ''} today")
+        if live.undelivered:
+            counts.append(f"✉ {live.undelivered} queued")
+        if live.detail:
+            counts.append(one_line(live.detail, 40))
+        lines.append(Text(" · ".join(counts), style="dim"))
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
+        body = Text("\n", end="", no_wrap=True).join(lines)
+        return body
+
+
+def card_id(agent_id: str) -> str:
+    return f"card-{agent_id}"

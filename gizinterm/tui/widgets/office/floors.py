@@ -1,0 +1,82 @@
+"""The office: one tab per tmux window ("floor"), each a grid of agent cards seated as in tmux."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static, TabbedContent, TabPane
+
+from gizinterm.safetext import one_line
+from gizinterm.tui.model import AgentLive, Floor
+from gizinterm.tui.widgets.office.card import AgentCard, card_id
+
+
+def floor_id(index: int) -> str:
+    return f"floor-{index}"
+
+
+class FloorGrid(Grid):
+    """Cards placed row by row with blanks for empty seats, so every card sits where its pane does."""
+
+    DEFAULT_CSS = """
+    FloorGrid { grid-gutter: 0 1; height: auto; grid-rows: 7; }
+    FloorGrid > .seat-empty { height: 7; }
+    """
+
+    def __init__(self, floor: Floor) -> None:
+        super().__init__()
+        self.floor = floor
+        self.styles.grid_size_columns = floor.columns
+
+    def compose(self) -> ComposeResult:
+        for row in range(self.floor.rows):
+            for column in range(self.floor.columns):
+                seat = self.floor.at(column, row)
+                yield AgentCard(seat.agent) if seat else Static(classes="seat-empty")
+
+
+class Floors(Widget):
+    """Rebuilt only when the plan changes (hot reload); live updates go straight to the cards."""
+
+    DEFAULT_CSS = """
+    Floors { height: 1fr; }
+    Floors TabbedContent { height: 1fr; }
+    Floors TabPane { padding: 0; height: 1fr; }
+    Floors VerticalScroll { height: 1fr; }
+    """
+
+    def __init__(self, floors: tuple[Floor, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.floors = floors
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="floor-tabs"):
+            for floor in self.floors:
+                label = Content(one_line(f"{floor.name} ({len(floor.seats)})", 40))  # literal, not markup
+                with TabPane(label, id=floor_id(floor.index)), VerticalScroll():
+                    yield FloorGrid(floor)
+
+    async def show(self, floors: tuple[Floor, ...]) -> None:
+        self.floors = floors
+        await self.recompose()
+
+    def cards(self) -> list[AgentCard]:
+        return list(self.query(AgentCard))
+
+    def card(self, agent_id: str) -> AgentCard | None:
+        found = self.query(f"#{card_id(agent_id)}")
+        return found.first(AgentCard) if found else None
+
+    def update_live(self, live: dict[str, AgentLive]) -> None:
+        for card in self.cards():
+            card.set_live(live.get(card.agent.id, AgentLive()))
+
+    @property
+    def active_index(self) -> int:
+        active = self.query_one(TabbedContent).active
+        return int(active.removeprefix("floor-")) if active.startswith("floor-") else 0
+
+    def activate(self, index: int) -> None:
+        self.query_one(TabbedContent).active = floor_id(index)
