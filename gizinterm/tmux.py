@@ -161,7 +161,14 @@ def server_for(socket: str | None = None) -> TmuxServer:
 # --- reading panes -----------------------------------------------------------------------------------
 
 SEP = "\x1f"  # unit separator: tmux passes it through raw, and it cannot appear in names tmux sanitises
-# Activity memory for one-shot CLIs: a pane's last content hash and when it changed, kept on the pane.
+# State gizin keeps ON the pane, so one-shot CLIs (and several readers) share it without a daemon:
+# which floor a window is, when the program was (re)started, whether `stop` ended it, whether its exit
+# was already recorded, and the activity memory (last content hash, and when it last changed).
+WINDOW_OPTION = "@gizin-window"
+TITLE_OPTION = "@gizin-title"
+STARTED_OPTION = "@gizin-started"
+STOPPED_OPTION = "@gizin-stopped"
+EXIT_SEEN_OPTION = "@gizin-exit-seen"
 HASH_OPTION = "@gizin-hash"
 CHANGED_OPTION = "@gizin-changed"
 PANE_FIELDS = (
@@ -183,6 +190,10 @@ PANE_FIELDS = (
     "pane_height",
     "window_width",
     "window_height",
+    WINDOW_OPTION,
+    STARTED_OPTION,
+    STOPPED_OPTION,
+    EXIT_SEEN_OPTION,
     HASH_OPTION,
     CHANGED_OPTION,
     "pane_title",  # last: free text
@@ -193,6 +204,13 @@ PANE_FORMAT = SEP.join(f"#{{{f}}}" for f in PANE_FIELDS)
 def _int(value: str) -> int | None:
     try:
         return int(value)
+    except ValueError:
+        return None
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value else None
     except ValueError:
         return None
 
@@ -219,6 +237,10 @@ class PaneInfo:
     height: int
     window_width: int
     window_height: int
+    floor: int | None  # @gizin-window: the plan's window index of the window this pane is in
+    started_at: float | None  # @gizin-started: epoch seconds of the last (re)start by gizin
+    stopped: bool  # @gizin-stopped: ended on purpose by `gizin stop`
+    exit_seen: bool  # @gizin-exit-seen: this death is already recorded as an event
     content_hash: str  # @gizin-hash: last content hash seen by `status`
     changed_at: float | None  # @gizin-changed: epoch seconds when that hash last changed
     title: str
@@ -230,11 +252,6 @@ class PaneInfo:
             return None
         v = dict(zip(PANE_FIELDS, parts[: len(PANE_FIELDS) - 1], strict=False))
         title = SEP.join(parts[len(PANE_FIELDS) - 1 :])
-        changed = v[CHANGED_OPTION]
-        try:
-            changed_at: float | None = float(changed) if changed else None
-        except ValueError:
-            changed_at = None
         dead = v["pane_dead"] == "1"
         return cls(
             pane_id=v["pane_id"],
@@ -255,8 +272,12 @@ class PaneInfo:
             height=_int(v["pane_height"]) or 0,
             window_width=_int(v["window_width"]) or 0,
             window_height=_int(v["window_height"]) or 0,
+            floor=_int(v[WINDOW_OPTION]),
+            started_at=_float(v[STARTED_OPTION]),
+            stopped=v[STOPPED_OPTION] == "1",
+            exit_seen=v[EXIT_SEEN_OPTION] == "1",
             content_hash=v[HASH_OPTION],
-            changed_at=changed_at,
+            changed_at=_float(v[CHANGED_OPTION]),
             title=title,
         )
 
