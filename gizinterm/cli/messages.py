@@ -1,0 +1,136 @@
+"""`gizin send`, `gizin ack`, `gizin deliver`, `gizin messages [retry|cancel]`: the outbox from the CLI.
+
+`send` and `ack` normally run on the hot path (entry.HOT_COMMANDS → gizinterm.sendcmd); the commands
+here are what `--help` lists and what runs when global options come first (`gizin --office X send …`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from gizinterm.cli.context import State, open_workspace
+from gizinterm.cli.main import app
+from gizinterm.cli.output import emit_rows, pick_format
+
+PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+COLUMNS = ("id", "state", "sender", "recipient", "body", "pane_id", "attempts", "created_at", "error")
+
+
+def _globals(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State()
+
+
+@app.command("send", context_settings=PASS_THROUGH, add_help_option=False)
+def send(ctx: typer.Context) -> None:
+    """Queue a message: gizin send TO TEXT|--file F [--from ID] [--key KEY] [--wait [SECONDS]] [--json]."""
+    from gizinterm.sendcmd import send_main, send_parser
+
+    if any(a in ("-h", "--help") for a in ctx.args):
+        send_parser().print_help()
+        raise typer.Exit()
+    state = _globals(ctx)
+    raise typer.Exit(send_main(list(ctx.args), office=state.office, db=state.db))
+
+
+@app.command("ack", context_settings=PASS_THROUGH, add_help_option=False)
+def ack(ctx: typer.Context) -> None:
+    """Confirm a message arrived: gizin ack ID (from the recipient's pane)."""
+    from gizinterm.sendcmd import ack_main
+
+    state = _globals(ctx)
+    raise typer.Exit(ack_main(list(ctx.args), office=state.office, db=state.db))
+
+
+@app.command("deliver")
+def deliver(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="Deliver what can be delivered now, then exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Run the office's deliverer in the foreground: queued messages into panes, each exactly once.
+
+    Only one deliverer per office works at a time (a lease with heartbeat); a second one stands by and
+    takes over within seconds if the first dies. Ctrl-C stops it cleanly."""
+    import signal
+    import sys
+    import threading
+
+    from gizinterm.delivery import DeliveryEvent
+
+    ws = open_workspace(ctx)
+
+    def show(event: DeliveryEvent) -> None:
+        if quiet and event.kind not in ("unknown", "failed"):
+            return
+        ref = f" #{event.message_id}" if event.message_id is not None else ""
+        to = f" → {event.recipient}" if event.recipient else ""
+        print(f"{event.kind}{ref}{to}{': ' + event.detail if event.detail else ''}", file=sys.stderr, flush=True)
+
+    deliverer = ws.deliverer(on_event=show)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stats = deliverer.run(stop, once=once)
+    except KeyboardInterrupt:
+        deliverer.close()
+        raise typer.Exit(130) from None
+    if once and not deliverer.ever_held and deliverer.other is not None:
+        print(f"gizin: another deliverer ({deliverer.other.holder}) holds the lease; it delivers", file=sys.stderr)
+        return
+    if not quiet:
+        print(
+            f"delivered {stats.delivered}, deferred {stats.deferred}, unknown {stats.unknown}, "
+            f"failed {stats.failed}, recovered {stats.recovered}",
+            file=sys.stderr,
+        )
+
+
+messages_app = typer.Typer(
+    help="The message ledger, and the operator's decisions on messages that did not arrive.",
+    invoke_without_command=True,
+)
+app.add_typer(messages_app, name="messages")
+
+
+@messages_app.callback()
+def ledger(
+    ctx: typer.Context,
+    to: Annotated[str | None, typer.Option("--to", help="Only messages to this agent.")] = None,
+    sender: Annotated[str | None, typer.Option("--from", help="Only messages from this sender.")] = None,
+    state: Annotated[
+        list[str] | None,
+        typer.Option("--state", help="Only this state (repeatable): queued sending delivered acked failed unknown."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="The newest N (0 = all).")] = 200,
+    json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
+    ndjson: Annotated[bool, typer.Option("--ndjson", help="One JSON object per line.")] = False,
+) -> None:
+    """The ledger: every message, its state, where it went and why one waits."""
+    if ctx.invoked_subcommand is not None:
+        return
+    ws = open_workspace(ctx)
+    states = tuple(s for item in (state or []) for s in item.split(",") if s)
+    rows = [m.to_dict() for m in ws.messages(to=to, sender=sender, states=states, limit=limit or None)]
+    fmt = pick_format(json, ndjson)
+    if fmt.value == "table":
+        for row in rows:
+            body = row["body"]
+            row["body"] = body if len(body) <= 60 else body[:59] + "…"
+    emit_rows(rows, fmt, None if fmt.value in ("json", "ndjson") else COLUMNS, title="messages")
+
+
+@messages_app.command("retry")
+def retry(ctx: typer.Context, message_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Failed: queue it again. Unknown: press Enter only if its text is provably still in the input."""
+    msg = open_workspace(ctx).retry_message(message_id)
+    print(f"#{msg.id} {msg.state}")
+
+
+@messages_app.command("cancel")
+def cancel(ctx: typer.Context, message_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Give up on a queued, failed or unknown message; it will never be pasted."""
+    msg = open_workspace(ctx).cancel_message(message_id)
+    print(f"#{msg.id} {msg.state}")

@@ -1,0 +1,514 @@
+"""The deliverer: runs the outbox into agents' panes, each message exactly once (DESIGN §4).
+
+One deliverer per office holds the `deliverer` lease; `gizin deliver` runs one in the foreground, and the
+dashboard hosts one in a worker thread through the very same lease:
+
+    d = Deliverer.for_office(roster, db_path, socket, on_event=callback)
+    while not stopped:          # in a thread worker
+        busy = d.step()         # never blocks long: at most one tmux capture, claims and pastes
+        time.sleep(0.02 if busy else 0.2)
+    d.close()                   # finishes in-flight Enters, releases the lease
+
+or simply `d.run(stop_event)`. `step()` is safe to call when another process holds the lease: it then
+only tries to take it over (standby).
+
+A message goes out in three moves, each guarded:
+1. Claim (queued -> sending, atomic, FIFO per recipient). Nothing has touched the pane yet.
+2. Paste: ONE tmux invocation loads the framed text from stdin into a uniquely named buffer and, only if
+   the pane still belongs to the agent, is alive and not in a mode, pastes it with `paste-buffer -p -r -d`
+   (checked in the same invocation as the paste: tmux 3.3a crashes on a paste into a dead pane). If tmux
+   says it refused, the message goes back to `queued`; the pane is provably untouched.
+3. Enter, as a separate key, once the application has taken the paste (the text's tail shows on the
+   screen, or the screen changed and settled, or a time limit passed), then `delivered`. A paste that
+   cannot be confirmed becomes `unknown`, never pasted again.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket as socketlib
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gizinterm import tmux
+from gizinterm.errors import GizinError, TmuxError, UsageError
+from gizinterm.framing import frame
+from gizinterm.panestate import classify
+from gizinterm.profiles import profile_for
+from gizinterm.roster import Roster, load_roster
+from gizinterm.store import connect
+from gizinterm.store import messages as store
+
+DEFAULT_TTL = 5.0  # seconds a lease lives without a heartbeat; a standby takes over after this
+TAKE_TIMEOUT = 2.0  # longest wait for an application to show a paste before Enter is pressed anyway
+SETTLE = 0.1  # a changed screen that stays still this long has taken the paste (Claude Code: ~100 ms)
+ENTER_GRACE = 30.0  # how long a pasted message may wait for Enter (pane in copy mode) before `unknown`
+TAIL = 16  # characters of the text's end looked for on the screen
+
+
+# --- what the deliverer reports ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryEvent:
+    """Something the operator may want to see. kind: delivered | deferred | unknown | failed | requeued |
+    recovered | lease-acquired | lease-lost."""
+
+    kind: str
+    message_id: int | None = None
+    recipient: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class _InFlight:
+    msg: store.Message
+    pane_id: str
+    text: str
+    before: str
+    pasted_at: float
+    last_screen: str | None = None
+    stable_since: float | None = None
+    taken: bool = False
+
+
+@dataclass
+class Stats:
+    delivered: int = 0
+    deferred: int = 0
+    unknown: int = 0
+    failed: int = 0
+    requeued: int = 0
+    recovered: int = 0
+    steps: int = 0
+    seen: set[int] = field(default_factory=set)
+
+
+# (agent kind, agent id, pane, screen) -> True when the agent waits for a person (a permission prompt).
+PromptCheck = Callable[[str, str, tmux.PaneInfo, str], bool]
+
+
+def showing_prompt(kind: str, agent: str, pane: tmux.PaneInfo, screen: str) -> bool:
+    """The status profiles' verdict, so "waiting for a person" means the same here as in `gizin status`:
+    a paste now would answer the prompt instead of reaching the agent."""
+    return classify(profile_for(kind), agent, pane, screen, time.time()).state == "waiting"
+
+
+def new_holder() -> str:
+    return f"{socketlib.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class Deliverer:
+    """Exactly one per office at a time (through the lease); see the module docstring for the API."""
+
+    def __init__(
+        self,
+        roster: Roster,
+        db_path: Path,
+        server: tmux.TmuxServer,
+        *,
+        holder: str | None = None,
+        ttl: float = DEFAULT_TTL,
+        on_event: Callable[[DeliveryEvent], None] | None = None,
+        prompt_check: PromptCheck | None = None,
+        take_timeout: float = TAKE_TIMEOUT,
+        settle: float = SETTLE,
+    ) -> None:
+        self.roster = roster
+        self.db_path = db_path
+        self.server = server
+        self.holder = holder or new_holder()
+        self.ttl = ttl
+        self.on_event = on_event
+        self.prompt_check = prompt_check or showing_prompt
+        self.take_timeout = take_timeout
+        self.settle = settle
+        self.holding = False
+        self.ever_held = False
+        self.other: store.Lease | None = None  # the lease we found held by someone else, when standing by
+        self.stats = Stats()
+        self._last_beat = 0.0
+        self._next_try = 0.0
+        self._inflight: dict[int, _InFlight] = {}
+        self._deferred: dict[int, str] = {}
+        self._stop = threading.Event()
+        self._conn: sqlite3.Connection | None = None
+
+    @classmethod
+    def for_office(cls, roster: Roster, db_path: Path, socket: str | None, **kwargs: object) -> Deliverer:
+        return cls(roster, db_path, tmux.server_for(socket), **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = connect(self.db_path)
+        return self._conn
+
+    def _emit(self, kind: str, msg: store.Message | None = None, detail: str = "") -> None:
+        if self.on_event is not None:
+            self.on_event(DeliveryEvent(kind, msg.id if msg else None, msg.recipient if msg else None, detail))
+
+    # --- the lease ------------------------------------------------------------------------------------
+
+    def _ensure_lease(self) -> bool:
+        now = time.time()
+        if self.holding:
+            if now - self._last_beat < self.ttl / 3:
+                return True
+            if store.heartbeat(self.conn, self.holder, self.ttl, now=now):
+                self._last_beat = now
+                return True
+            self.holding = False
+            self._inflight_lost()
+            self._emit("lease-lost", detail="another deliverer took over")
+            return False
+        if now < self._next_try:
+            return False
+        if not store.acquire(self.conn, self.holder, self.ttl, now=now):
+            self._next_try = now + min(1.0, self.ttl / 5)  # standby: a write per second, not per step
+            self.other = store.lease(self.conn)
+            return False
+        self.holding, self.ever_held, self.other, self._last_beat = True, True, None, now
+        self._emit("lease-acquired", detail=self.holder)
+        for message_id in store.recover_sending(self.conn):
+            self.stats.recovered += 1
+            self._emit("recovered", store.get(self.conn, message_id), "left `sending` by a stopped deliverer: unknown")
+        return True
+
+    def _inflight_lost(self) -> None:
+        # The lease is gone, so recovery by the new holder decides these; never touch them again here.
+        self._inflight.clear()
+
+    def lease_holder(self) -> store.Lease | None:
+        return store.lease(self.conn)
+
+    # --- one pass ---------------------------------------------------------------------------------------
+
+    def step(self) -> bool:
+        """One pass: keep the lease, advance pasted messages to Enter, paste the next message of every
+        ready recipient. Returns True when there is work in flight (call again soon)."""
+        self.stats.steps += 1
+        if not self._ensure_lease():
+            return False
+        if self._inflight:
+            self._advance_inflight()
+        if self._stop.is_set():
+            return bool(self._inflight)
+        heads = [m for m in store.queued_heads(self.conn) if m.id not in self._inflight]
+        if heads:
+            self._start(heads)
+        return bool(self._inflight)
+
+    def pending(self) -> bool:
+        """Messages this deliverer could act on now (in flight, or queued heads not deferred)."""
+        if self._inflight:
+            return True
+        return any(m.id not in self._deferred for m in store.queued_heads(self.conn))
+
+    def _start(self, heads: list[store.Message]) -> None:
+        panes = tmux.list_panes(self.server, self.roster.office.session)
+        if not panes and not self.server.is_running():
+            for msg in heads:
+                self._defer(msg, f"office not running (tmux server {self.server.name})")
+            return
+        by_agent = tmux.panes_by_agent(panes)
+        candidates: list[tuple[store.Message, tmux.PaneInfo]] = []
+        for msg in heads:
+            pane = by_agent.get(msg.recipient)
+            if pane is None:
+                if not self._still_in_roster(msg.recipient):
+                    if store.fail(self.conn, msg.id, f"{msg.recipient} is not in the roster any more"):
+                        self.stats.failed += 1
+                        self._emit("failed", msg, f"{msg.recipient} is not in the roster any more")
+                    continue
+                self._defer(msg, f"no pane for {msg.recipient} (not started?)")
+            elif pane.dead:
+                self._defer(msg, f"pane {pane.pane_id} is dead")
+            elif pane.in_mode:
+                self._defer(msg, f"pane {pane.pane_id} is in copy mode")
+            else:
+                candidates.append((msg, pane))
+        if not candidates:
+            return
+        screens = tmux.capture_many(self.server, [p.pane_id for _, p in candidates])
+        for msg, pane in candidates:
+            screen = screens.get(pane.pane_id)
+            if screen is None:
+                self._defer(msg, f"pane {pane.pane_id} vanished")
+                continue
+            kind = self._kind(msg.recipient)
+            if self.prompt_check(kind, msg.recipient, pane, screen):
+                self._defer(msg, f"{msg.recipient} is showing a permission prompt")
+                continue
+            self._paste(msg.recipient, pane, screen)
+
+    def _kind(self, agent_id: str) -> str:
+        return next((a.kind for a in self.roster.agents if a.id == agent_id), "shell")
+
+    def _still_in_roster(self, agent_id: str) -> bool:
+        if self.roster.has_agent(agent_id):
+            return True
+        try:
+            self.roster = load_roster(self.roster.path)  # a new agent may have joined since we started
+        except GizinError:
+            return True  # an unreadable roster is no reason to fail a message
+        return self.roster.has_agent(agent_id)
+
+    def _defer(self, msg: store.Message, reason: str) -> None:
+        if self._deferred.get(msg.id) != reason:
+            self._deferred[msg.id] = reason
+            store.note_deferred(self.conn, msg.id, reason)
+            self.stats.deferred += 1
+            self._emit("deferred", msg, reason)
+
+    def _paste(self, recipient: str, pane: tmux.PaneInfo, before: str) -> None:
+        msg = store.claim_head(self.conn, recipient, pane.pane_id, holder=self.holder)
+        if msg is None:
+            return
+        self._deferred.pop(msg.id, None)
+        text = frame(msg.id, msg.sender, msg.body)
+        try:
+            outcome = paste_into(self.server, pane.pane_id, recipient, text)
+        except TmuxError as exc:
+            outcome = PasteOutcome.unsure(str(exc))
+        if outcome.pasted:
+            self._inflight[msg.id] = _InFlight(msg, pane.pane_id, text, before, time.monotonic())
+        elif outcome.untouched:
+            after = store.unclaim(self.conn, msg.id, outcome.reason)
+            self.stats.requeued += 1
+            state = after.state if after else "?"
+            self._emit("failed" if state == "failed" else "requeued", msg, outcome.reason)
+        else:
+            store.mark_unknown(self.conn, msg.id, f"paste into {pane.pane_id} not confirmed: {outcome.reason}")
+            self.stats.unknown += 1
+            self._emit("unknown", msg, outcome.reason)
+
+    def _advance_inflight(self) -> None:
+        now = time.monotonic()
+        pending = [f for f in self._inflight.values() if not f.taken]
+        screens = tmux.capture_many(self.server, [f.pane_id for f in pending]) if pending else {}
+        for flight in list(self._inflight.values()):
+            if not flight.taken:
+                flight.taken = self._taken(flight, screens.get(flight.pane_id), now)
+                if not flight.taken:
+                    continue
+            self._enter(flight, now)
+
+    def _taken(self, flight: _InFlight, screen: str | None, now: float) -> bool:
+        if screen is None or now - flight.pasted_at >= self.take_timeout:
+            return True  # gone (Enter will say so) or out of patience
+        if screen == flight.before:
+            return False
+        if tail_visible(flight.text, screen):
+            return True
+        if screen != flight.last_screen:
+            flight.last_screen, flight.stable_since = screen, now
+            return False
+        return flight.stable_since is not None and now - flight.stable_since >= self.settle
+
+    def _enter(self, flight: _InFlight, now: float) -> None:
+        msg = flight.msg
+        try:
+            outcome = press_enter(self.server, flight.pane_id, msg.recipient)
+        except TmuxError as exc:
+            outcome = EnterOutcome("error", str(exc))
+        if outcome.status == "entered":
+            del self._inflight[msg.id]
+            if store.mark_delivered(self.conn, msg.id):
+                self.stats.delivered += 1
+                self.stats.seen.add(msg.id)
+                self._emit("delivered", msg, flight.pane_id)
+            return
+        if outcome.status == "in-mode" and now - flight.pasted_at < ENTER_GRACE:
+            return  # the text is in the input; press Enter once the operator leaves copy mode
+        del self._inflight[msg.id]
+        reason = f"pasted into {flight.pane_id}, but Enter could not be pressed: {outcome.detail}"
+        store.mark_unknown(self.conn, msg.id, reason)
+        self.stats.unknown += 1
+        self._emit("unknown", msg, reason)
+
+    # --- running ----------------------------------------------------------------------------------------
+
+    def run(
+        self,
+        stop: threading.Event | None = None,
+        *,
+        once: bool = False,
+        busy_interval: float = 0.01,
+        idle_interval: float = 0.2,
+    ) -> Stats:
+        """Deliver until `stop` is set (or `self.stop()`); with `once`, until nothing deliverable is left.
+        A `once` run that cannot get the lease returns at once (another deliverer is on it)."""
+        stop = stop or self._stop
+        try:
+            while not (stop.is_set() or self._stop.is_set()):
+                busy = self.step()
+                if once and (not self.holding or not self.pending()):
+                    break
+                time.sleep(busy_interval if busy else idle_interval if not once else busy_interval)
+        finally:
+            self.close()
+        return self.stats
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def close(self, finish_within: float = TAKE_TIMEOUT + 1.0) -> None:
+        """Finish pasted messages (press their Enter), then release the lease and the connection."""
+        self._stop.set()
+        deadline = time.monotonic() + finish_within
+        while self._inflight and self.holding and time.monotonic() < deadline:
+            self._advance_inflight()
+            time.sleep(0.01)
+        if self._conn is not None:
+            if self.holding:
+                store.release(self.conn, self.holder)
+                self.holding = False
+            self._conn.close()
+            self._conn = None
+
+
+# --- the operator's retry ---------------------------------------------------------------------------------
+
+
+def retry(conn: sqlite3.Connection, server: tmux.TmuxServer, message_id: int) -> store.Message:
+    """`gizin messages retry ID`. A failed message was never pasted, so it is queued again. An unknown
+    one may only get its Enter pressed, and only when its text is provably still in the agent's input
+    (the screen ends with it); it is never pasted again."""
+    msg = store.get(conn, message_id)
+    if msg.state == "failed":
+        return store.requeue_failed(conn, message_id)
+    if msg.state != "unknown":
+        raise UsageError(f"message #{message_id} is {msg.state}; only failed or unknown messages can be retried")
+    claimed = store.claim_unknown(conn, message_id)
+    if claimed is None:
+        raise UsageError(f"message #{message_id} changed state meanwhile; look again with `gizin messages`")
+    text = frame(msg.id, msg.sender, msg.body)
+    pane_id = msg.pane_id or ""
+    screen = tmux.capture_many(server, [pane_id]).get(pane_id) if pane_id else None
+    if screen is None or not text_in_input(text, screen):
+        store.back_to_unknown(conn, message_id, msg.error or "not confirmed")
+        where = f"pane {pane_id}" if screen is not None else "its pane (gone)"
+        raise UsageError(
+            f"message #{message_id}: its text is not provably still in {msg.recipient}'s input ({where}); "
+            "it is never pasted twice: cancel it, or send it again if it never arrived"
+        )
+    outcome = press_enter(server, pane_id, msg.recipient)
+    if outcome.status != "entered":
+        store.back_to_unknown(conn, message_id, msg.error or "not confirmed")
+        raise TmuxError(f"message #{message_id}: could not press Enter in {pane_id}: {outcome.detail}")
+    store.mark_delivered(conn, message_id)
+    return store.get(conn, message_id)
+
+
+# --- screen checks (pure) ------------------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def tail_visible(text: str, screen: str) -> bool:
+    """The paste's last characters show near the end of the screen: the application has read it."""
+    tail = _squash(text)[-TAIL:]
+    return bool(tail) and tail in _squash(screen)[-(len(tail) + 2000) :]
+
+
+def text_in_input(text: str, screen: str) -> bool:
+    """Provably still unsubmitted: the screen's last non-blank content ends with the text, and the frame
+    header is on the screen. Anything printed after the text (an answer, a new prompt) fails this."""
+    squashed = _squash(screen)
+    header = _squash(text.split("]", 1)[0] + "]")
+    tail = _squash(text)[-max(TAIL, 64) :]
+    return header in squashed and squashed.endswith(tail)
+
+
+# --- tmux: the paste and the Enter (to move to the end of tmux.py) --------------------------------------
+
+
+def ready_format(agent: str) -> str:
+    """True (1) when the pane still belongs to `agent`, is alive and not in a mode; evaluated by tmux
+    in the same invocation as the paste, so no state can change between the check and the paste."""
+    return (
+        f"#{{&&:#{{==:#{{{tmux.AGENT_OPTION}}},{agent}}},#{{&&:#{{==:#{{pane_dead}},0}},#{{==:#{{pane_in_mode}},0}}}}}}"
+    )
+
+
+@dataclass(frozen=True)
+class PasteOutcome:
+    pasted: bool
+    untouched: bool  # provably not pasted: safe to queue again
+    reason: str = ""
+
+    @classmethod
+    def unsure(cls, reason: str) -> PasteOutcome:
+        return cls(False, False, reason)
+
+
+def paste_into(server: tmux.TmuxServer, pane_id: str, agent: str, text: str) -> PasteOutcome:
+    """Paste `text` once into `pane_id`, only if it is `agent`'s live pane and not in copy mode."""
+    token = secrets.token_hex(6)
+    buffer = f"gizin-{token}"
+    check = ready_format(agent)
+    result = server.call(
+        [
+            ["load-buffer", "-b", buffer, "-"],
+            [
+                "if-shell",
+                "-F",
+                "-t",
+                pane_id,
+                check,
+                f"paste-buffer -p -r -d -b {buffer} -t {pane_id} ; display-message -p {token}-pasted",
+                f"delete-buffer -b {buffer} ; display-message -p {token}-refused",
+            ],
+        ],
+        input=text.encode("utf-8"),
+    )
+    if f"{token}-pasted" in result.stdout:
+        return PasteOutcome(True, False)
+    if f"{token}-refused" in result.stdout:
+        return PasteOutcome(False, True, f"pane {pane_id} is no longer {agent}'s live, idle-mode pane")
+    server.call([["delete-buffer", "-b", buffer]])
+    if any(sign in result.stderr for sign in ("no server running", "error connecting", "can't find pane")):
+        return PasteOutcome(False, True, f"tmux refused before the paste: {result.stderr}")
+    return PasteOutcome.unsure(result.stderr or "tmux did not confirm the paste")
+
+
+@dataclass(frozen=True)
+class EnterOutcome:
+    status: str  # entered | in-mode | gone | error
+    detail: str = ""
+
+
+def press_enter(server: tmux.TmuxServer, pane_id: str, agent: str) -> EnterOutcome:
+    """Press Enter in `pane_id` if it is still `agent`'s live pane and not in copy mode (where Enter
+    would act on the selection instead)."""
+    token = secrets.token_hex(6)
+    result = server.call(
+        [
+            [
+                "if-shell",
+                "-F",
+                "-t",
+                pane_id,
+                ready_format(agent),
+                f"send-keys -t {pane_id} Enter ; display-message -p {token}-entered",
+                f"display-message -p -t {pane_id} '{token}-#{{?pane_in_mode,mode,gone}}'",
+            ]
+        ]
+    )
+    for status in ("entered", "mode", "gone"):
+        if f"{token}-{status}" in result.stdout:
+            return EnterOutcome(
+                "in-mode" if status == "mode" else status,
+                {"mode": "pane in copy mode", "gone": f"pane {pane_id} died or changed hands"}.get(status, ""),
+            )
+    if "can't find pane" in result.stderr:
+        return EnterOutcome("gone", f"pane {pane_id} is gone")
+    return EnterOutcome("error", result.stderr or "tmux did not answer")

@@ -1,0 +1,103 @@
+"""What a message becomes on its way into a pane, and who it is for: pure functions, stdlib only.
+
+A message body is untrusted text typed into another program. Pasted raw, `ESC [201~` would end a
+bracketed paste early so the rest arrives as keystrokes, and a single control byte (0x03) is Ctrl-C to
+the agent. So every control character except the line feed and the tab is replaced, one for one, by its
+visible Unicode "control picture" (ESC becomes ␛, 0x03 becomes ␃); C1 controls become U+FFFD. Nothing
+else changes: `Enter`, `C-c`, a leading `-`, `;`, `\\;`, `#{…}`, `$(…)`, Japanese and emoji arrive
+byte-exact, because they travel through a tmux buffer, never through a tmux command line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from gizinterm.errors import NotFoundError, UsageError
+from gizinterm.roster import Roster
+from gizinterm.validate import did_you_mean
+
+OPERATOR = "operator"
+ALL = "all"
+# C0 controls but \t and \n, DEL, and C1 controls. CR is handled first (line endings), see sanitize().
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+_PICTURES = {**{chr(c): chr(0x2400 + c) for c in range(0x20)}, "\x7f": "\u2421"}
+FRAME = re.compile(r"^\[gizin #(\d+) from ([^\]]+)\] ")
+
+
+def _picture(match: re.Match[str]) -> str:
+    return _PICTURES.get(match.group(0), "\ufffd")
+
+
+def sanitize(body: str) -> str:
+    """The body as it may be pasted: CRLF and lone CR become LF (a CR would submit the line in an
+    application without bracketed paste), other controls become visible pictures; all else unchanged."""
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(_picture, text)
+
+
+def frame(message_id: int, sender: str, body: str) -> str:
+    """The exact text pasted for a message: `[gizin #42 from riku] <sanitized body>`.
+    The id lets the receiver run `gizin ack 42`; the ledger then shows end-to-end receipt."""
+    return f"[gizin #{message_id} from {sender}] {sanitize(body)}"
+
+
+def parse_frame(text: str) -> tuple[int, str] | None:
+    """(id, sender) of a framed message, or None."""
+    match = FRAME.match(text)
+    return (int(match.group(1)), match.group(2)) if match else None
+
+
+def resolve_recipients(roster: Roster, target: str, sender: str) -> tuple[list[str], bool]:
+    """Agent ids a target names, and whether it fanned out: an agent id, `@Department` (case-insensitive)
+    or `all`. A fan-out skips the sender itself; an empty one is an error, never a silent no-op."""
+    target = target.strip()
+    if target == ALL:
+        ids = [a.id for a in roster.agents if a.id != sender]
+        if not ids:
+            raise UsageError("'all' names nobody but the sender")
+        return ids, True
+    if target.startswith("@"):
+        wanted = target[1:].strip().casefold()
+        departments = roster.departments
+        match = next((d for d in departments if d.casefold() == wanted), None)
+        if match is None:
+            hint = did_you_mean(target[1:], departments)
+            raise NotFoundError(f"unknown department '{target[1:]}'{hint}")
+        ids = [a.id for a in roster.agents if a.department == match and a.id != sender]
+        if not ids:
+            raise UsageError(f"department '{match}' has nobody but the sender")
+        return ids, True
+    return [roster.agent(target).id], False
+
+
+def check_sender(roster: Roster, sender: str) -> str:
+    """`--from` must be an agent of this office or the operator: the frame tells the receiver who wrote."""
+    if sender == OPERATOR or roster.has_agent(sender):
+        return sender
+    hint = did_you_mean(sender, [a.id for a in roster.agents])
+    raise NotFoundError(f"--from: unknown agent '{sender}'{hint} (or use '{OPERATOR}')")
+
+
+def read_body_file(path: str, stdin_bytes: bytes | None = None) -> str:
+    """The body from `--file` (`-` = stdin). Invalid UTF-8 is refused with the byte offset, not guessed."""
+    if path == "-":
+        data = stdin_bytes if stdin_bytes is not None else b""
+        name = "stdin"
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"--file {path}: {exc.strerror or exc}") from None
+        name = path
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"--file {name}: not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"
+        ) from None
+
+
+def join_ids(ids: Sequence[int]) -> str:
+    return " ".join(str(i) for i in ids)
