@@ -18,6 +18,8 @@ from collections.abc import Sequence
 HOT_COMMANDS: dict[str, str] = {
     "demo-agent": "gizinterm.demo_agent",
     "log": "gizinterm.logcmd",
+    "send": "gizinterm.sendcmd",
+    "ack": "gizinterm.ackcmd",
 }
 
 

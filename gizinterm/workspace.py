@@ -6,6 +6,7 @@ written once and shows up in both. Methods stay thin: each delegates to the modu
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sysconfig
 from dataclasses import dataclass
@@ -18,10 +19,13 @@ from gizinterm.roster import Roster, load_roster
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
+    from gizinterm.delivery import Deliverer, DeliveryEvent
     from gizinterm.report.model import AgentReport, NextMove, ProviderReport, WeekReport
     from gizinterm.report.settings import ReportSettings
     from gizinterm.report.summarize import Fallback
+    from gizinterm.store.messages import Enqueued, Message
 
 
 @dataclass
@@ -114,3 +118,56 @@ class Workspace:
         from gizinterm.report import service
 
         return service.providers(self.roster, self.db_path, since)
+
+    # --- messages (issue 6) ---
+
+    def send(self, target: str, body: str, *, sender: str = "operator", key: str | None = None) -> list[Enqueued]:
+        """Queue a message for an agent, `@Department` or `all`; the deliverer pastes it (exactly once)."""
+        from gizinterm import outbox
+        from gizinterm.store import connect
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return outbox.send(conn, self.roster, target, body, sender=sender, key=key)
+
+    def messages(
+        self,
+        *,
+        to: str | None = None,
+        sender: str | None = None,
+        states: tuple[str, ...] = (),
+        limit: int | None = None,
+    ) -> list[Message]:
+        from gizinterm.store import connect
+        from gizinterm.store import messages as store
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return store.query(conn, to=to, sender=sender, states=states, limit=limit)
+
+    def ack_message(self, message_id: int, by: str | None = None) -> Message:
+        from gizinterm import outbox
+        from gizinterm.store import connect
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return outbox.ack(conn, message_id, by)
+
+    def retry_message(self, message_id: int) -> Message:
+        """failed -> queued again; unknown -> Enter only, and only if its text is provably in the input."""
+        from gizinterm import delivery, tmux
+        from gizinterm.store import connect
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return delivery.retry(conn, tmux.server_for(self.socket), message_id)
+
+    def cancel_message(self, message_id: int) -> Message:
+        from gizinterm.store import connect
+        from gizinterm.store import messages as store
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return store.cancel(conn, message_id)
+
+    def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None) -> Deliverer:
+        """The office's deliverer, for `gizin deliver` and the dashboard's worker: it delivers only while
+        it holds the office's lease, so hosting one where another runs is harmless (it stands by)."""
+        from gizinterm.delivery import Deliverer
+
+        return Deliverer.for_office(self.roster, self.db_path, self.socket, on_event=on_event)

@@ -53,3 +53,4 @@ from gizinterm.cli import config as _config  # noqa: E402,F401
 from gizinterm.cli import demo as _demo  # noqa: E402,F401
 from gizinterm.cli import ui as _ui  # noqa: E402,F401
 from gizinterm.cli import report as _report  # noqa: E402,F401
+from gizinterm.cli import messages as _messages  # noqa: E402,F401
