@@ -19,11 +19,9 @@ from datetime import UTC, datetime
 from gizinterm.errors import UsageError
 from gizinterm.schema import MIGRATION_SET, MIGRATIONS
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy honours the name)
-if TYPE_CHECKING:
-    # Annotations only: pathlib costs ~5 ms at start-up, paid by every `gizin log`, so paths are
-    # handled with os.path at run time.
-    from pathlib import Path
+# Paths are str or Path, handled with os.path: importing pathlib costs ~5 ms at start-up, paid by every
+# `gizin log` and `gizin guard`.
+StrPath = str | os.PathLike[str]
 
 BUSY_TIMEOUT_MS = 10_000  # ≥ 5 s: 33 writers at once must queue, never fail with "database is locked"
 MIGRATIONS_TABLE = "_sqlite_migrations"
@@ -34,7 +32,7 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def connect(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
+def connect(path: StrPath, *, migrate: bool = True) -> sqlite3.Connection:
     """A connection with the office's durability settings, and the schema brought up to date.
 
     `isolation_level=None` means no implicit transactions: every write says `BEGIN IMMEDIATE` itself
@@ -54,7 +52,7 @@ def connect(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
     return _open(path)
 
 
-def _open(path: Path) -> sqlite3.Connection:
+def _open(path: StrPath) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -67,7 +65,7 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def friendly_error(path: Path, exc: sqlite3.Error) -> UsageError:
+def friendly_error(path: StrPath, exc: sqlite3.Error) -> UsageError:
     """One line a user can act on, for a database that cannot be opened or written."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -101,7 +99,7 @@ def schema_is_current(conn: sqlite3.Connection) -> bool:
     return bool(row[0] == len(MIGRATIONS))
 
 
-def ensure_schema(path: Path) -> None:
+def ensure_schema(path: StrPath) -> None:
     """Apply pending migrations, safely when many processes open a brand-new database at once.
 
     The fast check needs only sqlite3. When something is pending, an exclusive file lock serialises
@@ -162,7 +160,7 @@ def split_sql(script: str) -> list[str]:
     return statements
 
 
-def backup(source: Path, target: Path) -> None:
+def backup(source: StrPath, target: StrPath) -> None:
     """A consistent copy through SQLite's backup API: a plain file copy would miss the WAL's commits."""
     src = connect(source)
     try:
