@@ -273,9 +273,9 @@ class Deliverer:
         self._deferred.pop(msg.id, None)
         text = frame(msg.id, msg.sender, msg.body)
         try:
-            outcome = paste_into(self.server, pane.pane_id, recipient, text)
+            outcome = tmux.paste_into(self.server, pane.pane_id, recipient, text)
         except TmuxError as exc:
-            outcome = PasteOutcome.unsure(str(exc))
+            outcome = tmux.PasteOutcome.unsure(str(exc))
         if outcome.pasted:
             self._inflight[msg.id] = _InFlight(msg, pane.pane_id, text, before, time.monotonic())
         elif outcome.untouched:
@@ -314,9 +314,9 @@ class Deliverer:
     def _enter(self, flight: _InFlight, now: float) -> None:
         msg = flight.msg
         try:
-            outcome = press_enter(self.server, flight.pane_id, msg.recipient)
+            outcome = tmux.press_enter(self.server, flight.pane_id, msg.recipient)
         except TmuxError as exc:
-            outcome = EnterOutcome("error", str(exc))
+            outcome = tmux.EnterOutcome("error", str(exc))
         if outcome.status == "entered":
             del self._inflight[msg.id]
             if store.mark_delivered(self.conn, msg.id):
@@ -398,7 +398,7 @@ def retry(conn: sqlite3.Connection, server: tmux.TmuxServer, message_id: int) ->
             f"message #{message_id}: its text is not provably still in {msg.recipient}'s input ({where}); "
             "it is never pasted twice: cancel it, or send it again if it never arrived"
         )
-    outcome = press_enter(server, pane_id, msg.recipient)
+    outcome = tmux.press_enter(server, pane_id, msg.recipient)
     if outcome.status != "entered":
         store.back_to_unknown(conn, message_id, msg.error or "not confirmed")
         raise TmuxError(f"message #{message_id}: could not press Enter in {pane_id}: {outcome.detail}")
@@ -426,89 +426,3 @@ def text_in_input(text: str, screen: str) -> bool:
     header = _squash(text.split("]", 1)[0] + "]")
     tail = _squash(text)[-max(TAIL, 64) :]
     return header in squashed and squashed.endswith(tail)
-
-
-# --- tmux: the paste and the Enter (to move to the end of tmux.py) --------------------------------------
-
-
-def ready_format(agent: str) -> str:
-    """True (1) when the pane still belongs to `agent`, is alive and not in a mode; evaluated by tmux
-    in the same invocation as the paste, so no state can change between the check and the paste."""
-    return (
-        f"#{{&&:#{{==:#{{{tmux.AGENT_OPTION}}},{agent}}},#{{&&:#{{==:#{{pane_dead}},0}},#{{==:#{{pane_in_mode}},0}}}}}}"
-    )
-
-
-@dataclass(frozen=True)
-class PasteOutcome:
-    pasted: bool
-    untouched: bool  # provably not pasted: safe to queue again
-    reason: str = ""
-
-    @classmethod
-    def unsure(cls, reason: str) -> PasteOutcome:
-        return cls(False, False, reason)
-
-
-def paste_into(server: tmux.TmuxServer, pane_id: str, agent: str, text: str) -> PasteOutcome:
-    """Paste `text` once into `pane_id`, only if it is `agent`'s live pane and not in copy mode."""
-    token = secrets.token_hex(6)
-    buffer = f"gizin-{token}"
-    check = ready_format(agent)
-    result = server.call(
-        [
-            ["load-buffer", "-b", buffer, "-"],
-            [
-                "if-shell",
-                "-F",
-                "-t",
-                pane_id,
-                check,
-                f"paste-buffer -p -r -d -b {buffer} -t {pane_id} ; display-message -p {token}-pasted",
-                f"delete-buffer -b {buffer} ; display-message -p {token}-refused",
-            ],
-        ],
-        input=text.encode("utf-8"),
-    )
-    if f"{token}-pasted" in result.stdout:
-        return PasteOutcome(True, False)
-    if f"{token}-refused" in result.stdout:
-        return PasteOutcome(False, True, f"pane {pane_id} is no longer {agent}'s live, idle-mode pane")
-    server.call([["delete-buffer", "-b", buffer]])
-    if any(sign in result.stderr for sign in ("no server running", "error connecting", "can't find pane")):
-        return PasteOutcome(False, True, f"tmux refused before the paste: {result.stderr}")
-    return PasteOutcome.unsure(result.stderr or "tmux did not confirm the paste")
-
-
-@dataclass(frozen=True)
-class EnterOutcome:
-    status: str  # entered | in-mode | gone | error
-    detail: str = ""
-
-
-def press_enter(server: tmux.TmuxServer, pane_id: str, agent: str) -> EnterOutcome:
-    """Press Enter in `pane_id` if it is still `agent`'s live pane and not in copy mode (where Enter
-    would act on the selection instead)."""
-    token = secrets.token_hex(6)
-    result = server.call(
-        [
-            [
-                "if-shell",
-                "-F",
-                "-t",
-                pane_id,
-                ready_format(agent),
-                f"send-keys -t {pane_id} Enter ; display-message -p {token}-entered",
-                f"display-message -p -t {pane_id} '{token}-#{{?pane_in_mode,mode,gone}}'",
-            ]
-        ]
-    )
-    for status in ("entered", "mode", "gone"):
-        if f"{token}-{status}" in result.stdout:
-            return EnterOutcome(
-                "in-mode" if status == "mode" else status,
-                {"mode": "pane in copy mode", "gone": f"pane {pane_id} died or changed hands"}.get(status, ""),
-            )
-    if "can't find pane" in result.stderr:
-        return EnterOutcome("gone", f"pane {pane_id} is gone")
-    return EnterOutcome("error", result.stderr or "tmux did not answer")

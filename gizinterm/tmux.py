@@ -373,3 +373,91 @@ def _split_captures(stdout: str, token: str) -> dict[str, str]:
     if current is not None:
         captures[current] = "\n".join(lines)
     return {k: v.rstrip("\n") for k, v in captures.items()}
+
+
+# --- delivery: paste once, then Enter (messages, DESIGN §3-§4) ------------------------------------------
+# The deliverer (delivery.py) calls these two. Each is ONE tmux invocation whose first act is to check,
+# inside the server, that the pane still belongs to the agent, is alive and not in a mode: tmux 3.3a
+# crashes the whole server on a paste into a dead pane, and keys typed in copy mode go to copy mode.
+# Message text travels only through stdin (load-buffer -), never on a tmux command line.
+
+
+def ready_format(agent: str) -> str:
+    """True (1) when the pane still belongs to `agent`, is alive and not in a mode; evaluated by tmux
+    in the same invocation as the paste, so no state can change between the check and the paste."""
+    return f"#{{&&:#{{==:#{{{AGENT_OPTION}}},{agent}}},#{{&&:#{{==:#{{pane_dead}},0}},#{{==:#{{pane_in_mode}},0}}}}}}"
+
+
+@dataclass(frozen=True)
+class PasteOutcome:
+    pasted: bool
+    untouched: bool  # provably not pasted: safe to queue again
+    reason: str = ""
+
+    @classmethod
+    def unsure(cls, reason: str) -> PasteOutcome:
+        return cls(False, False, reason)
+
+
+def paste_into(server: TmuxServer, pane_id: str, agent: str, text: str) -> PasteOutcome:
+    """Paste `text` once into `pane_id`, only if it is `agent`'s live pane and not in copy mode."""
+    token = secrets.token_hex(6)
+    buffer = f"gizin-{token}"
+    check = ready_format(agent)
+    result = server.call(
+        [
+            ["load-buffer", "-b", buffer, "-"],
+            [
+                "if-shell",
+                "-F",
+                "-t",
+                pane_id,
+                check,
+                f"paste-buffer -p -r -d -b {buffer} -t {pane_id} ; display-message -p {token}-pasted",
+                f"delete-buffer -b {buffer} ; display-message -p {token}-refused",
+            ],
+        ],
+        input=text.encode("utf-8"),
+    )
+    if f"{token}-pasted" in result.stdout:
+        return PasteOutcome(True, False)
+    if f"{token}-refused" in result.stdout:
+        return PasteOutcome(False, True, f"pane {pane_id} is no longer {agent}'s live, idle-mode pane")
+    server.call([["delete-buffer", "-b", buffer]])
+    if any(sign in result.stderr for sign in ("no server running", "error connecting", "can't find pane")):
+        return PasteOutcome(False, True, f"tmux refused before the paste: {result.stderr}")
+    return PasteOutcome.unsure(result.stderr or "tmux did not confirm the paste")
+
+
+@dataclass(frozen=True)
+class EnterOutcome:
+    status: str  # entered | in-mode | gone | error
+    detail: str = ""
+
+
+def press_enter(server: TmuxServer, pane_id: str, agent: str) -> EnterOutcome:
+    """Press Enter in `pane_id` if it is still `agent`'s live pane and not in copy mode (where Enter
+    would act on the selection instead)."""
+    token = secrets.token_hex(6)
+    result = server.call(
+        [
+            [
+                "if-shell",
+                "-F",
+                "-t",
+                pane_id,
+                ready_format(agent),
+                f"send-keys -t {pane_id} Enter ; display-message -p {token}-entered",
+                f"display-message -p -t {pane_id} '{token}-#{{?pane_in_mode,mode,gone}}'",
+            ]
+        ]
+    )
+    for status in ("entered", "mode", "gone"):
+        if f"{token}-{status}" in result.stdout:
+            return EnterOutcome(
+                "in-mode" if status == "mode" else status,
+                {"mode": "pane in copy mode", "gone": f"pane {pane_id} died or changed hands"}.get(status, ""),
+            )
+    if "can't find pane" in result.stderr:
+        return EnterOutcome("gone", f"pane {pane_id} is gone")
+    return EnterOutcome("error", result.stderr or "tmux did not answer")
