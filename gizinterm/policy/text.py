@@ -1,0 +1,51 @@
+"""Text folding shared by every recipient class: the readings a disguised name collapses to.
+
+An address can be disguised without changing what a person (or a lenient parser) reads: full-width
+letters, zero-width joiners, soft hyphens, ideographic full stops, mixed case. `fold` undoes all of
+those; `skeleton_key` additionally maps look-alike letters (UTS #39) so `раypal` reads as `paypal`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Characters that render as a full stop in domain names (UTS #46 maps all of them to ".").
+DOTS = {ord(c): "." for c in "\u3002\uff0e\uff61\u2024\ufe52"}
+
+# Confusables whose source is ASCII (UTS #39 confusables.txt). Pure-ASCII text needs only these, so
+# the hot path never loads the full table; a unit test keeps this in step with the packaged data.
+ASCII_SKELETON = {ord("1"): "l", ord("I"): "l", ord("|"): "l", ord("0"): "O", ord("m"): "rn"}
+
+
+def strip_format(text: str) -> str:
+    """Drop invisible format characters (zero-width space/joiners, soft hyphen, bidi marks, BOM)."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def fold(text: str) -> str:
+    """NFKC, no format characters, every full-stop variant as '.', case-folded."""
+    if text.isascii():
+        return text.lower()
+    text = strip_format(unicodedata.normalize("NFKC", text)).translate(DOTS)
+    return text.casefold()
+
+
+def skeleton(text: str) -> str:
+    """The UTS #39 skeleton: NFD, each character replaced by its prototype, NFD again."""
+    if text.isascii():
+        return text.translate(ASCII_SKELETON)
+    from gizinterm.policy.confusables import prototype_table  # deferred: ~20 ms, only for non-ASCII text
+
+    table = prototype_table()
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(table))
+
+
+def skeleton_key(text: str) -> str:
+    """A case-insensitive skeleton: equal keys mean the two strings can be read as each other.
+
+    Skeletons are case-sensitive ('I' looks like 'l', 'i' does not), so case is folded both before
+    and after mapping; both sides of every comparison go through this same function.
+    """
+    return skeleton(skeleton(text).casefold()).casefold()
