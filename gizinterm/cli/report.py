@@ -111,7 +111,7 @@ def next_move(
     ws = open_workspace(ctx)
     report = ws.next_move(parse_date(date, "--date"), max_items=max_items)
     command = None if composed else (summarize_with or ws.report_settings().summarize_with)
-    if command and report.rows:
+    if command:  # parsed even on an empty day, so a typo in CMD is caught before the night it matters
         report, fallbacks = ws.summarize_next_move(report, command, summarize_timeout)
         for fb in fallbacks:
             print(

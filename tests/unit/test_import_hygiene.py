@@ -37,3 +37,11 @@ def test_dashboard_data_and_safe_text_load_nothing_heavy(module: str) -> None:
 def test_the_cli_app_loads_no_textual() -> None:
     """Only `gizin ui` pays for textual; building the typer app (every other command) must not."""
     assert "textual" not in loaded_after("import gizinterm.cli.main")
+
+
+def test_reports_load_nothing_heavy_until_rich_output() -> None:
+    """Building a report and rendering text, Markdown, HTML or JSON costs no rich, typer or sqlite_utils;
+    only terminal output (`render_rich`) imports rich, and only when it renders."""
+    modules = "gizinterm.report.service, gizinterm.report.render, gizinterm.report.summarize, gizinterm.store.reports"
+    assert not loaded_after(f"import {modules}") & set(HEAVY)
+    assert not loaded_after("import gizinterm.report.render_rich") & set(HEAVY)

@@ -1,0 +1,136 @@
+"""`gizin report …` as real subprocesses: the newsletter's day, files, summarizers, errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import copy_example_office, run_gizin
+from tests.integration.test_report_store import expected_md, expected_text
+from tests.report_data import seed_newsletter_day
+
+SUMMARIZER = """#!/bin/sh
+# riku fails, ren prints nothing, ryo hangs (with a child), everyone else gets a line counting their items.
+case "$GIZIN_REPORT_AGENT" in
+  riku) echo "model overloaded" >&2; exit 3 ;;
+  ren) cat >/dev/null; exit 0 ;;
+  ryo) sleep 30 & sleep 30 ;;
+esac
+items=$(grep -c '^- ')
+echo "wrote $items items for $GIZIN_REPORT_NAME on $GIZIN_REPORT_DATE"
+"""
+
+
+@pytest.fixture
+def office(tmp_path: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    folder = copy_example_office(tmp_path / "office").parent
+    seed_newsletter_day(folder / ".gizin" / "gizin.db")
+    return folder, {**env, "GIZIN_HOME": str(folder)}
+
+
+def test_newsletter_day_in_text_md_and_json(office: tuple[Path, dict[str, str]]) -> None:
+    folder, env = office
+    result = run_gizin("report", "next-move", "--date", "2026-02-28", env=env)  # a pipe: text by default
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected_text() and result.stderr == ""
+    result = run_gizin("report", "next-move", "--date", "2026-02-28", "--format", "md", env=env)
+    assert result.stdout == expected_md()
+    data = json.loads(run_gizin("report", "next-move", "--date", "2026-02-28", "--json", env=env).stdout)
+    assert data["active"] == 17 and data["rows"][16]["name"] == "Shin"
+    rich = run_gizin("report", "next-move", "--date", "2026-02-28", "--format", "rich", env={**env, "COLUMNS": "300"})
+    assert "Masahiro: Proposed new scenarios for AI tool sales strategy; led a three-way" in rich.stdout
+
+
+def test_out_writes_the_whole_file_in_the_suffix_format(office: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    _, env = office
+    target = tmp_path / "next-move.html"
+    result = run_gizin("report", "next-move", "--date", "2026-02-28", "--out", str(target), env=env)
+    assert result.returncode == 0 and result.stdout == ""
+    assert f"wrote html to {target}" in result.stderr
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "The Gizin&#x27;s Next Move" in page
+    assert "February 28, 2026 — 17 AI Employees Active" in page
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".next-move")] == []
+    missing = run_gizin("report", "next-move", "--out", str(tmp_path / "no" / "x.md"), env=env)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_summarizer_success_failure_empty_and_timeout(office: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    _, env = office
+    script = tmp_path / "summarize.sh"
+    script.write_text(SUMMARIZER)
+    started = time.monotonic()
+    result = run_gizin(
+        "report", "next-move", "--date", "2026-02-28", "--json",
+        "--summarize-with", f"sh {script}", "--summarize-timeout", "1",
+        env=env,
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert elapsed < 15, "a timed-out summarizer (and its child) must be killed, not waited for"
+    rows = {r["agent"]: r for r in json.loads(result.stdout)["rows"]}
+    assert rows["mamoru"]["summary"] == "Wrote 3 items for Mamoru on 2026-02-28"
+    assert rows["mamoru"]["summary_source"] == "command"
+    assert rows["ryo"]["summary_source"] == "composed" and rows["ryo"]["summary"].startswith("Deployed external")
+    assert rows["riku"]["summary"].startswith("Served as the CEO's") and rows["ren"]["summary_source"] == "composed"
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 3, result.stderr
+    assert "summarizer failed for Riku (riku): exited with status 3: model overloaded; using the composed line" in (
+        result.stderr
+    )
+    assert "Ren (ren): printed nothing" in result.stderr and "Ryo (ryo): timed out after 1s" in result.stderr
+
+
+def test_summarizer_from_the_report_table_and_composed_override(office: tuple[Path, dict[str, str]]) -> None:
+    folder, env = office
+    roster = folder / "agents.toml"
+    roster.write_text(roster.read_text() + "\n[report]\nsummarize_with = \"sh -c 'cat >/dev/null; echo all good'\"\n")
+    result = run_gizin("report", "next-move", "--date", "2026-02-28", env=env)
+    assert result.returncode == 0 and result.stdout.splitlines()[2] == "Riku: All good"
+    result = run_gizin("report", "next-move", "--date", "2026-02-28", "--composed", env=env)
+    assert result.stdout == expected_text()
+    missing = run_gizin("report", "next-move", "--date", "2026-02-28", "--summarize-with", "no-such-llm-cli", env=env)
+    assert missing.returncode == 0 and missing.stdout == expected_text()
+    assert missing.stderr.count("cannot run no-such-llm-cli") == 17
+
+
+def test_user_mistakes_are_one_line_with_documented_codes(office: tuple[Path, dict[str, str]]) -> None:
+    folder, env = office
+    cases = [
+        (("report", "next-move", "--date", "28/02/2026"), 2, "--date: '28/02/2026' is not a day (YYYY-MM-DD)"),
+        (("report", "next-move", "--format", "pdf"), 2, "--format: 'pdf' is not one of rich, text, md, html, json"),
+        (("report", "agent", "rikuu"), 5, "unknown agent 'rikuu' (did you mean 'riku'?)"),
+        (("report", "next-move", "--summarize-with", "'unclosed"), 2, "--summarize-with: cannot parse"),
+    ]
+    for args, code, message in cases:
+        result = run_gizin(*args, env=env)
+        assert result.returncode == code, (args, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+        assert result.stdout == ""
+    roster = folder / "agents.toml"
+    roster.write_text(roster.read_text() + "\n[report]\nmax_itms = 3\n")
+    result = run_gizin("report", "week", env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"gizin: {roster}:{roster.read_text().count(chr(10))}: report.max_itms: unknown key (did you mean 'max_items'?)"
+    )
+
+
+def test_week_agent_and_providers(office: tuple[Path, dict[str, str]]) -> None:
+    _, env = office
+    week = json.loads(run_gizin("report", "week", "--ending", "2026-02-28", "--json", env=env).stdout)
+    assert week["start"] == "2026-02-22" and week["active"] == 17
+    assert week["rows"][0]["days_active"] == 2 and week["rows"][0]["task_count"] == 2
+    text = run_gizin("report", "agent", "ryo", "--since", "2026-02-20", env=env).stdout
+    assert "Ryo · CTO, Head of Technology, Technology" in text and "4 tasks on 1 day, 0 blocked" in text
+    result = run_gizin("report", "providers", "--json", env=env)
+    data = json.loads(result.stdout)
+    assert round(sum(p["tasks_pct"] for p in data["providers"]), 6) == 100.0
+    assert round(sum(p["agents_pct"] for p in data["models"]), 6) == 100.0
+    chart = run_gizin("report", "providers", env=env).stdout
+    assert "Share of tasks by provider" in chart and "█" in chart and "anthropic" in chart
