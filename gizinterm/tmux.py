@@ -82,14 +82,28 @@ class TmuxServer:
             base += ["-L", self.socket]
         return [*base, *args]
 
-    def call(self, commands: Iterable[Command], *, input: str | bytes | None = None) -> Result:
+    def call(
+        self,
+        commands: Iterable[Command],
+        *,
+        input: str | bytes | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> Result:
         """Run `commands` chained in ONE tmux invocation and return whatever came back, failed or not.
-        `input` is fed to the client's stdin (what `load-buffer -` reads)."""
+        `input` is fed to the client's stdin (what `load-buffer -` reads). `env` is the client's
+        environment: tmux gives every pane it spawns the CLIENT's PATH, overriding `-e PATH=`."""
         argv = self.argv(chain(commands))
         data = input.encode() if isinstance(input, str) else input
         self.invocations += 1
         try:
-            proc = subprocess.run(argv, input=data, capture_output=True, timeout=TIMEOUT, check=False)
+            proc = subprocess.run(
+                argv,
+                input=data,
+                capture_output=True,
+                timeout=TIMEOUT,
+                check=False,
+                env=None if env is None else dict(env),
+            )
         except FileNotFoundError:
             raise TmuxError(f"tmux is not installed: {INSTALL_HINT}") from None
         except subprocess.TimeoutExpired:
@@ -100,9 +114,15 @@ class TmuxServer:
             returncode=proc.returncode,
         )
 
-    def run(self, commands: Iterable[Command], *, input: str | bytes | None = None) -> str:
+    def run(
+        self,
+        commands: Iterable[Command],
+        *,
+        input: str | bytes | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> str:
         """Like `call`, but a failure raises TmuxError (exit 4) with tmux's own message."""
-        result = self.call(commands, input=input)
+        result = self.call(commands, input=input, env=env)
         if not result.ok:
             raise TmuxError(f"tmux: {result.stderr or 'failed'} (server {self.name})")
         return result.stdout

@@ -54,3 +54,5 @@ from gizinterm.cli import demo as _demo  # noqa: E402,F401
 from gizinterm.cli import ui as _ui  # noqa: E402,F401
 from gizinterm.cli import report as _report  # noqa: E402,F401
 from gizinterm.cli import messages as _messages  # noqa: E402,F401
+from gizinterm.cli import tasks as _tasks  # noqa: E402,F401
+from gizinterm.cli import db as _db  # noqa: E402,F401

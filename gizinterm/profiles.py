@@ -1,0 +1,109 @@
+"""What each kind of AI employee looks like on screen when it is idle, busy, or waiting for a person.
+
+This is data, in one place, so supporting a new agent CLI (or a new version of one whose prompt changed)
+is an edit to this table and nothing else. Patterns are regular expressions matched against the bottom
+of the pane's visible text (trailing blank lines removed); `{agent}` stands for the agent's id.
+
+- `idle`: the kind's input prompt, matched against the last non-empty line.
+- `busy`: a sign of work in progress, matched against the last `tail` lines.
+- `waiting`: a permission or question prompt, matched against the last `tail` lines; it beats busy,
+  because a person has to act.
+- `shell_idle`: the pane counts as idle whenever a shell (not a program started from it) is in front,
+  which is how a plain shell pane tells "at the prompt" from "running something".
+- `quiet`: seconds without any change in the pane's own content after which it counts as idle when no
+  pattern decides. `grace`: seconds after a (re)start during which an undecided pane is "starting".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+SHELLS = frozenset({"sh", "bash", "zsh", "fish", "dash", "ksh", "mksh", "tcsh", "csh", "ash", "busybox", "nu"})
+
+
+@dataclass(frozen=True)
+class Profile:
+    kind: str
+    idle: tuple[str, ...] = ()
+    busy: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+    shell_idle: bool = False
+    tail: int = 8
+    quiet: float = 3.0
+    grace: float = 10.0
+    notes: str = field(default="", compare=False)
+
+
+PROFILES: dict[str, Profile] = {
+    "claude": Profile(
+        kind="claude",
+        idle=(r"^\s*[│|]?\s*>\s*(?:[│|]\s*)?$", r"\? for shortcuts", r"^\s*╰─+╯\s*$"),
+        busy=(r"esc to interrupt", r"\(\d+s\s*·", r"^\s*[✻✽✶✳✢·*]\s+\w+…"),
+        waiting=(
+            r"Do you want to (?:proceed|make this edit|create|run)",
+            r"❯\s*1\.\s*Yes",
+            r"Allow .* to run\?",
+        ),
+        notes="Claude Code: boxed '>' input, 'esc to interrupt' while working, numbered Yes/No prompts.",
+    ),
+    "codex": Profile(
+        kind="codex",
+        idle=(r"^\s*▌\s*$", r"send a message", r"⏎ send"),
+        busy=(r"[Ee]sc to interrupt", r"^\s*[•◦]\s*Working"),
+        waiting=(
+            r"Allow command\?",
+            r"Would you like to run the following command\?",
+            r"Would you like to make the following edits\?",
+            r"\[y/N\]|\(y/n\)",
+        ),
+        notes="Codex CLI: 'Working (… Esc to interrupt)' while busy, approval questions before commands.",
+    ),
+    "gemini": Profile(
+        kind="gemini",
+        idle=(r"Type your message", r"^\s*[│|]?\s*>\s+\S*.*[│|]?\s*$"),
+        busy=(r"esc to cancel", r"^\s*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]"),
+        waiting=(r"Allow execution\?", r"Apply this change\?", r"●\s*1\.\s*Yes, allow once"),
+        notes="Gemini CLI: 'Type your message' box when idle, '(esc to cancel …)' while thinking.",
+    ),
+    "aider": Profile(
+        kind="aider",
+        idle=(r"^(?:\w[\w./-]*)?>\s*$",),
+        busy=(r"Waiting for \S+", r"^\s*[░█▒]+"),
+        waiting=(r"\(Y\)es/\(N\)o", r"\[Yes\]:\s*$"),
+        notes="aider: '> ' (or 'ask> ', 'architect> ') prompt; '(Y)es/(N)o' confirmations.",
+    ),
+    "shell": Profile(
+        kind="shell",
+        idle=(r"[$#%>❯]\s*$",),
+        shell_idle=True,
+        quiet=2.0,
+        grace=3.0,
+        notes="A plain shell: idle while the shell itself is in front, working while a program runs.",
+    ),
+    "demo": Profile(
+        kind="demo",
+        idle=(r"^{agent} demo> ?$",),
+        busy=(r"^  · working",),
+        waiting=(r"Do you want to proceed\? \[y/n\] ?$",),
+        tail=3,
+        quiet=2.0,
+        grace=5.0,
+        notes="The bundled demo agent (gizinterm/demo_agent.py).",
+    ),
+}
+
+
+def profile_for(kind: str) -> Profile:
+    """The profile of `kind`, or the shell profile for a kind nobody described yet."""
+    return PROFILES.get(kind, PROFILES["shell"])
+
+
+@cache
+def compiled(pattern: str, agent: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace("{agent}", re.escape(agent)))
+
+
+def matches(patterns: tuple[str, ...], lines: list[str], agent: str) -> bool:
+    return any(compiled(p, agent).search(line) for p in patterns for line in lines)
