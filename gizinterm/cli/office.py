@@ -197,7 +197,7 @@ def events(
             "pane_id": e.pane_id,
             "exit_status": e.exit_status,
             "detail": e.detail,
-        }  # fmt: skip
+        }
         for e in ws.agent_events(agent, limit)
     ]
     emit_rows(rows, pick_format(json), ["at", "agent", "event", "pane_id", "exit_status", "detail"])
