@@ -95,7 +95,8 @@ class Args:
         self.quiet = False
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: Sequence[str], *, office: str | None = None, db: str | None = None) -> int:
+    """`office`/`db` are the global options when typer ran first (`gizin --office X log …`)."""
     args = parse_args(list(argv))
     if args is None:
         print(HELP)
@@ -106,8 +107,8 @@ def main(argv: Sequence[str]) -> int:
         status=args.status,
         tags=args.tags,
         at=args.at,
-        office=args.office,
-        db=args.db,
+        office=args.office if args.office is not None else office,
+        db=args.db if args.db is not None else db,
     )
     if not args.quiet:
         print(task_id)
