@@ -78,8 +78,6 @@ class AgentLive:
     state: str | None = None
     pane_id: str | None = None
     detail: str = ""  # why the state is what it is, e.g. "exit 1", "permission prompt"
-    last_task: str | None = None
-    tasks_today: int | None = None
     undelivered: int | None = None
 
 

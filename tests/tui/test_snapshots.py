@@ -19,5 +19,3 @@ def test_main_screen(workspace: Workspace, snap_compare: SnapCompare) -> None:
 def test_help_screen(workspace: Workspace, snap_compare: SnapCompare) -> None:
     app = make_app(workspace, Options(live=False))
     assert snap_compare(app, terminal_size=SIZE, press=["question_mark"])
-
-

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static, TabbedContent
 
 from gizinterm.safetext import one_line
 from gizinterm.tui import model
+from gizinterm.tui.live import AgentDay, FeedUpdate
 from gizinterm.tui.model import Floor, Snapshot
 from gizinterm.tui.widgets.bottom.alerts import AlertStrip
 from gizinterm.tui.widgets.bottom.feed import TaskFeed
@@ -64,11 +65,17 @@ class MainScreen(Screen[None]):
             self.agent_id = agent_id
             self.body = body
 
+    class FeedUpdated(Message):
+        def __init__(self, update: FeedUpdate) -> None:
+            super().__init__()
+            self.update = update
+
     def __init__(self, floors: tuple[Floor, ...]) -> None:
         super().__init__()
         self.floors = floors
         self.selected: str | None = None
         self.snapshot = Snapshot()
+        self.days: dict[str, AgentDay] = {}
 
     @property
     def gizin(self) -> GizinApp:
@@ -150,6 +157,7 @@ class MainScreen(Screen[None]):
         self.floors = floors
         await self.query_one(Floors).show(floors)
         self.query_one(Floors).update_live(self.snapshot.live)
+        self.query_one(Floors).update_days(self.days)
         if keep and model.floor_of(floors, keep):
             self.select(keep)
         else:
@@ -159,8 +167,22 @@ class MainScreen(Screen[None]):
     def on_main_screen_refreshed(self, event: Refreshed) -> None:
         self.snapshot = event.snapshot
         self.query_one(Floors).update_live(event.snapshot.live)
-        self.query_one(AlertStrip).show([*self.gizin.standing_alerts(), *event.snapshot.alerts])
+        self.paint_alerts()
         self.paint_topbar()
+
+    def paint_alerts(self) -> None:
+        self.query_one(AlertStrip).show([*self.gizin.standing_alerts(), *self.snapshot.alerts])
+
+    def on_main_screen_feed_updated(self, event: FeedUpdated) -> None:
+        update = event.update
+        feed = self.query_one(TaskFeed)
+        if update.reset:
+            feed.reset(update.items)
+        else:
+            feed.add(update.items)
+        self.days = update.per_agent
+        feed.set_total(sum(d.count for d in update.per_agent.values()))
+        self.query_one(Floors).update_days(update.per_agent)
 
     def on_main_screen_previewed(self, event: Previewed) -> None:
         self.query_one(PanePreview).show_text(event.agent_id, event.body)

@@ -40,15 +40,13 @@ class AlertStrip(Widget):
     def render(self) -> Text:
         if not self.alerts:
             return Text("all clear", style="dim green")
-        width = max(self.content_size.width, 10)
         lines = []
         for alert in self.alerts:
             icon, style = KIND_STYLE.get(alert.kind, ("•", "bold"))
-            line = Text(no_wrap=True, overflow="ellipsis", end="")
+            line = Text(overflow="fold", end="")  # wrapped: a config error must be readable in full
             line.append(f"{icon} ", style=style)
             if alert.at:
                 line.append(f"{alert.at} ", style="dim")
             line.append(one_line(alert.text, 300))
-            line.truncate(width, overflow="ellipsis")
             lines.append(line)
-        return Text("\n", end="", no_wrap=True).join(lines)
+        return Text("\n", end="").join(lines)

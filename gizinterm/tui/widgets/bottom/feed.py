@@ -22,16 +22,23 @@ class TaskFeed(RichLog):
         super().__init__(id=id, max_lines=500, wrap=False, markup=False, highlight=False, auto_scroll=True)
         self.border_title = "today's tasks"
         self.last_id = 0
-        self.count = 0
+
+    def reset(self, items: list[FeedItem]) -> None:
+        self.clear()
+        self.last_id = 0
+        self.add(items)
+
+    def set_total(self, total: int) -> None:
+        title = f"today's tasks ({total})"
+        if title != self.border_title:
+            self.border_title = title
 
     def add(self, items: list[FeedItem]) -> None:
         for item in items:
             if item.id <= self.last_id:
                 continue  # a poll that overlapped the previous one
             self.last_id = item.id
-            self.count += 1
             self.write(feed_line(item))
-        self.border_title = f"today's tasks ({self.count})"
 
 
 def feed_line(item: FeedItem) -> Text:

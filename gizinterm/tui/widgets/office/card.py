@@ -8,6 +8,7 @@ from textual.widget import Widget
 
 from gizinterm.roster import Agent
 from gizinterm.safetext import one_line
+from gizinterm.tui.live import AgentDay
 from gizinterm.tui.model import AgentLive
 
 STATE_STYLE = {
@@ -47,6 +48,12 @@ class AgentCard(Widget, can_focus=True):
         super().__init__(id=card_id(agent.id))
         self.agent = agent
         self.live = AgentLive()
+        self.day: AgentDay | None = None
+
+    def set_day(self, day: AgentDay | None) -> None:
+        if day != self.day:
+            self.day = day
+            self.refresh()
 
     def set_live(self, live: AgentLive) -> None:
         if live == self.live:
@@ -81,11 +88,11 @@ class AgentCard(Widget, can_focus=True):
         lines.append(Text(one_line(who, width), style="", no_wrap=True, overflow="ellipsis"))
         model = "/".join(x for x in (agent.provider, agent.model) if x) or agent.kind
         lines.append(Text(one_line(model, width), style="dim italic", no_wrap=True, overflow="ellipsis"))
-        last = live.last_task
+        last = self.day.last_task if self.day else None
         lines.append(Text(one_line(f"▸ {last}", width) if last else "▸ no task yet today", style="" if last else "dim"))
         counts = []
-        if live.tasks_today is not None:
-            counts.append(f"{live.tasks_today} task{'s' if live.tasks_today != 1 else ''} today")
+        count = self.day.count if self.day else 0
+        counts.append(f"{count} task{'s' if count != 1 else ''} today")
         if live.undelivered:
             counts.append(f"✉ {live.undelivered} queued")
         if live.detail:

@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from gizinterm.safetext import one_line
+from gizinterm.tui.live import AgentDay
 from gizinterm.tui.model import AgentLive, Floor
 from gizinterm.tui.widgets.office.card import AgentCard, card_id
 
@@ -72,6 +73,10 @@ class Floors(Widget):
     def update_live(self, live: dict[str, AgentLive]) -> None:
         for card in self.cards():
             card.set_live(live.get(card.agent.id, AgentLive()))
+
+    def update_days(self, per_agent: dict[str, AgentDay]) -> None:
+        for card in self.cards():
+            card.set_day(per_agent.get(card.agent.id))
 
     @property
     def active_index(self) -> int:

@@ -1,0 +1,182 @@
+"""Hot reload: watch the office's configuration files, reload them, keep the last good configuration.
+
+Used by the dashboard and by `gizin up --watch`. An edit is reloaded in full (roster, layout, plan) and
+either replaces the current workspace (`Reloaded`, with what changed) or is refused (`Rejected`, one
+line naming file, line and field) while the last good workspace stays in force. Saving a file makes
+editors emit several events (write, rename, chmod); a digest of the files' bytes turns them into one
+reload, and an unchanged save into none.
+
+watchfiles is imported inside `run` only: its import costs start-up time no other command should pay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gizinterm.errors import GizinError
+from gizinterm.layout import Layout
+from gizinterm.roster import Agent
+
+if TYPE_CHECKING:
+    from gizinterm.workspace import Workspace
+
+DEBOUNCE_MS = 200  # an editor's burst of events for one save arrives within this window
+# Also compare the files' digest every so often: covers an edit made before the watch was in place,
+# and file systems whose events do not arrive (network mounts). Reading two small files is cheap.
+RECHECK_MS = 2_000
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    """A valid edit: `workspace` is the new configuration."""
+
+    workspace: Workspace
+    files: tuple[str, ...]
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    layout_changed: bool = False
+
+    @property
+    def summary(self) -> str:
+        parts = []
+        if self.added:
+            parts.append(f"added {', '.join(self.added)}")
+        if self.removed:
+            parts.append(f"removed {', '.join(self.removed)}")
+        if self.changed:
+            parts.append(f"changed {', '.join(self.changed)}")
+        if self.layout_changed:
+            parts.append("new layout")
+        detail = "; ".join(parts) or "no change to the seating"
+        return f"reloaded {', '.join(self.files)}: {detail}"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An invalid edit: `error` is the one-line problem; the previous configuration stays in force."""
+
+    error: str
+    files: tuple[str, ...]
+
+
+Outcome = Reloaded | Rejected
+
+
+def digest(paths: Iterable[Path]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(paths):
+        h.update(str(path).encode())
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\0missing")  # a file removed mid-save counts as a change, then re-read
+    return h.hexdigest()
+
+
+class OfficeWatcher:
+    """Holds the last good workspace and turns file changes into `Reloaded` or `Rejected`."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        """Takes the files' digest now: any later edit is reported, even one made before `run` starts."""
+        self.current = workspace
+        self._layout = _layout_or_none(workspace)
+        self._digest = digest(self.files())
+        self._rejected: str | None = None
+
+    def files(self) -> list[Path]:
+        return config_files(self.current)
+
+    def check(self) -> Outcome | None:
+        """Re-read the files now; None when their bytes did not change (or an error is already known)."""
+        files = self.files()
+        now = digest(files)
+        if now == self._digest:
+            return None
+        names = tuple(f.name for f in files)
+        try:
+            fresh = self.current.reload()
+            fresh.plan()  # the layout, seating and every cross-check: the whole configuration must be valid
+        except GizinError as exc:
+            if self._rejected == now:
+                return None  # the same broken bytes seen again (another event of the same save)
+            self._rejected = now
+            return Rejected(error=str(exc), files=names)
+        old, old_layout = self.current, self._layout
+        self.current, self._layout = fresh, _layout_or_none(fresh)
+        self._digest, self._rejected = digest(config_files(fresh)), None
+        return diff(old, fresh, names, layout_changed=old_layout != self._layout)
+
+    def run(self, on_outcome: Callable[[Outcome], object], stop: threading.Event) -> None:
+        """Block, calling `on_outcome` for every effective change, until `stop` is set."""
+        # watchfiles is imported here: only the dashboard and `up --watch` pay for it.
+        from watchfiles import watch
+
+        while not stop.is_set():
+            watched = self.files()
+            folders = sorted({f.parent for f in watched if f.parent.is_dir()})
+            names = {f.resolve() for f in watched}
+
+            def relevant(_change: object, path: str, names: set[Path] = names) -> bool:
+                return Path(path).resolve() in names
+
+            for _changes in watch(
+                *folders,
+                watch_filter=relevant,
+                debounce=DEBOUNCE_MS,
+                stop_event=stop,
+                rust_timeout=RECHECK_MS,
+                yield_on_timeout=True,  # re-check on a timer too: no edit is lost to a missed event
+                recursive=False,  # never the database folder: its WAL changes all day
+                raise_interrupt=False,
+            ):
+                outcome = self.check()
+                if outcome is not None:
+                    on_outcome(outcome)
+                if {f.resolve() for f in self.files()} != names:
+                    break  # a new layout file: watch the new set of folders
+
+
+def config_files(ws: Workspace) -> list[Path]:
+    """The files whose edit changes the office: the roster and the layout file it names."""
+    files = [ws.roster.path]
+    try:
+        source = ws.layout().source
+    except GizinError:
+        source = None  # the layout file vanished: the roster edit that fixes it is still watched
+    if source is not None:
+        files.append(source)
+    return files
+
+
+def _layout_or_none(ws: Workspace) -> Layout | None:
+    # Read once and kept: `Workspace.layout()` re-reads the file, so after an edit the old workspace
+    # would report the new layout and the change would go unnoticed.
+    try:
+        return ws.layout()
+    except GizinError:
+        return None
+
+
+def diff(old: Workspace, new: Workspace, files: tuple[str, ...], *, layout_changed: bool) -> Reloaded:
+    before = {a.id: a for a in old.roster.agents}
+    after = {a.id: a for a in new.roster.agents}
+    return Reloaded(
+        workspace=new,
+        files=files,
+        added=tuple(i for i in after if i not in before),
+        removed=tuple(i for i in before if i not in after),
+        changed=tuple(i for i in after if i in before and _without_line(after[i]) != _without_line(before[i])),
+        layout_changed=layout_changed,
+    )
+
+
+def _without_line(agent: Agent) -> Agent:
+    """An agent compared without where it was written (a comment added above it changes nothing)."""
+    return dataclasses.replace(agent, line=None)

@@ -1,0 +1,70 @@
+"""Hot reload decisions: which edits replace the configuration, which are refused, which are no-ops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gizinterm.watch import OfficeWatcher, Rejected, Reloaded, config_files
+from gizinterm.workspace import Workspace
+
+NEW_AGENT = '\n[[agent]]\nid = "kai"\nname = "Kai"\n'
+
+
+def test_an_unchanged_save_reloads_nothing(example_office: Path) -> None:
+    watcher = OfficeWatcher(Workspace.open(example_office))
+    roster = example_office / "agents.toml"
+    roster.write_text(roster.read_text(encoding="utf-8"), encoding="utf-8")
+    assert watcher.check() is None
+
+
+def test_adding_removing_and_changing_agents_is_reported(example_office: Path) -> None:
+    roster = example_office / "agents.toml"
+    watcher = OfficeWatcher(Workspace.open(example_office))
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text.replace('role = "CFO"', 'role = "Finance Director"') + NEW_AGENT, encoding="utf-8")
+    outcome = watcher.check()
+    assert isinstance(outcome, Reloaded)
+    assert outcome.added == ("kai",) and outcome.removed == () and outcome.changed == ("ren",)
+    assert not outcome.layout_changed
+    assert watcher.current.roster.has_agent("kai")
+    assert "added kai" in outcome.summary and "changed ren" in outcome.summary
+    roster.write_text(text, encoding="utf-8")
+    outcome = watcher.check()
+    assert isinstance(outcome, Reloaded) and outcome.removed == ("kai",)
+
+
+def test_a_bad_edit_is_refused_once_and_the_last_good_configuration_stays(example_office: Path) -> None:
+    roster = example_office / "agents.toml"
+    good = roster.read_text(encoding="utf-8")
+    watcher = OfficeWatcher(Workspace.open(example_office))
+    before = watcher.current
+    roster.write_text(good + '\n[[agent]]\nid = "kai"\nnmae = "Kai"\n', encoding="utf-8")
+    outcome = watcher.check()
+    assert isinstance(outcome, Rejected)
+    assert "agents.toml:" in outcome.error and "nmae" in outcome.error and "did you mean 'name'" in outcome.error
+    assert watcher.current is before
+    assert watcher.check() is None  # the same broken bytes: said once
+    roster.write_text(good + NEW_AGENT, encoding="utf-8")
+    assert isinstance(watcher.check(), Reloaded)
+
+
+def test_a_missing_layout_is_refused(example_office: Path) -> None:
+    roster = example_office / "agents.toml"
+    watcher = OfficeWatcher(Workspace.open(example_office))
+    roster.write_text(roster.read_text(encoding="utf-8").replace('layout = "grid3"', 'layout = "grid4"'))
+    outcome = watcher.check()
+    assert isinstance(outcome, Rejected) and "no layout 'grid4'" in outcome.error
+
+
+def test_switching_layout_is_a_layout_change_and_the_new_file_is_watched(example_office: Path) -> None:
+    roster = example_office / "agents.toml"
+    watcher = OfficeWatcher(Workspace.open(example_office))
+    roster.write_text(roster.read_text(encoding="utf-8").replace('layout = "grid3"', 'layout = "grid3x4"'))
+    outcome = watcher.check()
+    assert isinstance(outcome, Reloaded) and outcome.layout_changed and outcome.added == ()
+    assert [f.name for f in config_files(watcher.current)] == ["agents.toml", "grid3x4.toml"]
+    layout = example_office / "layouts" / "grid3x4.toml"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("rows = 4", "rows = 5"), encoding="utf-8")
+    outcome = watcher.check()
+    assert isinstance(outcome, Reloaded) and outcome.layout_changed
+    assert watcher.current.layout().rows == 5
