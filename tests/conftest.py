@@ -90,3 +90,29 @@ def tmux(home: Path, env: dict[str, str]) -> Iterator[TmuxServer]:
 def example_office(tmp_path: Path) -> Path:
     """A copy of the bundled example office; returns its folder."""
     return copy_example_office(tmp_path / "office").parent
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A folder this process cannot write to: chmod 555, or for root (which ignores modes) a read-only
+    bind mount of the folder onto itself. Skips only when neither is possible."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    mounted = False
+    if os.geteuid() == 0:
+        bind = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True, check=False)
+        if bind.returncode != 0:
+            pytest.skip("running as root without permission to mount: cannot make a folder read-only")
+        mounted = True
+    else:
+        folder.chmod(0o555)
+    try:
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True, capture_output=True)
+        assert not os.access(folder, os.W_OK)
+        yield folder
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(folder)], check=False, capture_output=True)
+        else:
+            folder.chmod(0o755)

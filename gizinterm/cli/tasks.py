@@ -84,7 +84,7 @@ def list_tasks(
         filters["day"] = _day(ws, date or "today", "--date")
     else:
         _range(ws, filters, since, until)
-    agents = [ws.roster.agent(a).id for a in agent] if agent else None
+    agents = [_agent(ws, a) for a in agent] if agent else None
     tasks = ws.tasks(agents=agents, departments=department or None, **filters)
     fmt = pick_format(json, ndjson, csv)
     if fmt is Format.table:
@@ -92,6 +92,18 @@ def list_tasks(
     else:
         rows = [_row(t, csv=fmt is Format.csv) for t in tasks]
         emit_rows(rows, fmt, FILE_COLUMNS)
+
+
+def _agent(ws: Workspace, agent_id: str) -> str:
+    """A roster id, or the id of someone who has left the roster but whose tasks are still logged."""
+    from gizinterm.errors import NotFoundError
+
+    try:
+        return ws.roster.agent(agent_id).id
+    except NotFoundError:
+        if ws.tasks(agents=[agent_id], include_deleted=True, limit=1):
+            return agent_id
+        raise
 
 
 def _day(ws: Workspace, value: str, option: str) -> str:

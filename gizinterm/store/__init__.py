@@ -116,6 +116,9 @@ def ensure_schema(path: StrPath) -> None:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         lock = open(str(path) + ".lock", "a+b")  # noqa: SIM115  (held for the whole with-block below)
     except OSError as exc:
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(folder) and not os.access(folder, os.W_OK):
+            raise UsageError(f"cannot write the database: folder {folder} is read-only") from None
         raise UsageError(f"cannot create the database at {path}: {exc.strerror}") from None
     with lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
