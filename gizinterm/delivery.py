@@ -47,6 +47,7 @@ from gizinterm.store import messages as store
 DEFAULT_TTL = 5.0  # seconds a lease lives without a heartbeat; a standby takes over after this
 TAKE_TIMEOUT = 2.0  # longest wait for an application to show a paste before Enter is pressed anyway
 SETTLE = 0.1  # a changed screen that stays still this long has taken the paste (Claude Code: ~100 ms)
+COOL_MIN, COOL_MAX = 0.15, 1.0  # after Enter, let the pane settle before its next message (see _cooled)
 ENTER_GRACE = 30.0  # how long a pasted message may wait for Enter (pane in copy mode) before `unknown`
 TAIL = 16  # characters of the text's end looked for on the screen
 
@@ -75,6 +76,14 @@ class _InFlight:
     last_screen: str | None = None
     stable_since: float | None = None
     taken: bool = False
+
+
+@dataclass
+class _Cooling:
+    pane_id: str
+    entered_at: float
+    last_screen: str | None = None
+    stable_since: float = 0.0
 
 
 @dataclass
@@ -136,6 +145,7 @@ class Deliverer:
         self._next_try = 0.0
         self._inflight: dict[int, _InFlight] = {}
         self._deferred: dict[int, str] = {}
+        self._cooling: dict[str, _Cooling] = {}  # recipient -> its pane settling after our last Enter
         self._stop = threading.Event()
         self._conn: sqlite3.Connection | None = None
 
@@ -195,18 +205,20 @@ class Deliverer:
         self.stats.steps += 1
         if not self._ensure_lease():
             return False
-        if self._inflight:
+        if self._inflight or self._cooling:
             self._advance_inflight()
         if self._stop.is_set():
             return bool(self._inflight)
-        heads = [m for m in store.queued_heads(self.conn) if m.id not in self._inflight]
+        heads = [
+            m for m in store.queued_heads(self.conn) if m.id not in self._inflight and m.recipient not in self._cooling
+        ]
         if heads:
             self._start(heads)
-        return bool(self._inflight)
+        return bool(self._inflight or self._cooling)
 
     def pending(self) -> bool:
         """Messages this deliverer could act on now (in flight, or queued heads not deferred)."""
-        if self._inflight:
+        if self._inflight or self._cooling:
             return True
         return any(m.id not in self._deferred for m in store.queued_heads(self.conn))
 
@@ -291,7 +303,11 @@ class Deliverer:
     def _advance_inflight(self) -> None:
         now = time.monotonic()
         pending = [f for f in self._inflight.values() if not f.taken]
-        screens = tmux.capture_many(self.server, [f.pane_id for f in pending]) if pending else {}
+        watch = [f.pane_id for f in pending] + [c.pane_id for c in self._cooling.values()]
+        screens = tmux.capture_many(self.server, watch) if watch else {}
+        for recipient, cooling in list(self._cooling.items()):
+            if self._cooled(cooling, screens.get(cooling.pane_id), now):
+                del self._cooling[recipient]
         for flight in list(self._inflight.values()):
             if not flight.taken:
                 flight.taken = self._taken(flight, screens.get(flight.pane_id), now)
@@ -311,6 +327,18 @@ class Deliverer:
             return False
         return flight.stable_since is not None and now - flight.stable_since >= self.settle
 
+    def _cooled(self, cooling: _Cooling, screen: str | None, now: float) -> bool:
+        """Ready for the next message: the pane's screen has been still for `settle` since our Enter
+        (at least COOL_MIN, at most COOL_MAX). An agent that answers a message with a permission prompt
+        shows it within this time, so the next message is deferred instead of answering the prompt."""
+        waited = now - cooling.entered_at
+        if screen is None or waited >= COOL_MAX:
+            return True
+        if screen != cooling.last_screen:
+            cooling.last_screen, cooling.stable_since = screen, now
+            return False
+        return waited >= COOL_MIN and now - cooling.stable_since >= self.settle
+
     def _enter(self, flight: _InFlight, now: float) -> None:
         msg = flight.msg
         try:
@@ -319,6 +347,7 @@ class Deliverer:
             outcome = tmux.EnterOutcome("error", str(exc))
         if outcome.status == "entered":
             del self._inflight[msg.id]
+            self._cooling[msg.recipient] = _Cooling(flight.pane_id, now)
             if store.mark_delivered(self.conn, msg.id):
                 self.stats.delivered += 1
                 self.stats.seen.add(msg.id)
