@@ -97,7 +97,8 @@ def spawn_args(spec: PaneSpec, path: str | None) -> list[str]:
     client's PATH; an agent whose own `env` sets another PATH gets it through `env` instead."""
     args = ["-c", str(spec.cwd)]
     for key, value in spec.env.items():
-        args += ["-e", f"{key}={value}"]
+        if key != "PATH":  # tmux would ignore it: the client's PATH wins (handled below and by the caller)
+            args += ["-e", f"{key}={value}"]
     command = spec.command
     own = spec.env.get("PATH")
     if own and own != path:

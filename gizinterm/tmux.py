@@ -15,11 +15,13 @@ Sections: the server handle and chaining; reading panes; capturing; (appended be
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +31,8 @@ MIN_VERSION = (3, 2)
 INSTALL_HINT = "install tmux 3.2 or newer (Debian/Ubuntu: sudo apt-get install tmux; macOS: brew install tmux)"
 AGENT_OPTION = "@gizin-agent"  # pane user option carrying the agent id: survives renames and moves
 TIMEOUT = 30.0
+ARGV_LIMIT = 12_000  # bytes of argv; tmux's client message limit is 16 KB including its own framing
+CONF_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
 
 Command = Sequence[str]
 
@@ -52,6 +56,24 @@ def chain(commands: Iterable[Command]) -> list[str]:
             argv.append(";")
         argv.extend(escape_arg(a) for a in command)
     return argv
+
+
+def quote_conf(arg: str) -> str:
+    """`arg` as one word of tmux's command syntax (for command files): single quotes when that is
+    literal enough, else double quotes with backslash escapes (so `$`, `"`, newlines stay literal)."""
+    if arg and "'" not in arg and arg.isprintable():
+        return f"'{arg}'"
+    out = []
+    for ch in arg:
+        if ch in '\\"$':
+            out.append("\\" + ch)
+        elif ch in CONF_ESCAPES:
+            out.append(CONF_ESCAPES[ch])
+        elif not ch.isprintable() and ch != " ":
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 @dataclass(frozen=True)
@@ -91,12 +113,32 @@ class TmuxServer:
     ) -> Result:
         """Run `commands` chained in ONE tmux invocation and return whatever came back, failed or not.
         `input` is fed to the client's stdin (what `load-buffer -` reads). `env` is the client's
-        environment: tmux gives every pane it spawns the CLIENT's PATH, overriding `-e PATH=`."""
-        argv = self.argv(chain(commands))
+        environment: tmux gives every pane it spawns the CLIENT's PATH, overriding `-e PATH=`.
+
+        A chain too big for one client message (tmux refuses argv past ~16 KB: "command too long") is
+        written to a private command file and run with `source-file`: still one invocation, one line."""
+        commands = list(commands)
+        args = chain(commands)
         data = input.encode() if isinstance(input, str) else input
         self.invocations += 1
+        with contextlib.ExitStack() as stack:
+            if sum(len(a.encode()) + 1 for a in args) > ARGV_LIMIT:
+                script = stack.enter_context(tempfile.NamedTemporaryFile("w", prefix="gizin-", suffix=".tmux"))
+                script.write(" ; ".join(" ".join(quote_conf(a) for a in c) for c in commands if c) + "\n")
+                script.flush()
+                args = ["start-server", ";", "source-file", script.name]
+            proc = self._spawn(self.argv(args), data, env)
+        return Result(
+            stdout=proc.stdout.decode("utf-8", "replace"),
+            stderr=proc.stderr.decode("utf-8", "replace").strip(),
+            returncode=proc.returncode,
+        )
+
+    def _spawn(
+        self, argv: list[str], data: bytes | None, env: Mapping[str, str] | None
+    ) -> subprocess.CompletedProcess[bytes]:
         try:
-            proc = subprocess.run(
+            return subprocess.run(
                 argv,
                 input=data,
                 capture_output=True,
@@ -108,11 +150,6 @@ class TmuxServer:
             raise TmuxError(f"tmux is not installed: {INSTALL_HINT}") from None
         except subprocess.TimeoutExpired:
             raise TmuxError(f"tmux did not answer within {TIMEOUT:.0f} s (server {self.name})") from None
-        return Result(
-            stdout=proc.stdout.decode("utf-8", "replace"),
-            stderr=proc.stderr.decode("utf-8", "replace").strip(),
-            returncode=proc.returncode,
-        )
 
     def run(
         self,
@@ -305,7 +342,9 @@ class PaneInfo:
 def list_panes_cmd(session: str) -> list[str]:
     """The tmux command that lists every pane of `session`; chain it after other commands to read the
     result of a change in the same invocation."""
-    return ["list-panes", "-s", "-t", f"={session}", "-F", PANE_FORMAT]
+    # "=name:" and not "=name": list-panes reads -t as a window first, and tmux 3.3a then lets "=office"
+    # prefix-match a session "office2". The trailing colon makes it an exact session.
+    return ["list-panes", "-s", "-t", f"={session}:", "-F", PANE_FORMAT]
 
 
 def parse_panes(output: str) -> list[PaneInfo]:
