@@ -20,6 +20,7 @@ HOT_COMMANDS: dict[str, str] = {
     "log": "gizinterm.logcmd",
     "send": "gizinterm.sendcmd",
     "ack": "gizinterm.ackcmd",
+    "report": "gizinterm.reportcmd",  # reports should cost no more than start-up (issue 7 benchmark)
 }
 
 

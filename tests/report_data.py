@@ -25,9 +25,10 @@ NEWSLETTER_TASKS: list[tuple[str, str, str, str, str]] = [
         "riku",
         "Riku",
         "09:00",
-        "served as the CEO's sounding board during crisis response, immediately coordinating across multiple departments",
+        "served as the CEO's sounding board during crisis response, "
+        "immediately coordinating across multiple departments",
         "done",
-    ),  # noqa: E501
+    ),
     ("masahiro", "Masahiro", "09:10", "Proposed new scenarios for AI tool sales strategy", "done"),
     ("masahiro", "Masahiro", "14:00", "led a three-way discussion with CTO and Product Planning", "done"),
     ("ren", "Ren", "10:00", "Designed AI utilization special clauses for client contracts", "done"),
@@ -45,7 +46,7 @@ NEWSLETTER_TASKS: list[tuple[str, str, str, str, str]] = [
         "10:15",
         "Resolved contradictions across 3 X PR operations skill files. GALE: 6 posts published",
         "done",
-    ),  # noqa: E501
+    ),
     ("aoi", "Aoi", "15:40", "pivoted from scheduled monitoring to theme-driven search", "done"),
     ("maki", "Maki", "11:30", "Analyzed X PR track record of 233 replies", "done"),
     ("maki", "Maki", "16:00", "2 of 4 efficiency proposals were immediately adopted", "done"),
@@ -65,7 +66,7 @@ NEWSLETTER_TASKS: list[tuple[str, str, str, str, str]] = [
         "11:10",
         "Completed quality standards and comparative examples for emotion analysis SKILL",
         "done",
-    ),  # noqa: E501
+    ),
     ("ayane", "Ayane", "08:10", "Prepared CEO daily report", "done"),
     ("ayane", "Ayane", "17:00", "coordinated cross-departmental trademark policy change", "done"),
     ("haruka", "Haruka", "10:30", "Reviewed all deal patterns", "done"),

@@ -1,26 +1,20 @@
 """`gizin report next-move|week|agent|providers`: the reports, printed or written to a file.
 
-Thin: the workspace builds each report as data and `report.render` turns it into the format asked
-for. stdout carries the report only; summarizer fallbacks and "written to" notes go to stderr.
+Thin: the command bodies live in `gizinterm.reportcmd` (typer-free, so `gizin report …` can also run
+them on a fast path); these definitions are the canonical options, help text and usage errors.
+stdout carries the report only; summarizer fallbacks and "written to" notes go to stderr.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import sys
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from gizinterm import reportcmd
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
-from gizinterm.errors import UsageError
-
-if TYPE_CHECKING:
-    from gizinterm.report.render import Report
 
 report_app = typer.Typer(help="Reports over the task log: the Next Move, the week, one employee, providers.")
 app.add_typer(report_app, name="report", no_args_is_help=True)
@@ -32,53 +26,6 @@ OutOpt = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Write to FILE (format from its suffix unless --format says).", dir_okay=False),
 ]
-
-
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    # Deferred: days is light, but only commands with a date option need it.
-    from gizinterm.days import parse_day
-
-    try:
-        return parse_day(value)
-    except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
-
-
-def emit(report: Report, fmt: str | None, json_flag: bool, out: Path | None) -> None:
-    """Print `report`, or write it to `out` whole (a temporary file renamed into place: never half-written)."""
-    from gizinterm.report.render import pick_format, render, renderable
-
-    if json_flag:
-        if fmt not in (None, "json"):
-            raise UsageError("--json and --format disagree; give one of them")
-        fmt = "json"
-    chosen = pick_format(fmt, out, sys.stdout.isatty())
-    if chosen == "rich":
-        from rich.console import Console
-
-        Console(highlight=False).print(renderable(report))
-        return
-    text = render(report, chosen)
-    if out is None:
-        sys.stdout.write(text)
-        return
-    write_atomically(out, text)
-    print(f"gizin: wrote {chosen} to {out}", file=sys.stderr)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--out: folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
 
 
 @report_app.command("next-move")
@@ -108,17 +55,15 @@ def next_move(
     ] = None,
 ) -> None:
     """The day's Next Move: one line per employee who logged work, in roster order."""
-    ws = open_workspace(ctx)
-    report = ws.next_move(parse_date(date, "--date"), max_items=max_items)
-    command = None if composed else (summarize_with or ws.report_settings().summarize_with)
-    if command:  # parsed even on an empty day, so a typo in CMD is caught before the night it matters
-        report, fallbacks = ws.summarize_next_move(report, command, summarize_timeout)
-        for fb in fallbacks:
-            print(
-                f"gizin: summarizer failed for {fb.name} ({fb.agent}): {fb.reason}; using the composed line",
-                file=sys.stderr,
-            )
-    emit(report, fmt, json, out)
+    report = reportcmd.next_move(
+        open_workspace(ctx),
+        date=date,
+        summarize_with=summarize_with,
+        summarize_timeout=summarize_timeout,
+        composed=composed,
+        max_items=max_items,
+    )
+    reportcmd.emit(report, fmt, json, out)
 
 
 @report_app.command("week")
@@ -130,8 +75,7 @@ def week(
     out: OutOpt = None,
 ) -> None:
     """The seven days ending on --ending: per employee, days active, tasks, and each day's line."""
-    ws = open_workspace(ctx)
-    emit(ws.week_report(parse_date(ending, "--ending")), fmt, json, out)
+    reportcmd.emit(reportcmd.week(open_workspace(ctx), ending=ending), fmt, json, out)
 
 
 @report_app.command("agent")
@@ -144,8 +88,7 @@ def agent(
     out: OutOpt = None,
 ) -> None:
     """One employee's record: each day's line and its tasks, newest first."""
-    ws = open_workspace(ctx)
-    emit(ws.agent_report(agent_id, parse_date(since, "--since")), fmt, json, out)
+    reportcmd.emit(reportcmd.agent(open_workspace(ctx), agent_id=agent_id, since=since), fmt, json, out)
 
 
 @report_app.command("providers")
@@ -157,5 +100,4 @@ def providers(
     out: OutOpt = None,
 ) -> None:
     """What share of agents, tasks and messages depends on each provider and model."""
-    ws = open_workspace(ctx)
-    emit(ws.provider_report(parse_date(since, "--since")), fmt, json, out)
+    reportcmd.emit(reportcmd.providers(open_workspace(ctx), since=since), fmt, json, out)

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from gizinterm.report.clean import capitalise, summary_item
-from gizinterm.report.model import NextMove, NextMoveRow, Part, Person, Summary, TaskLike
+from gizinterm.report.model import NextMove, NextMoveRow, Part, Person, Summary
 from gizinterm.roster import Agent, Roster
+
+if TYPE_CHECKING:
+    from gizinterm.report.model import TaskLike
 
 BLOCKED_MARK = " (blocked)"
 

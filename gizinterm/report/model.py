@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 MONTHS = (
     "January",
@@ -22,24 +22,26 @@ MONTHS = (
 )
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
+if TYPE_CHECKING:  # a Protocol class costs milliseconds to create, and only the type checker needs it
+    from typing import Protocol
 
-class TaskLike(Protocol):
-    """What a report needs of a logged task; the store's task records satisfy it structurally."""
+    class TaskLike(Protocol):
+        """What a report needs of a logged task; the store's task records satisfy it structurally."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def agent(self) -> str: ...
-    @property
-    def agent_name(self) -> str: ...
-    @property
-    def day(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def created_at(self) -> str: ...
+        @property
+        def id(self) -> int: ...
+        @property
+        def agent(self) -> str: ...
+        @property
+        def agent_name(self) -> str: ...
+        @property
+        def day(self) -> str: ...
+        @property
+        def text(self) -> str: ...
+        @property
+        def status(self) -> str: ...
+        @property
+        def created_at(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ receives colour codes, and `--out FILE` picks its format from the file's suffix.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gizinterm.errors import UsageError
-from gizinterm.report import render_html, render_json, render_md, render_text
 from gizinterm.report.model import AgentReport, NextMove, ProviderReport, WeekReport
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 Report = NextMove | WeekReport | AgentReport | ProviderReport
 FORMATS = ("rich", "text", "md", "html", "json")
+STRING_FORMATS = ("text", "md", "html", "json")
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
 
 
@@ -38,11 +39,12 @@ def pick_format(fmt: str | None, out: Path | None, terminal: bool) -> str:
 
 def render(report: Report, fmt: str) -> str:
     """The report as `fmt` ("text", "md", "html" or "json")."""
-    module = {"text": render_text, "md": render_md, "html": render_html}.get(fmt)
-    if fmt == "json":
-        return render_json.dumps(_pick(render_json, report)(report))
-    if module is None:
+    if fmt not in STRING_FORMATS:
         raise UsageError(f"format '{fmt}' does not render to a string")
+    # Only the one renderer asked for is imported: each costs a little, and a report uses one.
+    module = importlib.import_module(f"gizinterm.report.render_{fmt}")
+    if fmt == "json":
+        return str(module.dumps(_pick(module, report)(report)))
     return str(_pick(module, report)(report))
 
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from gizinterm.report.compose import compose, group_by_agent, people_in_order
-from gizinterm.report.model import AgentDay, AgentReport, Person, TaskLike, WeekReport, WeekRow
+from gizinterm.report.model import AgentDay, AgentReport, Person, WeekReport, WeekRow
 from gizinterm.roster import Roster
+
+if TYPE_CHECKING:
+    from gizinterm.report.model import TaskLike
 
 WEEK_DAYS = 7
 

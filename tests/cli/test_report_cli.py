@@ -32,7 +32,7 @@ def office(tmp_path: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
 
 
 def test_newsletter_day_in_text_md_and_json(office: tuple[Path, dict[str, str]]) -> None:
-    folder, env = office
+    _, env = office
     result = run_gizin("report", "next-move", "--date", "2026-02-28", env=env)  # a pipe: text by default
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected_text() and result.stderr == ""
@@ -134,3 +134,23 @@ def test_week_agent_and_providers(office: tuple[Path, dict[str, str]]) -> None:
     assert round(sum(p["agents_pct"] for p in data["models"]), 6) == 100.0
     chart = run_gizin("report", "providers", env=env).stdout
     assert "Share of tasks by provider" in chart and "█" in chart and "anthropic" in chart
+
+
+def test_fast_path_and_typer_path_agree(office: tuple[Path, dict[str, str]]) -> None:
+    """`gizin report …` runs without typer; `gizin --office X report …` goes through typer. Same output."""
+    folder, env = office
+    for args in (
+        ("next-move", "--date=2026-02-28", "-f", "md"),
+        ("week", "--ending", "2026-02-28", "--json"),
+        ("agent", "aoi", "--since", "2026-02-27", "--format", "html"),
+        ("providers", "--json"),
+    ):
+        fast = run_gizin("report", *args, env=env)
+        typer = run_gizin("--office", str(folder), "report", *args, env=env)
+        assert fast.returncode == typer.returncode == 0, (fast.stderr, typer.stderr)
+        assert fast.stdout == typer.stdout and fast.stdout
+    for bad in (("next-move", "--bogus"), ("agent",), ("next-move", "--max-items", "0")):
+        result = run_gizin("report", *bad, env=env)
+        assert result.returncode == 2 and "Usage: gizin report" in result.stderr  # typer's own usage error
+    help_text = run_gizin("report", "next-move", "--help", env=env).stdout
+    assert "--summarize-with" in help_text and "--max-items" in help_text

@@ -1,0 +1,196 @@
+"""`gizin report …` without typer: the report commands' bodies, and a fast path that runs them.
+
+A report should cost next to nothing beyond starting Python, but every typer command pays for typer
+and, since typer 0.2x, for pydantic, which it imports to coerce the first non-flag parameter (~80 ms;
+only `gizin --version` escapes it). So `report` is a hot command (entry.HOT_COMMANDS): `main` reads the
+arguments it knows and runs the same functions the typer commands in `cli/report.py` call. Anything it
+does not recognise (`--help`, a typo, a missing value) goes to the typer app, so help text and usage
+errors have one source. Nothing heavy is imported here; rich only when printing to a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gizinterm.errors import UsageError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from gizinterm.report.render import Report
+    from gizinterm.workspace import Workspace
+
+OUTPUT_OPTIONS = {"--format": "fmt", "-f": "fmt", "--out": "out", "-o": "out"}
+# Per subcommand: option -> (parameter name, kind); kind "flag" takes no value.
+OPTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    "next-move": {
+        "--date": ("date", "str"),
+        "--summarize-with": ("summarize_with", "str"),
+        "--summarize-timeout": ("summarize_timeout", "float"),
+        "--composed": ("composed", "flag"),
+        "--max-items": ("max_items", "int"),
+    },
+    "week": {"--ending": ("ending", "str")},
+    "agent": {"--since": ("since", "str")},
+    "providers": {"--since": ("since", "str")},
+}
+MINIMUM = {"summarize_timeout": 0.1, "max_items": 1}
+
+
+# --- the command bodies (shared with cli/report.py) ------------------------------------------------
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    from gizinterm.days import parse_day  # light, but only dated commands need it
+
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def next_move(
+    ws: Workspace,
+    *,
+    date: str | None = None,
+    summarize_with: str | None = None,
+    summarize_timeout: float | None = None,
+    composed: bool = False,
+    max_items: int | None = None,
+) -> Report:
+    report = ws.next_move(parse_date(date, "--date"), max_items=max_items)
+    command = None if composed else (summarize_with or ws.report_settings().summarize_with)
+    if command:  # parsed even on an empty day, so a typo in CMD is caught before the night it matters
+        report, fallbacks = ws.summarize_next_move(report, command, summarize_timeout)
+        for fb in fallbacks:
+            print(
+                f"gizin: summarizer failed for {fb.name} ({fb.agent}): {fb.reason}; using the composed line",
+                file=sys.stderr,
+            )
+    return report
+
+
+def week(ws: Workspace, *, ending: str | None = None) -> Report:
+    return ws.week_report(parse_date(ending, "--ending"))
+
+
+def agent(ws: Workspace, *, agent_id: str, since: str | None = None) -> Report:
+    return ws.agent_report(agent_id, parse_date(since, "--since"))
+
+
+def providers(ws: Workspace, *, since: str | None = None) -> Report:
+    return ws.provider_report(parse_date(since, "--since"))
+
+
+def emit(report: Report, fmt: str | None, json_flag: bool, out: Path | None) -> None:
+    """Print `report`, or write it to `out` whole (a temporary file renamed into place: never half-written)."""
+    from gizinterm.report.render import pick_format, render, renderable
+
+    if json_flag:
+        if fmt not in (None, "json"):
+            raise UsageError("--json and --format disagree; give one of them")
+        fmt = "json"
+    chosen = pick_format(fmt, out, sys.stdout.isatty())
+    if chosen == "rich":
+        from rich.console import Console  # deferred: ~40 ms, for terminal output only
+
+        Console(highlight=False).print(renderable(report))
+        return
+    text = render(report, chosen)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    write_atomically(out, text)
+    print(f"gizin: wrote {chosen} to {out}", file=sys.stderr)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    import tempfile  # deferred: ~9 ms (shutil, random), and only --out needs it
+
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--out: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
+
+
+COMMANDS = {"next-move": next_move, "week": week, "agent": agent, "providers": providers}
+
+
+# --- the fast path -----------------------------------------------------------------------------------
+
+
+def parse(argv: list[str]) -> tuple[str, dict[str, object]] | None:
+    """(subcommand, parameters), or None when typer should handle these arguments."""
+    if not argv or argv[0] not in OPTIONS:
+        return None
+    name, rest = argv[0], argv[1:]
+    known = {**{k: (v, "str") for k, v in OUTPUT_OPTIONS.items()}, "--json": ("json", "flag"), **OPTIONS[name]}
+    params: dict[str, object] = {}
+    positional: list[str] = []
+    while rest:
+        word = rest.pop(0)
+        if word == "--":
+            positional += rest
+            break
+        if not word.startswith("-") or word == "-":
+            positional.append(word)
+            continue
+        option, eq, inline = word.partition("=")
+        if option not in known:
+            return None
+        key, kind = known[option]
+        if kind == "flag":
+            if eq:
+                return None
+            params[key] = True
+            continue
+        if not eq:
+            if not rest:
+                return None
+            inline = rest.pop(0)
+        value = _convert(inline, kind)
+        if value is None or (key in MINIMUM and value < MINIMUM[key]):  # type: ignore[operator]
+            return None
+        params[key] = value
+    if name == "agent":
+        if len(positional) != 1:
+            return None
+        params["agent_id"] = positional[0]
+    elif positional:
+        return None
+    return name, params
+
+
+def _convert(text: str, kind: str) -> object | None:
+    try:
+        return int(text) if kind == "int" else float(text) if kind == "float" else text
+    except ValueError:
+        return None
+
+
+def main(argv: list[str]) -> int:
+    parsed = parse(argv)
+    if parsed is None:
+        from gizinterm.entry import _run_typer  # the canonical CLI: help and usage errors
+
+        return _run_typer(["report", *argv])
+    name, params = parsed
+    from gizinterm.workspace import Workspace
+
+    fmt = params.pop("fmt", None)
+    out = params.pop("out", None)
+    json_flag = bool(params.pop("json", False))
+    report = COMMANDS[name](Workspace.open(), **params)  # type: ignore[operator]
+    emit(report, fmt if isinstance(fmt, str) else None, json_flag, Path(out) if isinstance(out, str) else None)
+    return 0
