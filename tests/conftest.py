@@ -6,7 +6,7 @@ import os
 import secrets
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,26 +93,25 @@ def example_office(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def read_only_dir(tmp_path: Path) -> Iterator[Path]:
-    """A folder this process cannot write to: chmod 555, or for root (which ignores modes) a read-only
-    bind mount of the folder onto itself. Skips only when neither is possible."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    mounted = False
-    if os.geteuid() == 0:
-        bind = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True, check=False)
-        if bind.returncode != 0:
-            pytest.skip("running as root without permission to mount: cannot make a folder read-only")
-        mounted = True
-    else:
-        folder.chmod(0o555)
-    try:
-        if mounted:
+def make_read_only() -> Iterator[Callable[[Path], Path]]:
+    """Make folders this process cannot write to until the test ends: chmod 555, or for root (which
+    ignores modes) a read-only bind mount of the folder onto itself. Skips only when neither works."""
+    undo: list[Callable[[], object]] = []
+
+    def make(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            bind = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True, check=False)
+            if bind.returncode != 0:
+                pytest.skip("running as root without permission to mount: cannot make a folder read-only")
+            undo.append(lambda: subprocess.run(["umount", str(folder)], check=False, capture_output=True))
             subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True, capture_output=True)
-        assert not os.access(folder, os.W_OK)
-        yield folder
-    finally:
-        if mounted:
-            subprocess.run(["umount", str(folder)], check=False, capture_output=True)
         else:
-            folder.chmod(0o755)
+            folder.chmod(0o555)
+            undo.append(lambda: folder.chmod(0o755))
+        assert not os.access(folder, os.W_OK)
+        return folder
+
+    yield make
+    for step in reversed(undo):
+        step()

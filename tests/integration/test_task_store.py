@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from gizinterm.store.tasks import (
     task_changes,
 )
 
+MakeReadOnly = Callable[[Path], Path]
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
@@ -172,7 +173,8 @@ def test_backup_captures_commits_still_in_the_wal(tmp_path: Path) -> None:
     reader.close()
 
 
-def test_read_only_database_folder_is_a_clear_usage_error(read_only_dir: Path) -> None:
+def test_read_only_database_folder_is_a_clear_usage_error(tmp_path: Path, make_read_only: MakeReadOnly) -> None:
+    read_only_dir = make_read_only(tmp_path / "read-only")
     with pytest.raises(UsageError, match=f"cannot write the database: folder {read_only_dir} is read-only"):
         connect(read_only_dir / "gizin.db")
     with pytest.raises(UsageError, match=f"cannot create the database at {read_only_dir}/sub/gizin.db: "):
