@@ -17,6 +17,7 @@ from collections.abc import Sequence
 # belong here; they must import nothing beyond the stdlib and gizinterm's light modules.
 HOT_COMMANDS: dict[str, str] = {
     "demo-agent": "gizinterm.demo_agent",
+    "guard": "gizinterm.guard",  # the PreToolUse hook: runs before every tool call of every agent
     "log": "gizinterm.logcmd",
     "send": "gizinterm.sendcmd",
     "ack": "gizinterm.ackcmd",

@@ -1,0 +1,391 @@
+"""`gizin guard`: the PreToolUse hook of Claude Code and Codex CLI, and Gemini CLI's BeforeTool.
+
+It reads the hook JSON on stdin, decides, records the decision in `outbound_audit`, and answers in the
+calling CLI's dialect. It fails closed: malformed input, a policy that does not parse, an exception,
+an audit that cannot be written or its own deadline all mean *deny*. A deny is reported three ways at
+once, because each CLI listens to a different one: JSON `permissionDecision: "deny"` on stdout, the
+reason on stderr (Codex ignores exit 2 with empty stderr) and exit code 2 (the only code that blocks in
+Claude Code; a crash's exit 1 or a timeout lets the tool run).
+
+This module is on every agent's hot path: it imports only the stdlib and gizinterm's light modules,
+and `idna`, `phonenumbers` and the confusables data only when an input needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from typing import Any
+
+FORMATS = ("claude", "codex", "gemini")
+DEADLINE = 1.5  # seconds; far below every CLI's hook timeout, so the guard always answers itself
+MAX_INPUT = 16 * 1024 * 1024
+MAX_STRINGS = 100_000
+SHELL_TOOLS = {"bash", "run_shell_command", "shell", "exec_command", "local_shell", "container.exec", "unified_exec"}
+WRITE_TOOLS = {
+    "write",
+    "edit",
+    "multiedit",
+    "notebookedit",
+    "write_file",
+    "replace",
+    "apply_patch",
+    "edit_file",
+    "create_file",
+    "str_replace_based_edit_tool",
+    "update",
+}
+LOCAL_TOOLS = {
+    "read",
+    "glob",
+    "grep",
+    "ls",
+    "todowrite",
+    "task",
+    "agent",
+    "exitplanmode",
+    "bashoutput",
+    "killshell",
+    "killbash",
+    "read_file",
+    "read_many_files",
+    "list_directory",
+    "glob_tool",
+    "search_file_content",
+    "save_memory",
+    "update_plan",
+    "view_image",
+    "notebookread",
+    "slashcommand",
+    "skill",
+    "todoread",
+    "write_todos",
+}
+WEB_TOOLS = {"webfetch", "websearch", "web_fetch", "google_web_search", "web_search"}
+COMMS = (
+    "mail",
+    "gmail",
+    "slack",
+    "twitter",
+    "x_",
+    "tweet",
+    "discord",
+    "telegram",
+    "sms",
+    "twilio",
+    "whatsapp",
+    "teams",
+    "webhook",
+    "fetch",
+    "http",
+    "browser",
+    "puppeteer",
+    "playwright",
+    "post",
+    "send",
+    "message",
+)
+PATCH_PATH = ("*** Update File:", "*** Add File:", "*** Delete File:", "*** Move to:")
+
+
+class GuardTimeout(Exception):
+    pass
+
+
+class Decision:
+    __slots__ = ("decision", "normalized", "reason", "recipient", "rule")
+
+    def __init__(self, decision: str, reason: str, rule: str = "", recipient: str = "", normalized: str = "") -> None:
+        self.decision = decision
+        self.reason = reason
+        self.rule = rule
+        self.recipient = recipient
+        self.normalized = normalized
+
+
+# --- the hook's process ------------------------------------------------------------------------------
+def main(argv: list[str]) -> int:
+    if argv and (argv[0] in ("install", "selftest") or argv[0] in ("-h", "--help")):
+        from gizinterm.entry import _run_typer  # the management subcommands live in the typer app
+
+        return _run_typer(["guard", *argv])
+    fmt, office, agent = "claude", None, os.environ.get("GIZIN_AGENT") or None
+    args = list(argv)
+    while args:
+        flag = args.pop(0)
+        value = args.pop(0) if args and "=" not in flag else flag.partition("=")[2]
+        name = flag.partition("=")[0]
+        if name == "--format" and value in FORMATS:
+            fmt = value
+        elif name == "--office":
+            office = value
+        elif name == "--agent":
+            agent = value
+        else:
+            return respond(fmt, Decision("deny", f"gizin guard: unknown argument {flag!r}", "guard: usage"))
+    return run(sys.stdin.buffer, fmt, office=office, agent=agent)
+
+
+def run(stream: Any, fmt: str, *, office: str | None = None, agent: str | None = None) -> int:
+    """Decide one hook call read from `stream`; always answers, and denies on any failure."""
+    deadline = float(os.environ.get("GIZIN_GUARD_DEADLINE") or DEADLINE)
+
+    def expire(signum: int, frame: object) -> None:
+        raise GuardTimeout(f"the guard ran past its {deadline:g} s deadline")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, deadline)
+    raw = b""
+    event: dict[str, Any] = {}
+    policy: dict[str, Any] | None = None
+    try:
+        raw = stream.read(MAX_INPUT + 1)
+        if len(raw) > MAX_INPUT:
+            raise ValueError(f"hook input larger than {MAX_INPUT} bytes")
+        event = parse_event(raw)
+        policy, fresh = load_policy(office, event.get("cwd"))
+        decision = decide(event, policy, agent)
+        audit(policy, event, decision, raw, agent, fresh)
+    except GuardTimeout as exc:
+        decision = Decision("deny", f"gizin guard: {exc}", "guard: deadline")
+        _audit_quietly(policy, event, decision, raw, agent)
+    except Exception as exc:  # fail closed: any failure is a deny that says why
+        decision = Decision("deny", f"gizin guard: {_describe(exc)}", "guard: error")
+        _audit_quietly(policy, event, decision, raw, agent)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    return respond(fmt, decision)
+
+
+def _describe(exc: Exception) -> str:
+    from gizinterm.errors import GizinError
+
+    if isinstance(exc, GizinError):
+        return f"policy unavailable: {exc}"
+    if isinstance(exc, ValueError | KeyError | TypeError) and str(exc):
+        return f"cannot read the hook input: {exc}"
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
+def parse_event(raw: bytes) -> dict[str, Any]:
+    try:
+        event = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"stdin is not hook JSON ({exc.__class__.__name__})") from None
+    if not isinstance(event, dict):
+        raise ValueError("stdin is not a JSON object")
+    if not isinstance(event.get("tool_name"), str) or not event["tool_name"]:
+        raise ValueError("tool_name is missing")
+    if not isinstance(event.get("tool_input"), dict):
+        raise ValueError("tool_input is missing or not an object")
+    return event
+
+
+def load_policy(office: str | None, hook_cwd: Any) -> tuple[dict[str, Any], bool]:
+    from gizinterm.paths import find_roster
+    from gizinterm.policy.cache import load_cached
+
+    start = hook_cwd if isinstance(hook_cwd, str) and os.path.isdir(hook_cwd) else None
+    from pathlib import Path
+
+    roster = find_roster(office, cwd=Path(start) if start else None)
+    return load_cached(str(roster))
+
+
+def respond(fmt: str, decision: Decision) -> int:
+    """Print the answer in the CLI's dialect; returns the exit code."""
+    event_name = "BeforeTool" if fmt == "gemini" else "PreToolUse"
+    kind = decision.decision
+    if kind == "ask" and fmt == "gemini":  # Gemini CLI has no "ask": fail closed
+        kind = "deny"
+        decision.reason += " (needs the operator's approval)"
+    if kind == "allow":
+        if fmt == "gemini":
+            sys.stdout.write("{}\n")
+        return 0
+    specific = {"hookEventName": event_name, "permissionDecision": kind, "permissionDecisionReason": decision.reason}
+    answer: dict[str, Any] = {"hookSpecificOutput": specific}
+    if kind == "deny":
+        answer.update(decision="deny" if fmt == "gemini" else "block", reason=decision.reason)
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    sys.stderr.write(decision.reason + "\n")
+    sys.stderr.flush()
+    return 2 if kind == "deny" else 0
+
+
+# --- deciding ----------------------------------------------------------------------------------------
+def decide(event: dict[str, Any], policy: dict[str, Any], agent: str | None) -> Decision:
+    from gizinterm.policy.match import Matcher, TooMuchInput
+    from gizinterm.policy.protect import Protected
+    from gizinterm.policy.shell import Denied, ShellReader
+
+    tool = event["tool_name"]
+    data = event["tool_input"]
+    cwd: str = event["cwd"] if isinstance(event.get("cwd"), str) else os.getcwd()
+    deny_all = None
+    if agent is not None:
+        outbound = policy["agents"].get(agent)
+        if outbound is None:
+            return Decision("deny", f"unknown agent '{agent}' (not in {policy['sources'][0]})", "guard: unknown agent")
+        if outbound == "deny":
+            deny_all = f"outbound: deny (agent {agent})"
+    matcher = Matcher(policy)
+    protect = Protected(policy["sources"], policy.get("office"))
+    key = tool.lower()
+    try:
+        if key in SHELL_TOOLS:
+            command = data.get("command", data.get("cmd"))
+            if isinstance(command, list) and all(isinstance(c, str) for c in command):
+                import shlex  # deferred: only argv-form commands (Codex) need quoting back
+
+                command = shlex.join(command)
+            if not isinstance(command, str):
+                return Decision("deny", "shell call without a command string", "guard: malformed input")
+            workdir = data.get("workdir") or data.get("directory") or cwd
+            reader = ShellReader(matcher, protect, str(workdir), deny_all=deny_all)
+            reader.read(command)
+            if reader.asks:
+                return Decision(
+                    "ask",
+                    f"gizin guard: {reader.asks[0]}",
+                    "guard: unresolved target",
+                    _checked(matcher)[0],
+                    _checked(matcher)[1],
+                )
+        elif key in WRITE_TOOLS:
+            for path in _written_paths(data):
+                why = protect.why(path, cwd)
+                if why:
+                    return Decision("deny", f"gizin guard: {tool} would change {why}", "guard: protected file", path)
+        elif key in LOCAL_TOOLS:
+            pass
+        else:  # web tools, MCP tools (mcp__server__tool) and anything unknown: read every string
+            is_web = key in WEB_TOOLS
+            if deny_all and (is_web or (key.startswith("mcp") and any(c in key for c in COMMS))):
+                return Decision("deny", f"gizin guard: {tool} reaches outside the office ({deny_all})", deny_all, tool)
+            for text in _strings(data):
+                hit = matcher.value(text) if len(text) < 2048 else matcher.text(text)
+                if hit:
+                    return Decision(
+                        "deny", f"gizin guard: blocked by {hit.rule} ({hit.given})", hit.rule, hit.given, hit.normalized
+                    )
+            if deny_all and matcher.checked:
+                given, normalized = matcher.checked[0]
+                return Decision(
+                    "deny",
+                    f"gizin guard: {tool} names a recipient outside the office ({deny_all})",
+                    deny_all,
+                    given,
+                    normalized,
+                )
+    except Denied as denied:
+        return Decision("deny", f"gizin guard: {denied.reason}", denied.rule, denied.given, denied.normalized)
+    except TooMuchInput as exc:
+        return Decision("deny", f"gizin guard: {exc}", "guard: input too large")
+    given, normalized = _checked(matcher)
+    return Decision("allow", "no blocked recipient", "", given, normalized)
+
+
+def _checked(matcher: Any) -> tuple[str, str]:
+    pairs = matcher.checked[:20]
+    return ", ".join(g for g, _ in pairs), ", ".join(n for _, n in pairs)
+
+
+def _written_paths(data: dict[str, Any]) -> list[str]:
+    paths = [
+        v
+        for k in ("file_path", "notebook_path", "path", "filename", "absolute_path")
+        if isinstance(v := data.get(k), str)
+    ]
+    for key in ("command", "patch", "input"):
+        text = data.get(key)
+        if isinstance(text, list):
+            text = "\n".join(t for t in text if isinstance(t, str))
+        if isinstance(text, str) and "***" in text:
+            for line in text.splitlines():
+                for marker in PATCH_PATH:
+                    if line.startswith(marker):
+                        paths.append(line[len(marker) :].strip())
+    for edit in data.get("edits", []) if isinstance(data.get("edits"), list) else []:
+        if isinstance(edit, dict) and isinstance(edit.get("file_path"), str):
+            paths.append(edit["file_path"])
+    return paths
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a nested JSON value (keys too), bounded."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                found.append(str(k))
+                stack.append(v)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            found.append(str(item))
+        if len(found) > MAX_STRINGS:
+            from gizinterm.policy.match import TooMuchInput
+
+            raise TooMuchInput(f"more than {MAX_STRINGS} strings in the tool input")
+    return found
+
+
+# --- the record --------------------------------------------------------------------------------------
+def audit(
+    policy: dict[str, Any], event: dict[str, Any], decision: Decision, raw: bytes, agent: str | None, fresh: bool
+) -> None:
+    """One `outbound_audit` row per decision; raises when it cannot be written (the caller denies)."""
+    from pathlib import Path
+
+    from gizinterm.store import connect
+    from gizinterm.store.audit import input_hash, record_decision
+
+    db = os.environ.get("GIZIN_DB") or policy["db"]
+    conn = connect(Path(db))
+    try:
+        conn.execute("PRAGMA busy_timeout = 700")  # stay inside the guard's own deadline
+        record_decision(
+            conn,
+            channel="hook:" + str(event.get("tool_name", "?"))[:80],
+            tool=str(event.get("tool_name", ""))[:200] or None,
+            decision=decision.decision,
+            agent=agent,
+            session_id=_opt(event.get("session_id")),
+            tool_use_id=_opt(event.get("tool_use_id")),
+            rule=decision.rule or None,
+            recipient=decision.recipient or None,
+            normalized=decision.normalized or None,
+            reason=decision.reason,
+            input_sha256=input_hash(raw),
+            policy_hash=policy["hash"],
+            policy_content=policy["content"] if fresh else None,
+            policy_source=policy["sources"][0] if fresh else None,
+        )
+    finally:
+        conn.close()
+
+
+def _opt(value: Any) -> str | None:
+    return str(value)[:200] if isinstance(value, str | int) and value != "" else None
+
+
+def _audit_quietly(
+    policy: dict[str, Any] | None, event: dict[str, Any], decision: Decision, raw: bytes, agent: str | None
+) -> None:
+    """Best effort for a failure's deny: the deny stands even when it cannot be recorded."""
+    if policy is None:
+        return
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        audit(policy, event, decision, raw, agent, False)
+    except Exception:
+        decision.reason += " (and the decision could not be audited)"

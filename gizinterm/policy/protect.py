@@ -1,0 +1,59 @@
+"""The files the guard protects from the agents it guards: their hook settings and the office's policy.
+
+An agent that can rewrite `.claude/settings.json` can remove its own hook, and one that can edit
+agents.toml or the policy cache can empty the blocklist. Writes to these are denied from every tool
+(Write, Edit, MultiEdit, apply_patch, shell redirections and file commands).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+
+# Hook settings of the three CLIs, project and user level (matched on the path's tail).
+SETTINGS = re.compile(
+    r"(?:^|/)(?:\.claude/settings(?:\.[\w.-]{0,40})?\.json|\.codex/(?:hooks\.json|config\.toml)|"
+    r"\.gemini/settings\.json|claude-code/managed-settings\.json)$"
+)
+PROTECTED_DIRS = (".claude", ".codex", ".gemini", ".gizin")
+EXAMPLES = (
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    ".codex/hooks.json",
+    ".codex/config.toml",
+    ".gemini/settings.json",
+    ".gizin/policy.cache",
+)
+
+
+class Protected:
+    """Decides whether a path (as an agent wrote it, relative to its cwd) is protected."""
+
+    def __init__(self, office_files: list[str], office_dir: str | None) -> None:
+        self.files = {os.path.normpath(f) for f in office_files}
+        self.state_dir = os.path.normpath(os.path.join(office_dir, ".gizin")) if office_dir else None
+
+    def why(self, path: str, cwd: str) -> str | None:
+        """The reason `path` may not be written, or None."""
+        text = path.replace("\x00", "").strip()
+        if not text:
+            return None
+        if text.startswith("~"):
+            text = os.path.expanduser(text)
+        full = os.path.normpath(os.path.join(cwd, text))
+        tail = text.replace("\\", "/")
+        if SETTINGS.search(full) or SETTINGS.search(tail):
+            return f"{path} holds an agent's hook settings"
+        if any(c in tail for c in "*?["):
+            for example in EXAMPLES:
+                if fnmatch.fnmatch(example, tail.lstrip("./")) or fnmatch.fnmatch(full, "*/" + example):
+                    return f"{path} may match {example}"
+        name = os.path.basename(full.rstrip("/"))
+        if name in PROTECTED_DIRS:
+            return f"{path} holds agent hook settings or office state"
+        if full in self.files:
+            return f"{path} is the office's outbound policy"
+        if self.state_dir and (full == self.state_dir or full.startswith(self.state_dir + os.sep)):
+            return f"{path} is office state (policy cache, audit)"
+        return None

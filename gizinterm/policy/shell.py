@@ -1,0 +1,520 @@
+"""Reading a shell command for where it sends data, without running it.
+
+`ShellReader.read(command)` walks every simple command (pipelines, `&&`, subshells, command
+substitutions, `sh -c`, `eval`, here-documents, decoded `base64 … | sh`) and:
+- for network programs (programs.NETWORK) checks every argument, the files they send (`curl -d @f`,
+  `sendmail < msg`) and the `/dev/tcp` paths they open; a destination it cannot resolve statically
+  (`curl https://$H.example/`) makes the verdict `ask`;
+- for interpreters (`python -c`, `node -e`) checks the code when it uses the network;
+- for anything that writes a protected file (hook settings, the office policy) denies.
+Local commands that merely mention a blocked name are allowed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+
+from gizinterm.policy import programs as P
+from gizinterm.policy.match import Hit, Matcher
+from gizinterm.policy.protect import Protected
+from gizinterm.policy.shlex_static import HOLE, Command, Lexer, Word
+
+MAX_DEPTH = 8
+MAX_COMMANDS = 20_000
+MAX_FILE = 1_000_000  # bytes of a payload or script file read for recipients
+DEV_NET = re.compile(r"/dev/(?:tcp|udp)/([^/\s]{1,300})/")
+NETWORK_HINT = re.compile(P.NETWORK_HINT)
+B64_LITERAL = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+ITEM = re.compile(r"[\w.\-]{1,100}(?::=|==|=|:|@)")  # httpie request items: name=value, header:value
+WRITE_REDIRECTS = (">", ">>", ">|", "<>", "&>", "&>>", ">&")
+
+
+class Denied(Exception):
+    def __init__(self, rule: str, given: str, normalized: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule = rule
+        self.given = given
+        self.normalized = normalized
+        self.reason = reason
+
+
+def _program(word: Word) -> str:
+    name = os.path.basename(word.text)
+    name = re.sub(r"[0-9.]+$", "", name) if name.startswith(("python", "pip", "ruby", "perl", "php", "lua")) else name
+    return name.lower() if name.isascii() else name
+
+
+def b64decode_loose(text: str) -> str | None:
+    data = re.sub(r"\s+", "", text)
+    if not data:
+        return None
+    try:
+        raw = base64.b64decode(data + "=" * (-len(data) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        try:
+            raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+        except (binascii.Error, ValueError):
+            return None
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _no_substitution(inner: str) -> str | None:
+    return None
+
+
+class ShellReader:
+    def __init__(self, matcher: Matcher, protect: Protected, cwd: str, *, deny_all: str | None = None) -> None:
+        self.m = matcher
+        self.protect = protect
+        self.cwd = cwd
+        self.deny_all = deny_all  # set for an agent with outbound = "deny": the rule to cite
+        self.vars: dict[str, str] = {}
+        self.asks: list[str] = []
+        self.count = 0
+
+    # --- entry points ------------------------------------------------------------------------------
+    def read(self, source: str, depth: int = 0) -> None:
+        """Analyse a command line; raises Denied on the first blocked destination."""
+        if depth > MAX_DEPTH:
+            self.asks.append("command nests deeper than the guard reads")
+            return
+        nested: list[tuple[str, int]] = []
+
+        def substitute(inner: str) -> str | None:
+            nested.append((inner, depth + 1))
+            return self._static_output(inner, depth + 1)
+
+        lexer = Lexer(source, self.vars.get, substitute, self.vars.__setitem__)
+        commands = lexer.run()
+        for inner, level in nested:
+            self.read(inner, level)
+        self._pipeline_walk(commands, depth)
+
+    def code(self, code: str, language: str, depth: int = 0) -> None:
+        """Interpreter code (`python -c`, a script, stdin): checked when it uses the network."""
+        if depth > MAX_DEPTH or not NETWORK_HINT.search(code):
+            return
+        self._scan(code, f"{language} code")
+        joined = re.sub(r"""["']\s*(?:\+|\.|,|\.\.)?\s*["']""", "", code)  # "ev" + "il.example"
+        if joined != code:
+            self._scan(joined, f"{language} code")
+        if self.deny_all:
+            raise Denied(self.deny_all, f"{language} code", "", f"{language} code that uses the network")
+        if re.search(r"(?i)b64decode|atob|base64", code):
+            for match in list(B64_LITERAL.finditer(code))[:200]:
+                decoded = b64decode_loose(match.group(0))
+                if decoded and decoded.isprintable():
+                    self._scan(decoded, f"{language} code (decoded)")
+        for call in re.findall(
+            r"""(?:system|popen|exec\w*|run|call|check_output|spawn\w*)\s*\(\s*(?:\[)?\s*["']([^"']{1,4000})""", code
+        ):
+            self.read(call, depth + 1)
+
+    # --- pipelines and commands --------------------------------------------------------------------
+    def _pipeline_walk(self, commands: list[Command], depth: int) -> None:
+        stdin: str | None = None
+        decoded_upstream = False
+        dynamic_upstream = False
+        for index, command in enumerate(commands):
+            self.count += 1
+            if self.count > MAX_COMMANDS:
+                raise Denied("guard: input too large", "", "", f"more than {MAX_COMMANDS} commands to read")
+            piped_in = index > 0 and commands[index - 1].pipe_next
+            if not piped_in:
+                stdin, decoded_upstream, dynamic_upstream = None, False, False
+            own_stdin = self._redirect_input(command)
+            if own_stdin is not None:
+                stdin = own_stdin
+            self._command(command, stdin, piped_in and stdin is None, decoded_upstream, dynamic_upstream, depth)
+            if command.pipe_next:
+                words = self._strip_wrappers(command.words)
+                name = _program(words[0]) if words else ""
+                decoded_upstream = decoded_upstream or name in P.DECODERS
+                dynamic_upstream = dynamic_upstream or any(w.dynamic for w in words)
+                stdin = self._output(words, stdin)
+
+    def _redirect_input(self, command: Command) -> str | None:
+        text: str | None = None
+        for index, (op, target) in enumerate(command.redirects):
+            if op in ("<<", "<<-"):
+                bodies = command.heredocs[sum(1 for o, _ in command.redirects[:index] if o in ("<<", "<<-"))]
+                text = "".join(bodies)
+            elif op == "<<<":
+                text = target.text + "\n"
+            elif op == "<":
+                text = self._read_file(target.text)
+        return text
+
+    def _command(
+        self, command: Command, stdin: str | None, unknown_stdin: bool, decoded: bool, dynamic: bool, depth: int
+    ) -> None:
+        for op, target in command.redirects:
+            self._dev_net(target)
+            if op in WRITE_REDIRECTS:
+                self._protected(target.text, "redirect")
+        words = list(command.words)
+        while words and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0].text, re.S):
+            name, _, value = words[0].text.partition("=")
+            if HOLE not in value:
+                self.vars[name] = value
+            self._scan_if_url(words[0])
+            words.pop(0)
+        if not words:
+            return
+        for word in words:
+            self._dev_net(word)
+        if words and _program(words[0]) == "xargs":
+            # xargs turns its input into arguments: read them if known, else they are unknown targets
+            words = (
+                [*words, *(Word(w, w) for w in stdin.split()[:10_000])]
+                if stdin is not None
+                else [*words, Word(HOLE, "$(stdin)")]
+            )
+        words = self._strip_wrappers(words)
+        if not words:
+            return
+        name = _program(words[0])
+        args = words[1:]
+        if name not in P.READ_ONLY:
+            for word in args:
+                self._protected(word.text, name, allow_options=True)
+        if name == "cd" and args and not args[0].dynamic:
+            self.cwd = os.path.normpath(os.path.join(self.cwd, os.path.expanduser(args[0].text)))
+            return
+        if name in ("export", "declare", "typeset", "local", "readonly"):
+            for word in args:
+                key, eq, value = word.text.partition("=")
+                if eq and HOLE not in value and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+                    self.vars[key] = value
+            return
+        if words[0].dynamic:
+            self._network(name, words, dynamic_program=True)
+            return
+        if name in ("eval",):
+            self.read(" ".join(w.text.replace(HOLE, "") for w in args), depth + 1)
+            if any(w.dynamic for w in args):
+                self.asks.append("eval of a value the guard cannot read")
+            return
+        if name in ("source", ".") and args:
+            script = self._read_file(args[0].text)
+            if script is not None:
+                self.read(script, depth + 1)
+            return
+        if name in P.SHELLS:
+            self._shell(name, args, stdin, unknown_stdin, decoded, dynamic, depth)
+            return
+        if name in P.INTERPRETERS:
+            self._interpreter(name, args, stdin, unknown_stdin, decoded, dynamic, depth)
+            return
+        if name in P.NETWORK:
+            self._network(name, words, stdin=stdin)
+            return
+        if name in P.URL_FETCHERS:
+            self._fetcher(name, args)
+
+    def _strip_wrappers(self, words: list[Word]) -> list[Word]:
+        for _ in range(8):
+            if not words:
+                return words
+            name = _program(words[0])
+            if name not in P.WRAPPERS:
+                return words
+            takes = P.WRAPPERS[name]
+            rest = words[1:]
+            positionals = P.WRAPPER_POSITIONALS.get(name, 0)
+            while rest:
+                text = rest[0].text
+                if name == "env" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", text, re.S):
+                    rest = rest[1:]
+                elif name == "env" and text in ("-S", "--split-string") and len(rest) > 1:
+                    self.read(rest[1].text.replace(HOLE, ""), 1)
+                    rest = rest[2:]
+                elif text.startswith("-") and text != "-":
+                    rest = rest[2:] if text in takes else rest[1:]
+                elif positionals:
+                    positionals -= 1
+                    rest = rest[1:]
+                else:
+                    break
+            if name == "watch" and rest:
+                self.read(" ".join(w.text for w in rest), 1)
+                return []
+            words = rest
+        return words
+
+    def _shell(
+        self, name: str, args: list[Word], stdin: str | None, unknown: bool, decoded: bool, dynamic: bool, depth: int
+    ) -> None:
+        for index, word in enumerate(args):
+            if word.text.startswith("-") and "c" in word.text.lstrip("-") and not word.text.startswith("--"):
+                if index + 1 < len(args):
+                    script = args[index + 1]
+                    self.read(script.text.replace(HOLE, ""), depth + 1)
+                    if script.dynamic:
+                        self.asks.append(f"{name} -c runs a command the guard cannot read")
+                return
+            if not word.text.startswith("-"):
+                script_text = self._read_file(word.text)
+                if script_text is not None:
+                    self.read(script_text, depth + 1)
+                return
+        if stdin is not None:
+            self.read(stdin, depth + 1)
+        elif unknown and (decoded or dynamic):
+            self.asks.append(f"{name} runs decoded or generated input the guard cannot read")
+
+    def _interpreter(
+        self, name: str, args: list[Word], stdin: str | None, unknown: bool, decoded: bool, dynamic: bool, depth: int
+    ) -> None:
+        flags = P.INTERPRETERS.get(name, set())
+        for index, word in enumerate(args):
+            if word.text in flags or (
+                name == "python"
+                and word.text.startswith("-")
+                and word.text.endswith("c")
+                and not word.text.startswith("--")
+            ):
+                if index + 1 < len(args):
+                    code = args[index + 1]
+                    self.code(code.text.replace(HOLE, ""), name, depth + 1)
+                    if code.dynamic and self.deny_all:
+                        raise Denied(self.deny_all, name, "", f"{name} code the guard cannot read")
+                return
+            if word.text == "-":
+                break
+            if not word.text.startswith("-"):
+                script = self._read_file(word.text)
+                if script is not None:
+                    self.code(script, name, depth + 1)
+                return
+        if stdin is not None:
+            self.code(stdin, name, depth + 1)
+        elif unknown and (decoded or dynamic):
+            self.asks.append(f"{name} runs decoded or generated code the guard cannot read")
+
+    # --- network programs --------------------------------------------------------------------------
+    def _network(
+        self, name: str, words: list[Word], *, stdin: str | None = None, dynamic_program: bool = False
+    ) -> None:
+        args = words[1:]
+        given = " ".join(w.text.replace(HOLE, "$?") for w in words)[:300]
+        if self.deny_all and not dynamic_program:
+            raise Denied(self.deny_all, given, name, f"{name} reaches outside the office")
+        value_opts = P.VALUE_OPTIONS.get(name, set())
+        previous = ""
+        positional = 0
+        for word in args:
+            text = word.text
+            option, eq, inline = text.partition("=") if text.startswith("--") else (text, "", "")
+            self._scan(text.replace(HOLE, " "), given)
+            if word.raw != text:
+                self._scan(word.raw, given)
+            if previous in value_opts or eq:
+                opt = previous if previous in value_opts else option
+                value = inline if eq else text
+                self._option_value(opt, value, word, given)
+                previous = ""
+                continue
+            if text.startswith("-") and len(text) > 1:
+                previous = text
+                if not text.startswith("--") and len(text) > 2 and text[:2] in value_opts:
+                    self._option_value(text[:2], text[2:], word, given)  # -dDATA, -H'X: y'
+                    previous = ""
+                continue
+            previous = ""
+            positional += 1
+            if name in ("ssh", "mosh") and positional > 1:
+                self.read(text.replace(HOLE, ""), 1)  # the remote command runs outside the office too
+                continue
+            if name in ("http", "https", "xh", "xhs", "httpie") and ITEM.match(text) and positional > 1:
+                continue
+            self._target(word, given)
+        if stdin is not None and name in (
+            "sendmail",
+            "msmtp",
+            "ssmtp",
+            "mail",
+            "mailx",
+            "s-nail",
+            "mutt",
+            "neomutt",
+            "nc",
+            "ncat",
+            "netcat",
+            "socat",
+            "telnet",
+            "swaks",
+            "openssl",
+            "curl",
+            "bsd-mailx",
+        ):
+            self._scan(stdin, f"{given} (input)")
+        if dynamic_program:
+            return
+
+    def _option_value(self, option: str, value: str, word: Word, given: str) -> None:
+        if value.startswith("@") or (option in ("-F", "--form") and "=@" in value) or option in P.PAYLOAD_OPTIONS:
+            path = value.split("=@", 1)[-1] if "=@" in value else value.lstrip("@<")
+            path = path.split(";", 1)[0]
+            content = self._read_file(path) if path and path != "-" else None
+            if content is not None:
+                self._scan(content, f"{given} (file {path})")
+        if option in P.TARGET_OPTIONS:
+            self._target(Word(value, word.raw), given)
+
+    def _target(self, word: Word, given: str) -> None:
+        """A destination argument: checked as a URL/host/address; unresolvable -> ask."""
+        text = word.text
+        if HOLE in text:
+            static = text.replace(HOLE, "")
+            scheme_cut = text.split("://", 1)[-1]
+            authority = re.split(r"[/?#]", scheme_cut, maxsplit=1)[0]
+            if HOLE in authority or not static.strip():
+                self.asks.append(f"destination of `{given}` is only known at run time ({word.raw[:80]})")
+                return
+            text = static
+        hit = self.m.value(text)
+        if hit:
+            self._deny(hit)
+
+    def _fetcher(self, name: str, args: list[Word]) -> None:
+        if name == "git":
+            sub = next((w.text for w in args if not w.text.startswith("-")), "")
+            if sub == "send-email":
+                self._network("git send-email", [Word("git", "git"), *args])
+                return
+            if sub not in P.GIT_NETWORK:
+                return
+        for word in args:
+            text = word.text.replace(HOLE, " ")
+            if self.deny_all and ("://" in text or re.match(r"[\w.-]+@[\w.-]+:", text)):
+                raise Denied(self.deny_all, text, name, f"{name} fetches from outside the office")
+            if "://" in text or "@" in text:
+                hit = self.m.text(text)
+                if hit:
+                    self._deny(hit)
+                scp = re.match(r"(?:[\w.-]+@)?([\w.-]+):", text)
+                if scp and "://" not in text:
+                    hit = self.m.host(scp.group(1), text)
+                    if hit:
+                        self._deny(hit)
+
+    # --- helpers -----------------------------------------------------------------------------------
+    def _scan(self, text: str, given: str) -> None:
+        hit = self.m.text(text)
+        if hit:
+            self._deny(hit)
+
+    def _scan_if_url(self, word: Word) -> None:
+        if "://" in word.text:
+            self._scan(word.text.replace(HOLE, " "), word.text)
+
+    def _deny(self, hit: Hit) -> None:
+        raise Denied(hit.rule, hit.given, hit.normalized, f"blocked by {hit.rule} ({hit.given})")
+
+    def _dev_net(self, word: Word) -> None:
+        for match in DEV_NET.finditer(word.text):
+            host = match.group(1)
+            if self.deny_all:
+                raise Denied(self.deny_all, match.group(0), host, "a /dev/tcp connection reaches outside the office")
+            if HOLE in host:
+                self.asks.append(f"connection to a host only known at run time ({word.raw[:80]})")
+                continue
+            hit = self.m.host(host, match.group(0))
+            if hit:
+                self._deny(hit)
+
+    def _protected(self, path: str, program: str, allow_options: bool = False) -> None:
+        if allow_options and path.startswith("-"):
+            path = path.partition("=")[2]
+        if not path:
+            return
+        why = self.protect.why(path, self.cwd)
+        if why:
+            raise Denied("guard: protected file", path, path, f"{program} would change {why}")
+
+    def _read_file(self, path: str) -> str | None:
+        if not path or HOLE in path:
+            return None
+        full = os.path.join(self.cwd, os.path.expanduser(path))
+        try:
+            with open(full, "rb") as handle:
+                data = handle.read(MAX_FILE)
+        except OSError:
+            return None
+        return data.decode("utf-8", "surrogateescape")
+
+    # --- static evaluation of simple producers ----------------------------------------------------
+    def _static_output(self, source: str, depth: int) -> str | None:
+        if depth > MAX_DEPTH or len(source) > 100_000:
+            return None
+        lexer = Lexer(source, self.vars.get, _no_substitution)
+        stream: str | None = None
+        for command in lexer.run():
+            own = self._redirect_input(command)
+            stream = self._output(self._strip_wrappers(command.words), own if own is not None else stream)
+            if stream is None or not command.pipe_next:
+                break
+        return stream.rstrip("\n") if stream is not None else None
+
+    def _output(self, words: list[Word], stdin: str | None) -> str | None:
+        if not words or any(w.dynamic for w in words):
+            return None
+        name = _program(words[0])
+        args = [w.text for w in words[1:]]
+        flags = {a for a in args if a.startswith("-")}
+        files = [a for a in args if not a.startswith("-")]
+        if name == "echo":
+            text = " ".join(a for a in args if a not in ("-n", "-e", "-E", "-ne", "-en"))
+            if "-e" in flags or "-ne" in flags or "-en" in flags:
+                from gizinterm.policy.shlex_static import ansi_c
+
+                text = ansi_c(text)
+            return text + "\n"
+        if name == "printf" and args:
+            from gizinterm.policy.shlex_static import ansi_c
+
+            fmt, values = ansi_c(args[0]), args[1:]
+            for value in values:
+                spec = re.search(r"%[sb]", fmt)
+                if spec is None:
+                    break
+                fmt = fmt[: spec.start()] + value + fmt[spec.end() :]
+            return fmt
+        if name == "cat":
+            if not files:
+                return stdin
+            parts = [self._read_file(f) for f in files]
+            return None if any(p is None for p in parts) else "".join(p or "" for p in parts)
+        source = self._read_file(files[-1]) if files and name in ("base64", "xxd", "base32") else stdin
+        if source is None:
+            return None
+        if name == "base64" and flags & {"-d", "--decode", "-D", "-di", "-id", "--decode=true"}:
+            return b64decode_loose(source)
+        if name == "openssl" and "base64" in args and "-d" in args:
+            return b64decode_loose(source)
+        if name == "base32" and flags & {"-d", "--decode"}:
+            try:
+                return base64.b32decode(re.sub(r"\s+", "", source).upper()).decode("utf-8", "surrogateescape")
+            except (binascii.Error, ValueError):
+                return None
+        if name == "xxd" and "-r" in flags and "-p" in flags:
+            try:
+                return bytes.fromhex(re.sub(r"\s+", "", source)).decode("utf-8", "surrogateescape")
+            except ValueError:
+                return None
+        if name == "rev":
+            return "\n".join(line[::-1] for line in source.split("\n"))
+        if name in ("gunzip", "zcat") or (name == "gzip" and "-d" in flags):
+            import gzip  # deferred: only a gzip stage pays for it
+
+            try:
+                return gzip.decompress(source.encode("utf-8", "surrogateescape"))[:MAX_FILE].decode(
+                    "utf-8", "surrogateescape"
+                )
+            except (OSError, EOFError, ValueError):
+                return None
+        return None
