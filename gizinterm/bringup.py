@@ -212,7 +212,7 @@ def up(
                 report.restarted.append(agent_id)
             elif pane.dead:
                 report.dead.append(agent_id)
-                if not pane.exit_seen and not pane.stopped:
+                if not pane.exit_seen and not pane.stopped and pane.exit_known:
                     report.exited.append(pane)
                     commands.append(["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"])
             else:

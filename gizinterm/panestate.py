@@ -143,7 +143,7 @@ def refresh(
             continue
         obs = classify(profile_for(agent.kind), agent.id, pane, screens.get(pane.pane_id), moment)
         writes += _remember(pane, obs)
-        if pane.dead and not pane.exit_seen:
+        if pane.exit_known and not pane.exit_seen:
             writes.append(["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"])
             if on_exit is not None:
                 on_exit(agent.id, pane)
@@ -174,7 +174,13 @@ def _row(
 ) -> AgentStatus:
     detail = "stopped (gizin restart)" if pane.stopped else ""
     if pane.dead and not detail:
-        detail = f"exited with status {pane.dead_status}" if pane.dead_status is not None else "exited"
+        detail = (
+            f"exited with status {pane.dead_status}"
+            if pane.dead_status is not None
+            else f"killed by signal {pane.dead_signal}"
+            if pane.dead_signal is not None
+            else "exited"
+        )
     elif pane.in_mode:
         detail = "in copy mode"
     return AgentStatus(

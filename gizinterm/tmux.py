@@ -238,6 +238,7 @@ PANE_FIELDS = (
     "pane_index",
     "pane_dead",
     "pane_dead_status",
+    "pane_dead_signal",
     "pane_pid",
     "pane_in_mode",
     "pane_current_command",
@@ -284,7 +285,8 @@ class PaneInfo:
     window_name: str
     pane_index: int
     dead: bool
-    dead_status: int | None
+    dead_status: int | None  # exit status; None until tmux has reaped the program, or when a signal killed it
+    dead_signal: int | None  # the signal that killed it
     pid: int | None
     in_mode: bool  # copy mode (or another mode): keys typed now would go to the mode, not the program
     command: str
@@ -301,6 +303,12 @@ class PaneInfo:
     content_hash: str  # @gizin-hash: last content hash seen by `status`
     changed_at: float | None  # @gizin-changed: epoch seconds when that hash last changed
     title: str
+
+    @property
+    def exit_known(self) -> bool:
+        """Dead AND reaped: tmux marks a pane dead when its pty closes, a moment before it learns the
+        exit status, so a death is only worth recording once this is true."""
+        return self.dead and (self.dead_status is not None or self.dead_signal is not None)
 
     @classmethod
     def parse(cls, line: str) -> PaneInfo | None:
@@ -320,6 +328,7 @@ class PaneInfo:
             pane_index=_int(v["pane_index"]) or 0,
             dead=dead,
             dead_status=_int(v["pane_dead_status"]) if dead else None,
+            dead_signal=_int(v["pane_dead_signal"]) if dead else None,
             pid=_int(v["pane_pid"]),
             in_mode=v["pane_in_mode"] == "1",
             command=v["pane_current_command"],

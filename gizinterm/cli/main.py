@@ -56,3 +56,4 @@ from gizinterm.cli import report as _report  # noqa: E402,F401
 from gizinterm.cli import messages as _messages  # noqa: E402,F401
 from gizinterm.cli import tasks as _tasks  # noqa: E402,F401
 from gizinterm.cli import db as _db  # noqa: E402,F401
+from gizinterm.cli import office as _office  # noqa: E402,F401

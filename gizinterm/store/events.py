@@ -11,9 +11,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gizinterm.errors import UsageError
 from gizinterm.store import immediate, utcnow
+
+if TYPE_CHECKING:
+    from gizinterm.tmux import PaneInfo
 
 EVENTS = ("start", "exit", "restart", "stop", "prune")
 
@@ -57,6 +61,12 @@ def record_event(
     detail: str | None = None,
 ) -> None:
     record_events(conn, [AgentEvent(agent, event, pane_id, exit_status, detail)])
+
+
+def exit_event(agent: str, pane: PaneInfo) -> AgentEvent:
+    """The `exit` event of a dead pane: its exit status, or the signal that killed it."""
+    detail = f"killed by signal {pane.dead_signal}" if pane.dead_signal is not None else None
+    return AgentEvent(agent, "exit", pane.pane_id, pane.dead_status, detail)
 
 
 def recent_events(conn: sqlite3.Connection, agent: str | None = None, limit: int = 50) -> list[AgentEvent]:

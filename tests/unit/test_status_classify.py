@@ -12,8 +12,8 @@ from gizinterm.tmux import PaneInfo
 NOW = 1_000_000.0
 BASE = PaneInfo(
     pane_id="%1", agent="riku", session="office", window_id="@1", window_index=0, window_name="floor-1",
-    pane_index=0, dead=False, dead_status=None, pid=42, in_mode=False, command="python3", left=0, top=0,
-    width=80, height=24, window_width=80, window_height=24, floor=0, started_at=NOW - 100, stopped=False,
+    pane_index=0, dead=False, dead_status=None, dead_signal=None, pid=42, in_mode=False, command="python3",
+    left=0, top=0, width=80, height=24, window_width=80, window_height=24, floor=0, started_at=NOW - 100, stopped=False,
     exit_seen=False, content_hash="", changed_at=None, title="",
 )  # fmt: skip
 DEMO = PROFILES["demo"]
