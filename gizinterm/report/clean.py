@@ -18,7 +18,8 @@ _ESCAPES = re.compile(
     r"|\x1b[@-Z\\-_]"
 )
 _SPACE = re.compile(r"\s+")
-BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# C0 and C1 controls, and the bidi marks, embeddings, overrides and isolates that reorder what is seen.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
 
 
@@ -26,12 +27,7 @@ def printable_line(text: str) -> str:
     """One line: escapes dropped, whitespace runs (newlines included) made one space, controls replaced."""
     text = _ESCAPES.sub("", text)
     text = _SPACE.sub(" ", text).strip()
-    return "".join(REPLACEMENT if _unsafe(ch) else ch for ch in text)
-
-
-def _unsafe(ch: str) -> bool:
-    code = ord(ch)
-    return code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI
+    return _UNSAFE.sub(REPLACEMENT, text)
 
 
 def summary_item(text: str) -> str:
