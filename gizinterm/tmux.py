@@ -407,7 +407,8 @@ def capture_many(
         token = secrets.token_hex(8)
         commands: list[Command] = []
         for pane_id in remaining:
-            commands.append(["display-message", "-p", f"{token} {pane_id}"])
+            # '%%': display-message passes its text through strftime, where '%3' is a field width.
+            commands.append(["display-message", "-p", f"{token} {pane_id.replace('%', '%%')}"])
             commands.append(capture_cmd(pane_id, start=start, escapes=escapes, join=join))
         out = server.call(commands)
         got = _split_captures(out.stdout, token)
