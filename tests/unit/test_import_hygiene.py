@@ -45,3 +45,9 @@ def test_reports_load_nothing_heavy_until_rich_output() -> None:
     modules = "gizinterm.report.service, gizinterm.report.render, gizinterm.report.summarize, gizinterm.store.reports"
     assert not loaded_after(f"import {modules}") & set(HEAVY)
     assert not loaded_after("import gizinterm.report.render_rich") & set(HEAVY)
+
+
+def test_office_in_tmux_loads_nothing_heavy() -> None:
+    """`gizin up` and `status` drive tmux through its binary: no libtmux (see gizinterm/tmux.py)."""
+    modules = "gizinterm.tmux, gizinterm.bringup, gizinterm.lifecycle, gizinterm.panestate, gizinterm.store.events"
+    assert not loaded_after(f"import {modules}") & set(HEAVY)
