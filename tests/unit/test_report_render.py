@@ -140,3 +140,57 @@ def test_format_choice() -> None:
         pick_format("pdf", None, terminal=True)
     with pytest.raises(UsageError, match="terminal"):
         pick_format("rich", Path("x.txt"), terminal=False)
+
+
+HOSTILE_OFFICE = """[office]
+name = "<Evil & Co> [/]"
+session = "evil"
+
+[defaults]
+command = "sh"
+
+[[agent]]
+id = "x"
+name = "<img src=x onerror=alert(1)> [bold]X[/bold]"
+role = "<i>role</i>"
+department = "R&D | ops"
+provider = "<script>p</script>"
+model = "m|x"
+"""
+
+
+@pytest.mark.parametrize("kind", ["next_move", "week", "agent", "providers"])
+def test_every_report_escapes_names_roles_and_providers_in_every_format(tmp_path: Path, kind: str) -> None:
+    from rich.console import Console
+
+    from gizinterm.report.compose import person_of
+    from gizinterm.report.providers import build_providers
+    from gizinterm.report.week import build_agent_report, build_week
+
+    path = tmp_path / "agents.toml"
+    path.write_text(HOSTILE_OFFICE, encoding="utf-8")
+    roster = load_roster(path)
+    day = dt.date(2026, 2, 28)
+    tasks = [T(1, "<b>bold</b> | [x](y)", agent="x", agent_name="X"), T(2, "stuck", agent="x", status="blocked")]
+    report = {
+        "next_move": lambda: build_next_move(roster, day, tasks, 5),
+        "week": lambda: build_week(roster, day, tasks, 5),
+        "agent": lambda: build_agent_report(person_of(roster.agents[0]), day, day, tasks, 5),
+        "providers": lambda: build_providers(roster, {"x": 2}, {"x": 1, "operator": 1}),
+    }[kind]()
+    page = render(report, "html")
+    parser = TagCollector()
+    parser.feed(page)
+    assert set(parser.tags) <= ALLOWED_TAGS and "<script" not in page and "<img" not in page and "<i>" not in page
+    md = render(report, "md")
+    assert "<" not in md.replace("\\<", "")
+    text = render(report, "text")
+    assert all(ch.isprintable() for ch in text.replace("\n", ""))
+    json.loads(render(report, "json"))
+    console = Console(file=io.StringIO(), width=300, record=True, color_system=None)
+    console.print(renderable(report))
+    shown = console.export_text()
+    if kind != "providers":
+        assert "[bold]X[/bold]" in shown  # shown literally, not applied as markup
+    else:
+        assert "<script>p</script>" in shown
