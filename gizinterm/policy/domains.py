@@ -8,9 +8,8 @@ what a person reads, so a Cyrillic `е` in `еvil.example` still reads as the bl
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
-from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format
+from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format, unquote
 
 _ASCII_HOST = re.compile(r"[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63}){0,126}\.?")
 

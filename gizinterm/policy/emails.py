@@ -9,9 +9,8 @@ address hidden in a display name, a comment or a quoted local part is found as w
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
-from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format
+from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format, unquote
 
 MAX_AT_SIGNS = 20_000  # bounded work: more than this in one input is refused as unreadable
 _STOP = set(" \t\r\n<>()[],;:\"'`|{}\\=&?!*/")

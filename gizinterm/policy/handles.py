@@ -7,9 +7,8 @@ characters and a leading `@` are undone by folding; Cyrillic look-alikes by the 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs
 
-from gizinterm.policy.text import fold, skeleton_key
+from gizinterm.policy.text import fold, skeleton_key, unquote
 
 X_HOSTS = ("x.com", "twitter.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com", "nitter.net")
 RESERVED = {
@@ -49,6 +48,16 @@ def handle_keys(text: str) -> tuple[str | None, str]:
     return (folded if HANDLE.fullmatch(folded) else None), key
 
 
+def parse_qs(query: str) -> dict[str, list[str]]:
+    """Query parameters (`a=1&b=2&a=3`), percent- and `+`-decoded, like `urllib.parse.parse_qs`."""
+    params: dict[str, list[str]] = {}
+    for pair in query.replace(";", "&").split("&"):
+        name, eq, value = pair.partition("=")
+        if eq and value:
+            params.setdefault(unquote(name.replace("+", " ")), []).append(unquote(value.replace("+", " ")))
+    return params
+
+
 def from_x_url(ascii_host: str, tail: str) -> tuple[list[str], list[str], list[str]]:
     """(handles, numeric ids, texts to scan for mentions) named by an x.com/twitter.com URL tail."""
     if not is_x_host(ascii_host):
@@ -63,7 +72,7 @@ def from_x_url(ascii_host: str, tail: str) -> tuple[list[str], list[str], list[s
         handles.append(parts[0])
     if len(parts) >= 3 and parts[0].lower() == "i" and parts[1].lower() == "user":
         ids.append(parts[2])
-    params = parse_qs(query, keep_blank_values=False)
+    params = parse_qs(query)
     for name in ("screen_name", "original_referer_screen_name", "via", "related"):
         for value in params.get(name, []):
             handles.extend(v.split(":", 1)[0] for v in value.split(","))

@@ -8,11 +8,10 @@ whatever it looks like.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 _PART = re.compile(r"0[xX][0-9a-fA-F]{0,16}|0[0-7]{0,24}|[1-9][0-9]{0,19}")
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# `ipaddress` (~1.5 ms) is imported only for IPv6 literals and networks: dotted IPv4 is plain arithmetic.
 
 
 def parse_ipv4(text: str) -> str | None:
@@ -39,7 +38,7 @@ def parse_ipv4(text: str) -> str | None:
     for value in head:
         number = number * 256 + value
     number = number * 256 ** (4 - len(head)) + last
-    return str(ipaddress.IPv4Address(number))
+    return ".".join(str((number >> shift) & 255) for shift in (24, 16, 8, 0))
 
 
 def parse_ip(host: str) -> list[str]:
@@ -50,6 +49,8 @@ def parse_ip(host: str) -> list[str]:
         return [v4]
     if ":" not in text:
         return []
+    import ipaddress
+
     try:
         v6 = ipaddress.IPv6Address(text.split("%", 1)[0])
     except ValueError:
@@ -59,13 +60,21 @@ def parse_ip(host: str) -> list[str]:
         found.append(str(v6.ipv4_mapped))
     elif v6.sixtofour is not None:
         found.append(str(v6.sixtofour))
-    elif v6 in NAT64 or (int(v6) >> 32 == 0 and int(v6) > 0xFFFF):
+    elif v6 in ipaddress.ip_network("64:ff9b::/96") or (int(v6) >> 32 == 0 and int(v6) > 0xFFFF):
         found.append(str(ipaddress.IPv4Address(int(v6) & 0xFFFFFFFF)))  # NAT64 and IPv4-compatible
     return found
 
 
+def in_network(address: str, network: str) -> bool:
+    import ipaddress
+
+    return ipaddress.ip_address(address) in ipaddress.ip_network(network)
+
+
 def normalize_ip_entry(text: str) -> str:
     """A blocklist `ips` entry as a canonical address or network; raises ValueError when invalid."""
+    import ipaddress
+
     if "/" in text:
         return str(ipaddress.ip_network(text.strip("[]"), strict=False))
     found = parse_ip(text)

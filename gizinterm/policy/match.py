@@ -7,17 +7,21 @@ the audit row can say what was checked, and it stops counting work past fixed li
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from typing import Any
 
 from gizinterm.policy import domains, emails, handles, ips, phones, slack, urls
-from gizinterm.policy.text import DOTS, fold, strip_format
+from gizinterm.policy.text import DOTS, fold, strip_format, unquote
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms on the guard's path)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_CANDIDATES = 60_000  # per decision; a 200 KB input holds far fewer real candidates
-URL_IN_TEXT = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.\-]{1,15}:(?://|\\\\|/\\|\\/)|\bwww\.)[^\s<>\"'`{}|^]{1,2048}")
-HOST_IN_TEXT = re.compile(r"(?<![\w.\-@/\\%])(?:[\w\-]{1,63}\.){1,16}[\w\-]{1,63}\.?(?![\w\-])")
-MAILTO_TEL = re.compile(r"(?i)\b(?:mailto|tel|sms|callto):[^\s<>\"'`]{1,2048}")
+# Pattern strings, compiled on first use through re's cache: a tool call that never scans free text
+# (most of them) does not pay ~2.5 ms to compile them.
+URL_IN_TEXT = r"(?i)(?:\b[a-z][a-z0-9+.\-]{1,15}:(?://|\\\\|/\\|\\/)|\bwww\.)[^\s<>\"'`{}|^]{1,2048}"
+HOST_IN_TEXT = r"(?<![\w.\-@/\\%])(?:[\w\-]{1,63}\.){1,16}[\w\-]{1,63}\.?(?![\w\-])"
+MAILTO_TEL = r"(?i)\b(?:mailto|tel|sms|callto):[^\s<>\"'`]{1,2048}"
 
 
 class TooMuchInput(Exception):
@@ -70,8 +74,7 @@ class Matcher:
                 if address in self.c["ips"]:
                     return Hit(self.c["ips"][address], given, address)
                 for network, rule in self.c["nets"]:
-                    net = ipaddress.ip_network(network)
-                    if ipaddress.ip_address(address) in net:
+                    if ips.in_network(address, network):
                         return Hit(rule, given, address)
         ascii_forms, keys = domains.host_readings(cleaned)
         for form in ascii_forms:
@@ -200,18 +203,16 @@ class Matcher:
         else:
             folded = text
         if "%" in folded and depth < 3:
-            from urllib.parse import unquote
-
             decoded = unquote(folded)
             if decoded != folded:
                 hit = self.text(decoded, depth + 1)
                 if hit:
                     return hit
-        for match in MAILTO_TEL.finditer(folded):
+        for match in re.finditer(MAILTO_TEL, folded):
             hit = self.url(match.group(0), depth + 1)
             if hit:
                 return hit
-        for match in URL_IN_TEXT.finditer(folded):
+        for match in re.finditer(URL_IN_TEXT, folded):
             hit = self.url(match.group(0), depth + 1)
             if hit:
                 return hit
@@ -219,7 +220,7 @@ class Matcher:
             hit = self.email(address)
             if hit:
                 return hit
-        for match in HOST_IN_TEXT.finditer(folded):
+        for match in re.finditer(HOST_IN_TEXT, folded):
             hit = self.host(match.group(0))
             if hit:
                 return hit

@@ -12,8 +12,6 @@ Local commands that merely mention a blocked name are allowed.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import re
 
@@ -26,7 +24,7 @@ MAX_DEPTH = 8
 MAX_COMMANDS = 20_000
 MAX_FILE = 1_000_000  # bytes of a payload or script file read for recipients
 DEV_NET = re.compile(r"/dev/(?:tcp|udp)/([^/\s]{1,300})/")
-NETWORK_HINT = re.compile(P.NETWORK_HINT)
+
 B64_LITERAL = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 ITEM = re.compile(r"[\w.\-]{1,100}(?::=|==|=|:|@)")  # httpie request items: name=value, header:value
 WRITE_REDIRECTS = (">", ">>", ">|", "<>", "&>", "&>>", ">&")
@@ -48,6 +46,9 @@ def _program(word: Word) -> str:
 
 
 def b64decode_loose(text: str) -> str | None:
+    import base64  # deferred: only decoding pipelines need it
+    import binascii
+
     data = re.sub(r"\s+", "", text)
     if not data:
         return None
@@ -95,7 +96,7 @@ class ShellReader:
 
     def code(self, code: str, language: str, depth: int = 0) -> None:
         """Interpreter code (`python -c`, a script, stdin): checked when it uses the network."""
-        if depth > MAX_DEPTH or not NETWORK_HINT.search(code):
+        if depth > MAX_DEPTH or not re.search(P.NETWORK_HINT, code):
             return
         self._scan(code, f"{language} code")
         joined = re.sub(r"""["']\s*(?:\+|\.|,|\.\.)?\s*["']""", "", code)  # "ev" + "il.example"
@@ -497,6 +498,9 @@ class ShellReader:
         if name == "openssl" and "base64" in args and "-d" in args:
             return b64decode_loose(source)
         if name == "base32" and flags & {"-d", "--decode"}:
+            import base64
+            import binascii
+
             try:
                 return base64.b32decode(re.sub(r"\s+", "", source).upper()).decode("utf-8", "surrogateescape")
             except (binascii.Error, ValueError):

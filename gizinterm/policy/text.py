@@ -7,6 +7,7 @@ those; `skeleton_key` additionally maps look-alike letters (UTS #39) so `раypa
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Characters that render as a full stop in domain names (UTS #46 maps all of them to ".").
@@ -15,6 +16,18 @@ DOTS = {ord(c): "." for c in "\u3002\uff0e\uff61\u2024\ufe52"}
 # Confusables whose source is ASCII (UTS #39 confusables.txt). Pure-ASCII text needs only these, so
 # the hot path never loads the full table; a unit test keeps this in step with the packaged data.
 ASCII_SKELETON = {ord("1"): "l", ord("I"): "l", ord("|"): "l", ord("0"): "O", ord("m"): "rn"}
+
+
+_PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
+
+
+def unquote(text: str) -> str:
+    """Percent-decoding as `urllib.parse.unquote` does it (UTF-8, bad bytes replaced), without the
+    ~3 ms import on the guard's path."""
+    if "%" not in text:
+        return text
+    raw = _PERCENT.sub(lambda m: bytes([int(m.group(1), 16)]), text.encode("utf-8", "surrogatepass"))
+    return raw.decode("utf-8", "replace")
 
 
 def strip_format(text: str) -> str:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import unquote
 
-from gizinterm.policy.text import DOTS, fold, strip_format
+from gizinterm.policy.text import DOTS, fold, strip_format, unquote
 
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]{0,15}):")
 DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
