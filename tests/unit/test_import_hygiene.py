@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,37 @@ def test_office_in_tmux_loads_nothing_heavy() -> None:
     """`gizin up` and `status` drive tmux through its binary: no libtmux (see gizinterm/tmux.py)."""
     modules = "gizinterm.tmux, gizinterm.bringup, gizinterm.lifecycle, gizinterm.panestate, gizinterm.store.events"
     assert not loaded_after(f"import {modules}") & set(HEAVY)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "gizinterm.days",
+        "gizinterm.logcmd",
+        "gizinterm.store.taskwrite",
+        "gizinterm.store.tasks",
+        "gizinterm.store.backup",
+    ],
+)
+def test_task_log_modules_load_nothing_heavy(module: str) -> None:
+    assert not loaded_after(f"import {module}") & set(HEAVY)
+
+
+def test_gizin_log_loads_nothing_heavy(tmp_path: Path) -> None:
+    """A whole `gizin log` call, through the real entry point, against an existing database. Beyond the
+    heavy libraries it also stays clear of the stdlib modules that cost milliseconds at start-up, once
+    it has cached what it needs from agents.toml (the settle delay is lifted for the test)."""
+    from tests.helpers import write_office
+
+    write_office(tmp_path, 2)
+    call = (
+        "import os, gizinterm.logcmd as logcmd\n"
+        "logcmd.SETTLED_SECONDS = 0\n"
+        f"os.environ.update(GIZIN_HOME={str(tmp_path)!r}, GIZIN_AGENT='a1')\n"
+        "from gizinterm.entry import main\n"
+        "assert main(['log', '--quiet', 'hygiene']) == 0"
+    )
+    loaded_after(call)  # creates the database (sqlite_utils may load here, once) and the roster cache
+    loaded = loaded_after(call)
+    assert not loaded & set(HEAVY)
+    assert not loaded & {"tomllib", "pathlib", "typing", "dataclasses", "argparse", "subprocess", "difflib"}
