@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gizinterm import days
-from gizinterm.tui.model import FeedItem, Snapshot
+from gizinterm.errors import GizinError
+from gizinterm.safetext import safe_text
+from gizinterm.tui.model import AgentLive, Alert, FeedItem, Snapshot
 
 if TYPE_CHECKING:
     import sqlite3
@@ -26,17 +28,74 @@ if TYPE_CHECKING:
     from gizinterm.workspace import Workspace
 
 RESYNC_SECONDS = 5.0  # a full re-read of today picks up edits and removals; new rows arrive every poll
+PREVIEW_LINES = 200  # history kept for the preview: a screenful and some, cheap to capture
 FEED_KEEP = 500  # feed rows the widget keeps
+OPEN_MAIL = ("queued", "sending")  # counted on the recipient's card
+TROUBLE_MAIL = ("unknown", "failed")  # shown in the alert strip until the operator retries or cancels
 
 
 def snapshot(ws: Workspace) -> Snapshot:
-    """Live data for every agent in one pass."""
-    return Snapshot()
+    """Every agent's pane state: `Workspace.status`, a constant three tmux invocations for any office."""
+    try:
+        rows = ws.status()
+    except GizinError as exc:  # tmux missing or broken: say so on the top bar, keep the cards
+        return Snapshot(office_running=False, error=str(exc))
+    live: dict[str, AgentLive] = {}
+    alerts: list[Alert] = []
+    for row in rows:
+        live[row.agent] = AgentLive(state=row.state, pane_id=row.pane_id, detail=row.detail)
+        if row.state == "dead" and not row.stopped:
+            alerts.append(Alert(key=f"dead:{row.agent}", kind="dead", text=f"{row.name} {row.detail or 'exited'}"))
+    return Snapshot(live=live, alerts=alerts, office_running=any(r.pane_id for r in rows))
 
 
-def preview(ws: Workspace, agent_id: str) -> Text | None:
-    """The agent's pane as safe Text; None when it has no pane."""
-    return None
+def preview(ws: Workspace, pane_id: str) -> Text | None:
+    """The pane's last PREVIEW_LINES lines with colours, made inert; one tmux invocation."""
+    from gizinterm.tmux import capture_many
+
+    screens = capture_many(ws.tmux(), [pane_id], start=-PREVIEW_LINES, escapes=True)
+    text = screens.get(pane_id)
+    return safe_text(text) if text is not None else None
+
+
+# --- messages ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailUpdate:
+    """Messages still on their way per recipient, and the ones the operator must look at."""
+
+    undelivered: dict[str, int]
+    alerts: list[Alert]
+
+
+def mail(conn: sqlite3.Connection) -> MailUpdate:
+    """One statement over the open messages (a handful at any time, whatever the ledger's size)."""
+    from gizinterm.store.messages import query
+
+    undelivered: dict[str, int] = {}
+    alerts: list[Alert] = []
+    for msg in query(conn, states=(*OPEN_MAIL, *TROUBLE_MAIL)):
+        if msg.state in OPEN_MAIL:
+            undelivered[msg.recipient] = undelivered.get(msg.recipient, 0) + 1
+        else:
+            why = f": {msg.error}" if msg.error else ""
+            alerts.append(
+                Alert(
+                    key=f"msg:{msg.id}",
+                    kind="unknown",
+                    text=f"message #{msg.id} to {msg.recipient} is {msg.state}{why} (gizin messages retry {msg.id})",
+                    at=_hhmm(msg.updated_at),
+                )
+            )
+    return MailUpdate(undelivered, alerts)
+
+
+def _hhmm(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+    except ValueError:
+        return ""
 
 
 # --- today's tasks --------------------------------------------------------------------------------
@@ -60,8 +119,9 @@ class FeedUpdate:
     per_agent: dict[str, AgentDay] = field(default_factory=dict)
 
 
-class TaskFeedSource:
-    """Polls the task log for today. Owns one connection, used only by the thread that calls `poll`."""
+class OfficeDb:
+    """The dashboard's reads: today's tasks and the open messages. Owns one connection, used only by the
+    thread that calls it; every read is one statement, so no read transaction outlives a call."""
 
     def __init__(self, db_path: Path, day_starts: str) -> None:
         self.db_path = db_path
@@ -77,16 +137,24 @@ class TaskFeedSource:
             self.conn.close()
             self.conn = None
 
-    def poll(self, now: datetime | None = None) -> FeedUpdate | None:
-        """What changed since the last call, or None when nothing did (the common case: cheap)."""
+    def connection(self) -> sqlite3.Connection:
         from gizinterm import store
-        from gizinterm.store.tasks import query_tasks
 
         if self.conn is None:
             self.conn = store.connect(self.db_path)
+        return self.conn
+
+    def mail(self) -> MailUpdate:
+        return mail(self.connection())
+
+    def poll(self, now: datetime | None = None) -> FeedUpdate | None:
+        """Tasks that changed since the last call, or None when nothing did (the common case: cheap)."""
+        from gizinterm.store.tasks import query_tasks
+
+        conn = self.connection()
         today = days.today(self.day_starts, now)
         if today != self.day or time.monotonic() - self.synced_at > RESYNC_SECONDS:
-            rows = query_tasks(self.conn, day=today)
+            rows = query_tasks(conn, day=today)
             fresh = {t.id: t for t in rows}
             changed = today != self.day or fresh != self.tasks
             self.day, self.tasks, self.synced_at = today, fresh, time.monotonic()
@@ -94,7 +162,7 @@ class TaskFeedSource:
             return (
                 FeedUpdate(today, True, [_item(t) for t in rows[-FEED_KEEP:]], self._per_agent()) if changed else None
             )
-        rows = query_tasks(self.conn, day=today, after_id=self.last_id)
+        rows = query_tasks(conn, day=today, after_id=self.last_id)
         if not rows:
             return None
         for task in rows:

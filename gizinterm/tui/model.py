@@ -13,7 +13,7 @@ from gizinterm.roster import Agent
 
 # The words a card shows, in the order an operator cares about them. `None` (shown as "…") means
 # the dashboard has not heard from tmux yet.
-STATES = ("working", "idle", "waiting", "dead", "absent")
+STATES = ("working", "idle", "waiting", "starting", "dead", "absent")
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,7 @@ class AgentLive:
 
     state: str | None = None
     pane_id: str | None = None
-    detail: str = ""  # why the state is what it is, e.g. "exit 1", "permission prompt"
-    undelivered: int | None = None
+    detail: str = ""  # why the state is what it is, e.g. "exited with status 1", "in copy mode"
 
 
 @dataclass(frozen=True)

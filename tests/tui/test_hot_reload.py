@@ -24,7 +24,7 @@ def test_adding_an_agent_adds_a_card_and_a_bad_edit_keeps_the_last_good(workspac
 
 
 async def _reload(workspace: Workspace) -> None:
-    app = make_app(workspace, Options(live=False))
+    app = make_app(workspace, Options(live=False, deliver=False))
     roster = workspace.roster.path
     good = roster.read_text(encoding="utf-8")
     async with app.run_test(size=SIZE) as pilot:

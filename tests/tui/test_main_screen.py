@@ -14,7 +14,7 @@ SIZE = (130, 42)
 
 
 def still(workspace: Workspace) -> GizinApp:
-    return make_app(workspace, Options(live=False))
+    return make_app(workspace, Options(live=False, deliver=False, watch=False))
 
 
 def test_example_office_gets_a_card_per_employee_on_its_floor(workspace: Workspace) -> None:

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static, TabbedContent
 
 from gizinterm.safetext import one_line
 from gizinterm.tui import model
-from gizinterm.tui.live import AgentDay, FeedUpdate
+from gizinterm.tui.live import AgentDay, FeedUpdate, MailUpdate
 from gizinterm.tui.model import Floor, Snapshot
 from gizinterm.tui.widgets.bottom.alerts import AlertStrip
 from gizinterm.tui.widgets.bottom.feed import TaskFeed
@@ -50,6 +50,13 @@ class MainScreen(Screen[None]):
         Binding("right_square_bracket,pagedown", "floor(1)", "next floor", show=False),
         Binding("left_square_bracket,pageup", "floor(-1)", "prev floor", show=False),
         *(Binding(str(n), f"goto_floor({n - 1})", f"floor {n}", show=False) for n in range(1, 10)),
+        # the office actions live on the app (shared with the command palette); only this screen binds them
+        Binding("enter,a", "app.attach", "attach"),
+        Binding("m", "app.compose", "message"),
+        Binding("r", "app.restart", "restart"),
+        Binding("x", "app.stop", "stop"),
+        Binding("g", "app.start", "start"),
+        Binding("U", "app.office_up", "office up"),
     ]
 
     class Refreshed(Message):
@@ -70,12 +77,18 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.update = update
 
+    class MailUpdated(Message):
+        def __init__(self, update: MailUpdate) -> None:
+            super().__init__()
+            self.update = update
+
     def __init__(self, floors: tuple[Floor, ...]) -> None:
         super().__init__()
         self.floors = floors
         self.selected: str | None = None
         self.snapshot = Snapshot()
         self.days: dict[str, AgentDay] = {}
+        self.mail = MailUpdate({}, [])
 
     @property
     def gizin(self) -> GizinApp:
@@ -120,7 +133,8 @@ class MainScreen(Screen[None]):
         self.selected = event.agent_id
         card = self.query_one(Floors).card(event.agent_id)
         self.query_one(PanePreview).show_agent(card.agent if card else None)
-        self.gizin.refresh_preview()
+        self.preview_placeholder()
+        self.gizin.background.refresh_preview()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         current = model.floor_of(self.floors, self.selected) if self.selected else None
@@ -158,6 +172,7 @@ class MainScreen(Screen[None]):
         await self.query_one(Floors).show(floors)
         self.query_one(Floors).update_live(self.snapshot.live)
         self.query_one(Floors).update_days(self.days)
+        self.query_one(Floors).update_mail(self.mail.undelivered)
         if keep and model.floor_of(floors, keep):
             self.select(keep)
         else:
@@ -167,11 +182,18 @@ class MainScreen(Screen[None]):
     def on_main_screen_refreshed(self, event: Refreshed) -> None:
         self.snapshot = event.snapshot
         self.query_one(Floors).update_live(event.snapshot.live)
+        self.preview_placeholder()
         self.paint_alerts()
         self.paint_topbar()
 
+    def on_main_screen_mail_updated(self, event: MailUpdated) -> None:
+        self.mail = event.update
+        self.query_one(Floors).update_mail(event.update.undelivered)
+        self.paint_alerts()
+
     def paint_alerts(self) -> None:
-        self.query_one(AlertStrip).show([*self.gizin.standing_alerts(), *self.snapshot.alerts])
+        alerts = [*self.gizin.standing_alerts(), *self.snapshot.alerts, *self.mail.alerts]
+        self.query_one(AlertStrip).show(alerts)
 
     def on_main_screen_feed_updated(self, event: FeedUpdated) -> None:
         update = event.update
@@ -183,6 +205,14 @@ class MainScreen(Screen[None]):
         self.days = update.per_agent
         feed.set_total(sum(d.count for d in update.per_agent.values()))
         self.query_one(Floors).update_days(update.per_agent)
+
+    def preview_placeholder(self) -> None:
+        """A selected agent without a pane gets a word instead of a stale screen."""
+        agent_id = self.selected
+        live = self.snapshot.live.get(agent_id) if agent_id else None
+        if agent_id and live is not None and live.pane_id is None:
+            note = f"no pane: {agent_id} is {live.state or 'absent'} (U brings the office up, g starts it)"
+            self.query_one(PanePreview).show_text(agent_id, Text(note, style="dim"))
 
     def on_main_screen_previewed(self, event: Previewed) -> None:
         self.query_one(PanePreview).show_text(event.agent_id, event.body)
@@ -198,7 +228,10 @@ class MainScreen(Screen[None]):
             position = next((i for i, f in enumerate(self.floors) if f.index == floors.active_index), 0)
             bar.append(f"  ·  floor {position + 1}/{len(self.floors)}", style="")
         running = self.snapshot.office_running
-        if running is not None:
+        if self.snapshot.error:
+            bar.append("  ·  ")
+            bar.append(one_line(self.snapshot.error, 80), style="bold red")
+        elif running is not None:
             bar.append("  ·  tmux: ")
             bar.append("up" if running else "down", style="green" if running else "yellow")
         for label, value in app.status_flags():

@@ -15,7 +15,7 @@ class TaskFeed(RichLog):
     """A RichLog written only with Text built here: never a str, which RichLog would treat as markup."""
 
     DEFAULT_CSS = """
-    TaskFeed { height: 1fr; border: round $panel-lighten-2; }
+    TaskFeed { height: 1fr; border: round $panel-lighten-2; padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:

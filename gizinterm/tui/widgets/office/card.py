@@ -15,6 +15,7 @@ STATE_STYLE = {
     "working": "bold green",
     "idle": "cyan",
     "waiting": "bold yellow",
+    "starting": "italic cyan",
     "dead": "bold red",
     "absent": "dim",
 }
@@ -49,6 +50,12 @@ class AgentCard(Widget, can_focus=True):
         self.agent = agent
         self.live = AgentLive()
         self.day: AgentDay | None = None
+        self.mail = 0  # messages queued or being delivered to this agent
+
+    def set_mail(self, count: int) -> None:
+        if count != self.mail:
+            self.mail = count
+            self.refresh()
 
     def set_day(self, day: AgentDay | None) -> None:
         if day != self.day:
@@ -93,8 +100,8 @@ class AgentCard(Widget, can_focus=True):
         counts = []
         count = self.day.count if self.day else 0
         counts.append(f"{count} task{'s' if count != 1 else ''} today")
-        if live.undelivered:
-            counts.append(f"✉ {live.undelivered} queued")
+        if self.mail:
+            counts.append(f"✉ {self.mail} queued")
         if live.detail:
             counts.append(one_line(live.detail, 40))
         lines.append(Text(" · ".join(counts), style="dim"))

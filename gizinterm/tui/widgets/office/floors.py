@@ -78,6 +78,10 @@ class Floors(Widget):
         for card in self.cards():
             card.set_day(per_agent.get(card.agent.id))
 
+    def update_mail(self, undelivered: dict[str, int]) -> None:
+        for card in self.cards():
+            card.set_mail(undelivered.get(card.agent.id, 0))
+
     @property
     def active_index(self) -> int:
         active = self.query_one(TabbedContent).active
