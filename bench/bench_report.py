@@ -180,6 +180,19 @@ def main() -> int:
         verdict = "within" if worst < BUILD_TARGET_MS else "MISSES"
         print(f"  slowest format {worst:.2f} ms ({verdict} the {BUILD_TARGET_MS:.0f} ms target)")
 
+        print("\nother reports, in-process, median of 5 (information; no target):")
+        for name, build in (
+            ("week (7 days, 4,620 tasks)", lambda: ws.week_report(BENCH_DAY)),
+            ("agent (28 days of one)", lambda: ws.agent_report("a01", BENCH_DAY - dt.timedelta(days=27))),
+            ("providers (all 240,900)", lambda: ws.provider_report()),
+        ):
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                build()
+                times.append(time.perf_counter() - start)
+            print(f"  {name:<28} {statistics.median(times) * 1000:7.1f} ms")
+
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GIZIN_", "TMUX"))}
         env.update(GIZIN_HOME=str(roster.parent), LC_ALL="C.UTF-8", COLUMNS="120")
         timings = processes(args.rounds, env)
