@@ -15,7 +15,7 @@ BAR_WIDTH = 30
 
 
 def next_move(report: NextMove) -> str:
-    lines = [report.heading, report.date_line]
+    lines = [printable_line(report.heading), report.date_line]
     lines += [f"{printable_line(r.person.name)}: {r.summary.text}" for r in report.rows]
     if not report.rows:
         lines.append(EMPTY_DAY)

@@ -143,7 +143,7 @@ def test_format_choice() -> None:
 
 
 HOSTILE_OFFICE = """[office]
-name = "<Evil & Co> [/]"
+name = "<Evil & Co> [/] \\u001b]0;owned\\u0007\\u202e"
 session = "evil"
 
 [defaults]
@@ -151,7 +151,7 @@ command = "sh"
 
 [[agent]]
 id = "x"
-name = "<img src=x onerror=alert(1)> [bold]X[/bold]"
+name = "<img src=x onerror=alert(1)> [bold]X[/bold]\\u001b[2J"
 role = "<i>role</i>"
 department = "R&D | ops"
 provider = "<script>p</script>"
@@ -186,6 +186,7 @@ def test_every_report_escapes_names_roles_and_providers_in_every_format(tmp_path
     assert "<" not in md.replace("\\<", "")
     text = render(report, "text")
     assert all(ch.isprintable() for ch in text.replace("\n", ""))
+    assert "owned" not in text and "\x1b" not in page + md
     json.loads(render(report, "json"))
     console = Console(file=io.StringIO(), width=300, record=True, color_system=None)
     console.print(renderable(report))
