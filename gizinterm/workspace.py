@@ -172,12 +172,12 @@ class Workspace:
         with contextlib.closing(connect(self.db_path)) as conn:
             return store.cancel(conn, message_id)
 
-    def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None) -> Deliverer:
+    def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None, ttl: float = 5.0) -> Deliverer:
         """The office's deliverer, for `gizin deliver` and the dashboard's worker: it delivers only while
         it holds the office's lease, so hosting one where another runs is harmless (it stands by)."""
         from gizinterm.delivery import Deliverer
 
-        return Deliverer.for_office(self.roster, self.db_path, self.socket, on_event=on_event)
+        return Deliverer.for_office(self.roster, self.db_path, self.socket, on_event=on_event, ttl=ttl)
 
     # --- task log (issue 4) ---
     # Task modules are imported inside the methods; agents' own `gizin log` never builds a Workspace.

@@ -15,7 +15,8 @@ from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
-COLUMNS = ("id", "state", "sender", "recipient", "body", "pane_id", "attempts", "created_at", "error")
+COLUMNS = ("id", "state", "sender", "recipient", "body", "error")
+HEADERS = {"sender": "from", "recipient": "to", "error": "why"}
 
 
 def _globals(ctx: typer.Context) -> State:
@@ -49,6 +50,9 @@ def deliver(
     ctx: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="Deliver what can be delivered now, then exit.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    ttl: Annotated[
+        float, typer.Option("--ttl", min=0.5, help="Seconds the lease outlives a silent deliverer (a standby's wait).")
+    ] = 5.0,
 ) -> None:
     """Run the office's deliverer in the foreground: queued messages into panes, each exactly once.
 
@@ -69,7 +73,7 @@ def deliver(
         to = f" → {event.recipient}" if event.recipient else ""
         print(f"{event.kind}{ref}{to}{': ' + event.detail if event.detail else ''}", file=sys.stderr, flush=True)
 
-    deliverer = ws.deliverer(on_event=show)
+    deliverer = ws.deliverer(on_event=show, ttl=ttl)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -118,8 +122,8 @@ def ledger(
     if fmt.value == "table":
         for row in rows:
             body = row["body"]
-            row["body"] = body if len(body) <= 60 else body[:59] + "…"
-    emit_rows(rows, fmt, None if fmt.value in ("json", "ndjson") else COLUMNS, title="messages")
+            row["body"] = body if len(body) <= 40 else body[:39] + "…"
+    emit_rows(rows, fmt, None if fmt.value in ("json", "ndjson") else COLUMNS, headers=HEADERS)
 
 
 @messages_app.command("retry")

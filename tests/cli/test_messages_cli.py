@@ -1,0 +1,194 @@
+"""`gizin send / deliver / ack / messages` as real subprocesses, against real panes and a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gizinterm.framing import frame
+from tests.conftest import TmuxServer
+from tests.helpers import GIZIN, run_gizin, wait_until
+from tests.integration.messaging import Office, demo, make_office, recorder, wait_file, wait_prompt
+
+
+@pytest.fixture
+def office(tmp_path: Path, tmux: TmuxServer) -> Office:
+    return make_office(tmp_path, tmux, count=8)
+
+
+def gizin(office: Office, *args: str, input: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    return run_gizin(*args, env={**office.env, **env}, cwd=office.dir, input=input)
+
+
+def ledger(office: Office, *args: str) -> list[dict[str, object]]:
+    result = gizin(office, "messages", "--json", "--limit", "0", *args)
+    assert result.returncode == 0, result.stderr
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows
+
+
+def start_deliverer(office: Office, *args: str) -> subprocess.Popen[str]:
+    command = [str(GIZIN)] if GIZIN.exists() else [sys.executable, "-m", "gizinterm"]
+    return subprocess.Popen(
+        [*command, "deliver", "--quiet", *args],
+        env=office.env,
+        cwd=office.dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_send_errors_and_exit_codes(office: Office, tmp_path: Path) -> None:
+    assert gizin(office, "send", "zz", "hi").returncode == 5
+    bad_dept = gizin(office, "send", "@Betta", "hi")
+    assert bad_dept.returncode == 5 and "did you mean 'Beta'" in bad_dept.stderr
+    assert gizin(office, "send", "a1", "hi", "--from", "nobody").returncode == 5
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9")
+    result = gizin(office, "send", "a1", "--file", str(bad))
+    assert (
+        result.returncode == 2 and result.stderr.strip() == f"gizin: --file {bad}: not valid UTF-8 (byte 3: b'\\xe9')"
+    )
+    big = tmp_path / "big.txt"
+    big.write_text("x" * (64 * 1024 + 1))
+    assert "maximum is 65536" in gizin(office, "send", "a1", "--file", str(big)).stderr
+    assert gizin(office, "send", "a1").returncode == 2
+    assert "Traceback" not in result.stderr
+    assert ledger(office) == [], "nothing half-written by any refused send"
+
+
+def test_duplicate_keys_ack_cancel_and_the_ledger(office: Office) -> None:
+    first = gizin(office, "send", "a1", "-- leading dash? no: text", "--key", "order-7")
+    again = gizin(office, "send", "a1", "-- leading dash? no: text", "--key", "order-7")
+    assert first.returncode == again.returncode == 0 and first.stdout == again.stdout
+    clash = gizin(office, "send", "a1", "different", "--key", "order-7")
+    assert clash.returncode == 2 and "already used" in clash.stderr
+    dash = gizin(office, "send", "a2", "--", "-rf /")
+    assert dash.returncode == 0
+    rows = ledger(office)
+    assert [r["body"] for r in rows] == ["-- leading dash? no: text", "-rf /"]
+    mid = str(rows[0]["id"])
+    assert gizin(office, "ack", mid).returncode == 2, "a queued message cannot be acked"
+    assert gizin(office, "messages", "cancel", mid).returncode == 0
+    assert gizin(office, "messages", "cancel", mid).returncode == 2
+    assert gizin(office, "messages", "retry", mid).returncode == 2
+    assert gizin(office, "messages", "cancel", "999").returncode == 5
+    assert [r["state"] for r in ledger(office, "--state", "cancelled")] == ["cancelled"]
+    assert [r["recipient"] for r in ledger(office, "--to", "a2")] == ["a2"]
+    assert gizin(office, "messages", "--state", "bogus").returncode == 2
+    table = gizin(office, "messages")
+    assert table.returncode == 0 and "cancelled" in table.stdout
+
+
+def test_department_and_all_fan_out_into_panes(office: Office, tmp_path: Path) -> None:
+    for i in range(8):
+        office.seat(f"a{i}", recorder(tmp_path / f"a{i}.raw"))
+    dept = gizin(office, "send", "@beta", "to Beta", "--from", "a1")  # a1 and a5 are Beta
+    everyone = gizin(office, "send", "all", "to all", "--key", "all-1")
+    repeat = gizin(office, "send", "all", "to all", "--key", "all-1")
+    assert dept.returncode == everyone.returncode == 0
+    assert dept.stdout.split() != [] and len(everyone.stdout.split()) == 8 and repeat.stdout == everyone.stdout
+    assert gizin(office, "deliver", "--once").returncode == 0
+    (dept_id,) = [int(x) for x in dept.stdout.split()]
+    for i, all_id in enumerate(int(x) for x in everyone.stdout.split()):
+        expected = (frame(dept_id, "a1", "to Beta") + "\n" if i == 5 else "") + frame(all_id, "operator", "to all")
+        got = wait_file(tmp_path / f"a{i}.raw", (expected + "\n").encode())
+        assert got == (expected + "\n").encode(), f"a{i}"
+
+
+def test_three_deliverers_at_once_deliver_200_messages_exactly_once_in_order(office: Office, tmp_path: Path) -> None:
+    for i in range(8):
+        office.seat(f"a{i}", recorder(tmp_path / f"a{i}.raw"))
+    sent: dict[str, list[tuple[int, str]]] = {f"a{i}": [] for i in range(8)}
+    for n in range(200):
+        to = f"a{n % 8}"
+        body = f"message {n} for {to}; C-c $(x)"
+        sent[to].append((office.send(to, body)[0], body))
+    procs = [start_deliverer(office) for _ in range(3)]
+    try:
+        wait_until(lambda: all(r["state"] == "delivered" for r in ledger(office)), timeout=60, what="all 200 delivered")
+    finally:
+        for p in procs:
+            stop(p)
+    assert sum(p.returncode == 0 for p in procs) == 3, [p.stderr.read() if p.stderr else "" for p in procs]
+    for agent, items in sent.items():
+        expected = "".join(frame(i, "operator", b) + "\n" for i, b in items).encode()
+        assert (tmp_path / f"{agent}.raw").read_bytes() == expected, f"{agent}: each once, in order"
+
+
+def test_two_racing_senders_never_interleave(office: Office, tmp_path: Path) -> None:
+    office.seat("a1", recorder(tmp_path / "a1.raw"))
+    deliverer = start_deliverer(office)
+    script = 'for i in $(seq 1 12); do "$0" send a1 "from $1 number $i: $(printf "%0300d" 0)" >/dev/null; done'
+    command = str(GIZIN) if GIZIN.exists() else "gizin"
+    senders = [
+        subprocess.Popen(["sh", "-c", script, command, name], env=office.env, cwd=office.dir) for name in ("x", "y")
+    ]
+    try:
+        for s in senders:
+            assert s.wait(timeout=60) == 0
+        wait_until(lambda: len(ledger(office, "--state", "delivered")) == 24, timeout=30, what="24 delivered")
+    finally:
+        stop(deliverer)
+    lines = (tmp_path / "a1.raw").read_text().splitlines()
+    assert len(lines) == 24
+    filler = "0" * 300
+    for name in ("x", "y"):
+        mine = [line for line in lines if f"from {name} " in line]
+        assert [line.split("] ", 1)[1] for line in mine] == [f"from {name} number {i}: {filler}" for i in range(1, 13)]
+
+
+def test_kill_9_right_after_the_paste_leaves_unknown_and_no_second_copy(office: Office, tmp_path: Path) -> None:
+    out = tmp_path / "a3.raw"
+    office.seat("a3", recorder(out, echo=False))  # shows nothing, so the deliverer waits before Enter
+    (mid,) = office.send("a3", "exactly once, please")
+    proc = start_deliverer(office, "--ttl", "1")
+    try:
+        wait_until(lambda: out.exists() and b"exactly once" in out.read_bytes(), what="the paste")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        stop(proc)
+    assert office.message(mid).state == "sending"
+
+    def recovered() -> bool:
+        assert gizin(office, "deliver", "--once", "--ttl", "1").returncode == 0
+        return office.message(mid).state == "unknown"
+
+    wait_until(recovered, timeout=15, what="recovery once the dead deliverer's lease expired")
+    assert gizin(office, "deliver", "--once").returncode == 0
+    assert out.read_bytes() == frame(mid, "operator", "exactly once, please").encode(), "no second copy, no Enter"
+    refused = gizin(office, "messages", "retry", str(mid))
+    assert refused.returncode == 2 and "never pasted twice" in refused.stderr
+    assert out.read_bytes().count(b"exactly once") == 1
+    assert gizin(office, "messages", "cancel", str(mid)).stdout.strip() == f"#{mid} cancelled"
+
+
+def test_send_wait_hosts_a_deliverer_and_reports_why_not(office: Office, tmux: TmuxServer) -> None:
+    pane = office.seat("a0", demo("a0"))
+    wait_prompt(tmux, pane, "a0")
+    ok = gizin(office, "send", "a0", "are you there?", "--wait", "20", GIZIN_AGENT="a4")
+    assert ok.returncode == 0, ok.stderr
+    mid = int(ok.stdout)
+    assert office.message(mid).state in ("delivered", "acked") and office.message(mid).sender == "a4"
+    wait_until(lambda: office.message(mid).state == "acked", what="the demo agent's ack")
+    nobody = gizin(office, "send", "a6", "anyone?", "--wait", "1")
+    assert nobody.returncode == 4
+    assert nobody.stderr.strip().endswith("still queued (no pane for a6 (not started?))")
