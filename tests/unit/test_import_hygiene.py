@@ -86,3 +86,29 @@ def test_gizin_log_loads_nothing_heavy(tmp_path: Path) -> None:
     loaded = loaded_after(call)
     assert not loaded & set(HEAVY)
     assert not loaded & {"tomllib", "pathlib", "typing", "dataclasses", "argparse", "subprocess", "difflib"}
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["gizinterm.store.messages", "gizinterm.framing", "gizinterm.outbox", "gizinterm.sendcmd", "gizinterm.delivery"],
+)
+def test_messaging_modules_load_nothing_heavy(module: str) -> None:
+    """`gizin send` and `gizin ack` run from agents' panes; the deliverer drives tmux through its binary."""
+    assert not loaded_after(f"import {module}") & set(HEAVY)
+
+
+def test_gizin_send_and_ack_load_nothing_heavy(tmp_path: Path) -> None:
+    """Whole `gizin send` and `gizin ack` calls through the real entry point, against an existing database."""
+    from tests.helpers import write_office
+
+    write_office(tmp_path, 2)
+    setup = (
+        "import contextlib, io, os\n"
+        f"os.environ.update(GIZIN_HOME={str(tmp_path)!r}, GIZIN_AGENT='a0')\n"
+        "from gizinterm.entry import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+    )
+    loaded_after(setup + "    assert main(['send', 'a1', 'warm up']) == 0")  # creates the database once
+    assert not loaded_after(setup + "    assert main(['send', 'a1', 'hello']) == 0") & set(HEAVY)
+    # refused (a0 is not the recipient, and nothing was delivered): exit 2, still without heavy imports
+    assert not loaded_after(setup + "    assert main(['ack', '1']) == 2") & set(HEAVY)
