@@ -23,6 +23,7 @@ def validate(ctx: typer.Context, json: JsonFlag = False) -> None:
     try:
         ws = open_workspace(ctx)
         plan = ws.plan()
+        policy = ws.validate_policy()  # the [blocklist] (and its include) and [channels]
     except GizinError as exc:
         if json:
             error: dict[str, object] = {"ok": False, "error": str(exc)}
@@ -40,13 +41,15 @@ def validate(ctx: typer.Context, json: JsonFlag = False) -> None:
         "layout": plan.layout.name,
         "windows": len(plan.windows),
         "db": str(ws.db_path),
+        "blocklist": policy["size"],
+        "policy_hash": policy["hash"],
     }
     if json:
         print_json(summary)
     else:
         print(
             f"ok: {summary['file']}: {summary['agents']} agents in {summary['departments']} departments, "
-            f"layout {summary['layout']} on {summary['windows']} window(s)"
+            f"layout {summary['layout']} on {summary['windows']} window(s), blocklist of {summary['blocklist']} entries"
         )
 
 

@@ -56,7 +56,7 @@ class Matcher:
             raise TooMuchInput(f"more than {MAX_CANDIDATES} recipients to check in one input")
 
     def _note(self, given: str, normalized: str) -> None:
-        if len(self.checked) < 50:
+        if len(self.checked) < 50 and all(n != normalized for _, n in self.checked):
             self.checked.append((given[:200], normalized[:200]))
 
     # --- one recipient of a known class ---------------------------------------------------------

@@ -1,0 +1,164 @@
+"""`gizin blocklist add/remove`: edit one list of the blocklist in place, leaving the rest of the file
+(comments, other tables, formatting) exactly as the operator wrote it.
+
+The edit goes to the file that holds the policy: the `include` file when `[blocklist]` names one, else
+agents.toml. Only the one `key = [...]` value is rewritten; the result is validated by compiling the
+whole policy before it replaces the file, so an edit never leaves an office with a broken blocklist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from gizinterm.errors import NotFoundError, UsageError
+from gizinterm.policy.model import KIND_WORDS, KINDS
+
+_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+
+
+def _normalizer(key: str, region: str) -> Any:
+    from gizinterm.policy import domains, emails, handles, ips, phones, slack, urls
+
+    return {
+        "emails": lambda v: emails.normalize_email_entry(v)[0],
+        "domains": lambda v: domains.normalize_domain_entry(v)[0],
+        "urls": lambda v: urls.canonical(v if "://" in v else "https://" + v) or _bad(v),
+        "ips": ips.normalize_ip_entry,
+        "x_handles": lambda v: handles.normalize_handle_entry(v)[0],
+        "phones": lambda v: phones.normalize_phone_entry(v, region)[0],
+        "slack_channels": lambda v: (
+            urls.canonical(v) if slack.is_webhook(v) else (slack.channel_keys(v) or [_bad(v)])[0]
+        ),
+    }[key]
+
+
+def _bad(value: str) -> str:
+    raise ValueError(value)
+
+
+def policy_file(roster_path: Path) -> tuple[Path, bool]:
+    """(file to edit, whether it is an include file with top-level keys)."""
+    data = tomllib.loads(roster_path.read_text(encoding="utf-8"))
+    include = data.get("blocklist", {}).get("include") if isinstance(data.get("blocklist"), dict) else None
+    if isinstance(include, str) and include:
+        path = Path(include).expanduser()
+        return (path if path.is_absolute() else roster_path.parent / path), True
+    return roster_path, False
+
+
+def _render(key: str, items: list[Any]) -> str:
+    def one(item: Any) -> str:
+        if isinstance(item, dict):
+            inner = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in item.items())
+            return "{ " + inner + " }"
+        return json.dumps(item, ensure_ascii=False)
+
+    if not items:
+        return f"{key} = []"
+    return f"{key} = [\n" + "".join(f"    {one(i)},\n" for i in items) + "]"
+
+
+def _value_end(text: str, start: int) -> int:
+    """Index just past a TOML value (array or scalar) starting at or after `start`, and its line."""
+    depth = 0
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        if ch in "\"'":
+            triple = text[i : i + 3] in ('"""', "'''")
+            quote = text[i : i + 3] if triple else ch
+            j = i + len(quote)
+            while j < len(text) and not text.startswith(quote, j):
+                j += 2 if (ch == '"' and text[j] == "\\") else 1
+            i = j + len(quote)
+            continue
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "\n" and depth <= 0:
+            return i
+        i += 1
+    return len(text)
+
+
+def _replace_key(text: str, table: str | None, key: str, rendered: str) -> str:
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    in_table = table is None
+    section_start = 0 if table is None else None
+    for number, line in enumerate(lines):
+        header = _HEADER.match(line)
+        if header:
+            if in_table and table is not None:
+                break
+            if table is None:
+                break
+            in_table = header.group(1).strip() == table
+            if in_table:
+                section_start = offsets[number + 1]
+            continue
+        if in_table and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            start = offsets[number]
+            end = _value_end(text, start + line.index("=") + 1)
+            return text[:start] + rendered + text[end:]
+    if section_start is None:
+        return text.rstrip("\n") + f"\n\n[{table}]\n{rendered}\n"
+    return text[:section_start] + rendered + "\n" + text[section_start:]
+
+
+def edit(roster_path: Path, kind: str, value: str, *, add: bool) -> tuple[Path, bool]:
+    """Add or remove one entry; (file edited, whether it changed). Validates before writing."""
+    from gizinterm.policy.cache import compile_office
+
+    key = KINDS.get(kind)
+    if key is None:
+        raise UsageError(f"KIND: '{kind}' is not one of {', '.join(KINDS)}")
+    path, is_include = policy_file(roster_path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    data = tomllib.loads(text)
+    holder = data if is_include else data.get("blocklist", {})
+    if not isinstance(holder, dict) or not isinstance(holder.get(key, []), list):
+        raise UsageError(f"{path}: {key} is not a list; edit it by hand")
+    items: list[Any] = list(holder.get(key, []))
+    region = str(holder.get("default_phone_region") or data.get("blocklist", {}).get("default_phone_region") or "")
+    normalize = _normalizer(key, region)
+    try:
+        wanted = normalize(value)
+    except ValueError:
+        raise UsageError(f"'{value}' is not a valid {KIND_WORDS[key]}") from None
+
+    def same(item: Any) -> bool:
+        written = item.get("handle") if isinstance(item, dict) else item
+        try:
+            return isinstance(written, str) and normalize(written) == wanted
+        except ValueError:
+            return False
+
+    present = [i for i in items if same(i)]
+    if add and present:
+        return path, False
+    if not add and not present:
+        raise NotFoundError(f"{value} is not in the blocklist's {key}")
+    items = [*items, value] if add else [i for i in items if not same(i)]
+    new_text = _replace_key(text, None if is_include else "blocklist", key, _render(key, items))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    os.replace(tmp, path)
+    try:
+        compile_office(str(roster_path))
+    except Exception:
+        path.write_text(text, encoding="utf-8")  # put the operator's file back exactly as it was
+        raise
+    return path, True

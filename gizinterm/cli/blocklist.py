@@ -1,0 +1,124 @@
+"""`gizin blocklist show | check | add | remove | audit | history`: the operator's view of outbound policy."""
+
+from __future__ import annotations
+
+import json as jsonlib
+from typing import Annotated
+
+import typer
+
+from gizinterm.cli.context import open_workspace
+from gizinterm.cli.main import app
+from gizinterm.cli.output import emit_rows, pick_format, print_json
+from gizinterm.errors import PolicyRefused
+
+blocklist_app = typer.Typer(
+    help="The outbound blocklist: show, check, edit, and the audit of every decision.", no_args_is_help=True
+)
+app.add_typer(blocklist_app, name="blocklist")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+@blocklist_app.command("show")
+def show(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """The blocklist in force (agents.toml and its include), its hash, and the agents with outbound = deny."""
+    ws = open_workspace(ctx)
+    policy = ws.policy()
+    content = jsonlib.loads(policy["content"])
+    if json:
+        print_json({"hash": policy["hash"], "sources": policy["sources"], **content})
+        return
+    print(f"policy {policy['hash'][:12]} from {', '.join(policy['sources'])}")
+    rows = [
+        {"kind": key, "entry": item if isinstance(item, str) else jsonlib.dumps(item, ensure_ascii=False)}
+        for key, items in content["blocklist"].items()
+        for item in items
+    ]
+    rows += [{"kind": "outbound = deny", "entry": agent} for agent in content["outbound_deny"]]
+    if content.get("default_phone_region"):
+        rows.append({"kind": "default_phone_region", "entry": content["default_phone_region"]})
+    emit_rows(rows, pick_format(), ["kind", "entry"], title=f"{len(rows)} entries")
+
+
+@blocklist_app.command("check")
+def check(
+    ctx: typer.Context,
+    values: Annotated[list[str], typer.Argument(help="Addresses, URLs, domains, handles, numbers, channels.")],
+    json: JsonFlag = False,
+) -> None:
+    """Would these recipients be blocked? Exit 3 when any is (read-only: nothing is audited)."""
+    ws = open_workspace(ctx)
+    verdicts = ws.check_outbound(values)
+    rows = [
+        {"value": value, "decision": v.decision, "rule": v.rule, "normalized": v.normalized, "reason": v.reason}
+        for value, v in zip(values, verdicts, strict=True)
+    ]
+    if json:
+        print_json(rows)
+    else:
+        emit_rows(rows, pick_format(), ["value", "decision", "rule", "normalized"])
+    denied = [r for r in rows if r["decision"] != "allow"]
+    if denied:
+        raise PolicyRefused(
+            f"blocked: {denied[0]['value']} ({denied[0]['rule']})"
+            + (f" and {len(denied) - 1} more" if len(denied) > 1 else "")
+        )
+
+
+@blocklist_app.command("add")
+def add(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="email, domain, url, ip, x, phone or slack.")],
+    value: Annotated[str, typer.Argument(help="The entry, as you would write it in agents.toml.")],
+) -> None:
+    """Add an entry to the blocklist file (the include file if there is one); validated before writing."""
+    ws = open_workspace(ctx)
+    path, changed = ws.edit_blocklist(kind, value, add=True)
+    print(f"added {kind} {value} to {path}" if changed else f"{value} is already blocked ({path})")
+
+
+@blocklist_app.command("remove")
+def remove(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="email, domain, url, ip, x, phone or slack.")],
+    value: Annotated[str, typer.Argument(help="The entry to remove (any spelling of it).")],
+) -> None:
+    """Remove an entry from the blocklist file; exit 5 when it is not there."""
+    ws = open_workspace(ctx)
+    path, _ = ws.edit_blocklist(kind, value, add=False)
+    print(f"removed {kind} {value} from {path}")
+
+
+@blocklist_app.command("audit")
+def audit(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="From this UTC time or day (ISO-8601).")] = None,
+    agent: Annotated[str | None, typer.Option("--agent", help="Only this agent.")] = None,
+    decision: Annotated[str | None, typer.Option("--decision", help="allow, ask or deny.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many rows, newest first.")] = 200,
+    json: JsonFlag = False,
+    ndjson: Annotated[bool, typer.Option("--ndjson", help="One JSON object per line.")] = False,
+) -> None:
+    """Every outbound decision (hook calls and gateway sends), newest first. Bodies are never stored."""
+    ws = open_workspace(ctx)
+    rows = ws.outbound_audit(since=since, agent=agent, decision=decision, limit=limit)
+    emit_rows(
+        rows,
+        pick_format(json, ndjson),
+        ["id", "at", "agent", "channel", "decision", "rule", "recipient"],
+        title=f"{len(rows)} decision(s)",
+    )
+
+
+@blocklist_app.command("history")
+def history(ctx: typer.Context, json: JsonFlag = False) -> None:
+    """Every version of the policy ever seen (hash, first seen, decisions made under it)."""
+    ws = open_workspace(ctx)
+    rows = ws.policy_history()
+    if json:
+        print_json(rows)
+        return
+    for row in rows:
+        row["hash"] = row["hash"][:12]
+    emit_rows(rows, pick_format(), ["id", "hash", "first_seen_at", "decisions", "source"], title="policy versions")

@@ -1,0 +1,237 @@
+"""Installing `gizin guard` as each agent CLI's pre-tool hook, and proving that it blocks.
+
+`install` merges one hook entry into the agent's project settings (`.claude/settings.json`,
+`.codex/hooks.json`, `.gemini/settings.json` under the agent's cwd), matching every tool (MCP included),
+and never touches the other hooks or settings there. `selftest` runs the installed command exactly as
+the CLI would, with a call that must be denied whatever the blocklist holds (an edit of the hook's own
+settings file), and reports any agent whose guard would let it through.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gizinterm.errors import ConfigError, ExitCode, GizinError
+from gizinterm.roster import Agent, Roster
+
+HOOK_KINDS = ("claude", "codex", "gemini")
+MARKER = " guard --format "  # identifies our entry among an agent's other hooks
+SELFTEST_TIMEOUT = 15.0
+
+
+class GuardBroken(GizinError):
+    """An agent's guard is missing or would not block; the agent must not start."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True)
+class HookResult:
+    agent: str
+    kind: str
+    path: str
+    ok: bool
+    detail: str
+
+
+def settings_path(kind: str, cwd: str) -> str:
+    return {
+        "claude": os.path.join(cwd, ".claude", "settings.json"),
+        "codex": os.path.join(cwd, ".codex", "hooks.json"),
+        "gemini": os.path.join(cwd, ".gemini", "settings.json"),
+    }[kind]
+
+
+def agent_cwd(roster: Roster, agent: Agent) -> str:
+    if not agent.cwd:
+        return str(roster.dir)
+    path = os.path.expanduser(agent.cwd)
+    return path if os.path.isabs(path) else os.path.join(str(roster.dir), path)
+
+
+def gizin_executable() -> str:
+    """The absolute `gizin` of this installation, so the hook works whatever PATH the CLI has."""
+    candidate = os.path.join(sysconfig.get_path("scripts"), "gizin")
+    return candidate if os.path.exists(candidate) else "gizin"
+
+
+def hook_command(kind: str, office_dir: str) -> str:
+    fmt = "codex" if kind == "codex" else "gemini" if kind == "gemini" else "claude"
+    return f"{shlex.quote(gizin_executable())}{MARKER}{fmt} --office {shlex.quote(office_dir)}"
+
+
+def _entry(kind: str, command: str) -> dict[str, Any]:
+    if kind == "gemini":  # Gemini CLI: regex matcher, timeout in milliseconds
+        hook = {"name": "gizin-guard", "type": "command", "command": command, "timeout": 10_000}
+        return {"matcher": ".*", "hooks": [hook]}
+    matcher = "*" if kind == "claude" else ".*"  # Claude Code documents "*"; Codex matches a regex
+    return {"matcher": matcher, "hooks": [{"type": "command", "command": command, "timeout": 10}]}
+
+
+def _event(kind: str) -> str:
+    return "BeforeTool" if kind == "gemini" else "PreToolUse"
+
+
+def _read_settings(path: str) -> dict[str, Any]:
+    if not os.path.exists(path):
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(path, "", f"not valid JSON, left untouched: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(path, "", "not a JSON object, left untouched")
+    return data
+
+
+def merge(settings: dict[str, Any], kind: str, command: str) -> tuple[dict[str, Any], bool]:
+    """`settings` with our hook entry present exactly once; (new settings, whether anything changed)."""
+    hooks = settings.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise ValueError("'hooks' is not an object")
+    groups = hooks.setdefault(_event(kind), [])
+    if not isinstance(groups, list):
+        raise ValueError(f"'hooks.{_event(kind)}' is not a list")
+    wanted = _entry(kind, command)
+    kept = [g for g in groups if not _is_ours(g)]
+    new_groups = [*kept, wanted]
+    changed = new_groups != groups
+    hooks[_event(kind)] = new_groups
+    return settings, changed
+
+
+def _is_ours(group: Any) -> bool:
+    return isinstance(group, dict) and any(
+        isinstance(h, dict) and MARKER in str(h.get("command", "")) for h in group.get("hooks", [])
+    )
+
+
+def _ours(settings: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    hooks = settings.get("hooks")
+    groups = hooks.get(_event(kind)) if isinstance(hooks, dict) else None
+    for group in groups if isinstance(groups, list) else []:
+        if _is_ours(group):
+            return group  # type: ignore[no-any-return]
+    return None
+
+
+def hook_agents(roster: Roster, ids: list[str] | None = None) -> list[Agent]:
+    agents = [roster.agent(i) for i in ids] if ids else list(roster.agents)
+    return [a for a in agents if a.kind in HOOK_KINDS]
+
+
+def install(roster: Roster, ids: list[str] | None = None) -> list[HookResult]:
+    """Write (merging) the hook for each agent whose kind supports hooks; one file per cwd and kind."""
+    results: list[HookResult] = []
+    done: dict[str, str] = {}
+    for agent in hook_agents(roster, ids):
+        path = settings_path(agent.kind, agent_cwd(roster, agent))
+        if path in done:
+            results.append(HookResult(agent.id, agent.kind, path, True, done[path]))
+            continue
+        settings = _read_settings(path)
+        try:
+            merged, changed = merge(settings, agent.kind, hook_command(agent.kind, str(roster.dir)))
+        except ValueError as exc:
+            raise ConfigError(path, "hooks", f"{exc}; left untouched") from None
+        if changed:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(merged, handle, indent=2, ensure_ascii=False)
+                handle.write("\n")
+            os.replace(tmp, path)
+        done[path] = "installed" if changed else "already installed"
+        results.append(HookResult(agent.id, agent.kind, path, True, done[path]))
+    return results
+
+
+def _bad_call(kind: str, cwd: str, settings_file: str) -> dict[str, Any]:
+    """A tool call the guard must deny under any blocklist: rewriting the hook's own settings."""
+    tool, data = {
+        "claude": ("Write", {"file_path": settings_file, "content": "{}"}),
+        "codex": ("apply_patch", {"command": f"*** Begin Patch\n*** Delete File: {settings_file}\n*** End Patch"}),
+        "gemini": ("write_file", {"file_path": settings_file, "content": "{}"}),
+    }[kind]
+    event = "BeforeTool" if kind == "gemini" else "PreToolUse"
+    return {
+        "session_id": "gizin-selftest",
+        "hook_event_name": event,
+        "cwd": cwd,
+        "tool_name": tool,
+        "tool_input": data,
+        "tool_use_id": "gizin-selftest",
+    }
+
+
+def selftest_agent(roster: Roster, agent: Agent, env: dict[str, str] | None = None) -> HookResult:
+    """Run the agent's installed hook on a known-bad call; ok only if it blocks in all three ways."""
+    cwd = agent_cwd(roster, agent)
+    path = settings_path(agent.kind, cwd)
+    if not os.path.exists(path):
+        return HookResult(agent.id, agent.kind, path, False, "no hook installed (run `gizin guard install`)")
+    try:
+        group = _ours(_read_settings(path), agent.kind)
+    except ConfigError as exc:
+        return HookResult(agent.id, agent.kind, path, False, str(exc))
+    if group is None:
+        return HookResult(agent.id, agent.kind, path, False, "gizin guard is not among the hooks")
+    if group.get("matcher") not in ("*", ".*", "", None):
+        return HookResult(agent.id, agent.kind, path, False, f"matcher {group.get('matcher')!r} skips some tools")
+    command = next(h["command"] for h in group["hooks"] if MARKER in str(h.get("command", "")))
+    run_env = {**os.environ, **(env or {}), "GIZIN_AGENT": agent.id}
+    event = _bad_call(agent.kind, cwd, path)
+    try:
+        done = subprocess.run(
+            ["/bin/sh", "-c", command],
+            input=json.dumps(event),
+            capture_output=True,
+            text=True,
+            cwd=cwd if os.path.isdir(cwd) else None,
+            env=run_env,
+            timeout=SELFTEST_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return HookResult(agent.id, agent.kind, path, False, f"hook did not answer within {SELFTEST_TIMEOUT:g} s")
+    problem = _why_not_blocked(agent.kind, done)
+    return HookResult(agent.id, agent.kind, path, problem is None, problem or "blocks a known-bad call")
+
+
+def _why_not_blocked(kind: str, done: subprocess.CompletedProcess[str]) -> str | None:
+    if done.returncode != 2:
+        return f"hook exited {done.returncode}, not 2 ({(done.stderr.strip().splitlines() or [''])[-1][:200]})"
+    if not done.stderr.strip():
+        return "hook wrote no reason to stderr (Codex ignores exit 2 without one)"
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        return "hook printed no JSON decision on stdout"
+    decision = answer.get("hookSpecificOutput", {}).get("permissionDecision")
+    if decision != "deny" or (kind == "gemini" and answer.get("decision") not in ("deny", "block")):
+        return f"hook answered {decision!r}, not 'deny'"
+    return None
+
+
+def selftest(roster: Roster, ids: list[str] | None = None, env: dict[str, str] | None = None) -> list[HookResult]:
+    return [selftest_agent(roster, agent, env) for agent in hook_agents(roster, ids)]
+
+
+def require_working_guards(roster: Roster, agents: list[Agent], env: dict[str, str] | None = None) -> None:
+    """For `gizin up`: raise GuardBroken naming every hook-capable agent whose guard would not block."""
+    broken = [r for r in (selftest_agent(roster, a, env) for a in agents if a.kind in HOOK_KINDS) if not r.ok]
+    if broken:
+        names = "; ".join(f"{r.agent}: {r.detail}" for r in broken)
+        raise GuardBroken(f"refusing to start agents whose outbound guard is broken: {names}")
+
+
+def as_dicts(results: list[HookResult]) -> list[dict[str, Any]]:
+    return [dict(agent=r.agent, kind=r.kind, path=str(Path(r.path)), ok=r.ok, detail=r.detail) for r in results]
