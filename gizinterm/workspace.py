@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable, Sequence
 
+    from gizinterm import hooks, outbound
     from gizinterm.bringup import Progress, UpReport
     from gizinterm.delivery import Deliverer, DeliveryEvent
     from gizinterm.lifecycle import ActionReport, Attach
@@ -301,6 +302,7 @@ class Workspace:
         from gizinterm import bringup
         from gizinterm.store.events import AgentEvent, exit_event
 
+        self.require_working_guards()  # an agent whose outbound guard would not block must not start
         report = bringup.up(
             self.tmux(), self.plan(), prune=prune, restart_dead=restart_dead, size=size, progress=progress
         )
@@ -390,3 +392,119 @@ class Workspace:
         except (GizinError, sqlite3.Error, OSError) as exc:
             return [f"agent events not recorded: {exc}"]
         return []
+
+    # --- outbound policy, gateway and guard (issue 5) ---
+    # Thin delegates: the policy engine, the gateway and the hook installer own the work.
+
+    def policy(self) -> dict[str, Any]:
+        """The compiled outbound policy (raises ConfigError when it does not parse); its version is
+        recorded the first time any command sees it."""
+        from gizinterm.policy.cache import load_cached
+        from gizinterm.store import connect
+        from gizinterm.store.audit import record_policy_version
+
+        compiled, _ = load_cached(str(self.roster.path))
+        with contextlib.closing(connect(self.db_path)) as conn:
+            record_policy_version(conn, compiled["hash"], compiled["content"], compiled["sources"][0])
+        return compiled
+
+    def check_outbound(self, values: list[str]) -> list[outbound.Verdict]:
+        from gizinterm import outbound as gateway
+
+        return gateway.check_values(self.policy(), values)
+
+    def send_outbound(self, message: outbound.Message) -> tuple[outbound.Verdict, str, int]:
+        """Check, audit, then hand to the channel's transport: (verdict, where it went, audit id).
+        A deny is audited and raised as PolicyRefused; nothing reaches the transport."""
+        from gizinterm import outbound as gateway
+        from gizinterm.store import connect
+        from gizinterm.store.audit import input_hash, record_decision
+
+        policy = self.policy()
+        transports = gateway.channel_transports(self.roster)
+        verdict = gateway.check_message(policy, message)
+        fields = [message.channel, message.to, message.cc, message.bcc, message.subject, message.body]
+        with contextlib.closing(connect(self.db_path)) as conn:
+            audit_id = record_decision(
+                conn,
+                channel=message.channel,
+                tool="gizin outbound send",
+                decision=verdict.decision,
+                agent=message.agent,
+                rule=verdict.rule or None,
+                recipient=", ".join((*message.to, *message.cc, *message.bcc)),
+                normalized=verdict.normalized or None,
+                reason=verdict.reason,
+                input_sha256=input_hash(repr(fields)),
+                policy_hash=policy["hash"],
+            )
+        if verdict.decision != "allow":
+            raise gateway.refuse(verdict)
+        payload = {
+            "audit_id": audit_id,
+            "agent": message.agent,
+            "channel": message.channel,
+            "to": list(message.to),
+            "cc": list(message.cc),
+            "bcc": list(message.bcc),
+            "subject": message.subject,
+            "body": message.body,
+            "policy_hash": policy["hash"],
+        }
+        where = gateway.deliver(transports[message.channel], payload, str(self.office_dir))
+        return verdict, where, audit_id
+
+    def outbound_audit(
+        self, *, since: str | None = None, agent: str | None = None, decision: str | None = None, limit: int = 1000
+    ) -> list[dict[str, Any]]:
+        from gizinterm.store import connect
+        from gizinterm.store.audit import audit_rows
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return audit_rows(conn, since=since, agent=agent, decision=decision, limit=limit)
+
+    def policy_history(self) -> list[dict[str, Any]]:
+        from gizinterm.store import connect
+        from gizinterm.store.audit import policy_versions
+
+        with contextlib.suppress(Exception):
+            self.policy()  # record the current version before listing (an invalid one is simply not listed)
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return policy_versions(conn)
+
+    def edit_blocklist(self, kind: str, value: str, *, add: bool) -> tuple[Path, bool]:
+        from gizinterm import blocklist_file
+
+        path, changed = blocklist_file.edit(self.roster.path, kind, value, add=add)
+        if changed:
+            self.policy()
+        return path, changed
+
+    def install_guard(self, agents: list[str] | None = None) -> list[hooks.HookResult]:
+        from gizinterm import hooks as installer
+
+        return installer.install(self.roster, agents or None)
+
+    def guard_selftest(self, agents: list[str] | None = None) -> list[hooks.HookResult]:
+        from gizinterm import hooks as installer
+
+        return installer.selftest(self.roster, agents or None, self._guard_env())
+
+    def require_working_guards(self) -> None:
+        """Before `up`: raise GuardBroken when an autostart agent whose kind has hooks would not be blocked."""
+        from gizinterm import hooks as installer
+
+        agents = [a for a in self.roster.agents if a.autostart and a.kind in installer.HOOK_KINDS]
+        installer.require_working_guards(self.roster, agents, self._guard_env())
+
+    def _guard_env(self) -> dict[str, str]:
+        return {"GIZIN_HOME": str(self.office_dir), "GIZIN_DB": str(self.db_path)}
+
+    def validate_policy(self) -> dict[str, Any]:
+        """Compile the blocklist and check `[channels]`, writing nothing (for `gizin config validate`)."""
+        from gizinterm.outbound import channel_transports
+        from gizinterm.policy.cache import compile_office
+
+        compiled = compile_office(str(self.roster.path))
+        channel_transports(self.roster)
+        return compiled
