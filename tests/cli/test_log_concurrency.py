@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import run_gizin, wait_until, write_office
+from gizinterm.schema import MIGRATIONS
+from tests.helpers import GIZIN, run_gizin, wait_until, write_office
 
 WRITERS = 33
 CALLS = 30
@@ -115,3 +116,29 @@ def test_kill_9_mid_loop_loses_no_acknowledged_row(tmp_path: Path, env: dict[str
     # The database is still fully usable afterwards.
     result = run_gizin("log", "--agent", "a2", "after the crash", env=env, cwd=folder)
     assert result.returncode == 0 and int(result.stdout) > max(stored)
+
+
+def test_eight_gizin_log_processes_create_a_new_database_at_once(tmp_path: Path, env: dict[str, str]) -> None:
+    folder, env = office(tmp_path, env)
+    db = tmp_path / "new" / "gizin.db"
+    procs = [
+        subprocess.Popen(
+            [str(GIZIN), "log", f"first words {n}"],
+            env={**env, "GIZIN_AGENT": f"a{n}", "GIZIN_DB": str(db)},
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [(p.returncode, err) for p, (_, err) in zip(procs, results, strict=True)] == [(0, "")] * 8
+    assert sorted(int(out) for out, _ in results) == list(range(1, 9))
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), count(DISTINCT name) FROM _sqlite_migrations").fetchone() == (
+        len(MIGRATIONS),
+        len(MIGRATIONS),
+    )
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
