@@ -19,6 +19,8 @@ class PanePreview(Widget):
         border: round $panel-lighten-2;
         border-title-color: $text;
         padding: 0 1;
+        text-wrap: nowrap;  /* a pane line is a row: wrapping would push the newest output out of view */
+        text-overflow: clip;
     }
     """
 
