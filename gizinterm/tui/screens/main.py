@@ -211,7 +211,7 @@ class MainScreen(Screen[None]):
         agent_id = self.selected
         live = self.snapshot.live.get(agent_id) if agent_id else None
         if agent_id and live is not None and live.pane_id is None:
-            note = f"no pane: {agent_id} is {live.state or 'absent'} (U brings the office up, g starts it)"
+            note = f"no pane: {agent_id} is {live.state or 'absent'}\nU brings the office up\ng starts this agent"
             self.query_one(PanePreview).show_text(agent_id, Text(note, style="dim"))
 
     def on_main_screen_previewed(self, event: Previewed) -> None:
