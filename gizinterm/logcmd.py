@@ -51,7 +51,8 @@ Record a task in the office's task log and print its id.
   -s, --status S     done (default), doing or blocked
   -t, --tag TAG      a tag (repeatable)
   -a, --agent ID     who did it (default: GIZIN_AGENT, else the {AGENT_OPTION} option of $TMUX_PANE)
-  --at TIME          when it happened, ISO-8601 or HH:MM (default: now); decides the office day
+  --at TIME          when it happened (default: now); decides the office day. ISO-8601, or HH:MM
+                     for the latest such time (23:30 logged at 00:10 is last night)
   -q, --quiet        print nothing
   --office DIR, --db FILE   as for every gizin command
   Put text that starts with '-' after '--'.
@@ -214,7 +215,10 @@ def _parse_at(value: str) -> datetime:
         moment = parse_time(value)
     except ValueError as exc:
         raise UsageError(f"--at: {exc}") from None
-    if moment > datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK_SECONDS):
+    latest = datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK_SECONDS)
+    if moment > latest and ":" in value and "-" not in value:
+        moment -= timedelta(days=1)  # a bare "23:30" logged at 00:10 means last night, not tonight
+    if moment > latest:
         raise UsageError(f"--at: {value} is in the future; log work when it has happened")
     return moment
 

@@ -133,6 +133,17 @@ def test_status_tags_at_quiet_and_pane(office: tuple[Path, dict[str, str]]) -> N
     assert row["pane_id"] == "%7"
 
 
+def test_a_bare_clock_time_is_the_latest_such_time_not_the_future(office: tuple[Path, dict[str, str]]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    folder, env = office
+    later = (datetime.now(UTC) + timedelta(hours=1)).strftime("%H:%M")  # env has TZ=UTC
+    result = run_gizin("log", "late work", "--agent", "a0", "--at", later, env=env, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    created = datetime.fromisoformat(rows(folder)[0]["created_at"])
+    assert timedelta(hours=22) < datetime.now(UTC) - created < timedelta(hours=24)
+
+
 def test_day_boundary_follows_office_day_starts(tmp_path: Path, env: dict[str, str]) -> None:
     folder = tmp_path / "night"
     roster = write_office(folder, 2)
