@@ -6,9 +6,13 @@ Public API (everything else here is private):
 - `add_task(conn, agent, agent_name, text, ...) -> int`: clean, validate and insert one task.
 - `query_tasks(conn, day=..., since=..., agents=..., status=..., search=..., ...) -> list[Task]`:
   tasks in time order (created_at, then id), hidden (removed) ones only with `include_deleted=True`.
-- `get_task`, `mark_done`, `edit_task`, `remove_task`: the operator's corrections; each is recorded in
-  `task_changes` (old and new value), and nothing is ever deleted. `task_changes(conn, id)` lists them.
-- `clean_text(text)`: what `add_task` stores for a given input; `MAX_TEXT`, `STATUSES`.
+- `get_task(conn, id) -> Task` (NotFoundError, exit 5, when there is none).
+- `mark_done`, `edit_task`, `remove_task`: the operator's corrections; each is recorded in
+  `task_changes` (old and new value), and nothing is ever deleted. `task_changes(conn, id)` lists them
+  as `TaskChange`s.
+- `clean_text(text)`: what `add_task` stores for a given input; `check_text`, `check_status` and
+  `check_tags` raise UsageError (exit 2) the way `add_task` would; `MAX_TEXT`, `STATUSES`.
+- Which day is "today" and the UTC span of a day: `gizinterm.days` (`today`, `day_of`, `day_bounds`).
 
 Writers use `BEGIN IMMEDIATE`; reads are single statements, so no read transaction stays open.
 The write side lives in `store.taskwrite` (re-exported here), which `gizin log` imports alone.
