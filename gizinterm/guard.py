@@ -295,21 +295,25 @@ def decide(event: dict[str, Any], policy: dict[str, Any], agent: str | None) -> 
                     return Decision(
                         "deny", f"gizin guard: blocked by {hit.rule} ({hit.given})", hit.rule, hit.given, hit.normalized
                     )
-            if deny_all and matcher.checked:
-                given, normalized = matcher.checked[0]
-                return Decision(
-                    "deny",
-                    f"gizin guard: {tool} names a recipient outside the office ({deny_all})",
-                    deny_all,
-                    given,
-                    normalized,
-                )
+            if deny_all:
+                named = next((t for t in _strings(data) if _names_recipient(t)), None)
+                if named is not None:
+                    reason = f"gizin guard: {tool} names a recipient outside the office ({deny_all})"
+                    return Decision("deny", reason, deny_all, named[:200])
     except Denied as denied:
         return Decision("deny", f"gizin guard: {denied.reason}", denied.rule, denied.given, denied.normalized)
     except TooMuchInput as exc:
         return Decision("deny", f"gizin guard: {exc}", "guard: input too large")
     given, normalized = _checked(matcher)
     return Decision("allow", "no blocked recipient", "", given, normalized)
+
+
+def _names_recipient(text: str) -> bool:
+    """A URL, an address, a mailto:/tel: URI: what an agent with outbound = deny may not pass a tool."""
+    from gizinterm.policy.emails import find_addresses
+
+    lowered = text.lower()
+    return "://" in text or "mailto:" in lowered or "tel:" in lowered or bool(find_addresses(text))
 
 
 def _checked(matcher: Any) -> tuple[str, str]:

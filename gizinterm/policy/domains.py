@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format, unquote
+from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format, unquote, visual
 
 _ASCII_HOST = re.compile(r"[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63}){0,126}\.?")
 
@@ -70,6 +70,9 @@ def host_readings(raw: str) -> tuple[list[str], list[str]]:
     folded = fold(host).rstrip(".")
     if folded and folded not in ascii_forms:
         keys.append(skeleton_key(folded))
+    seen = visual(host).rstrip(".")
+    if not seen.isascii():
+        keys.append(skeleton_key(seen))
     return ascii_forms, keys
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format, unquote
+from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format, unquote, visual
 
 MAX_AT_SIGNS = 20_000  # bounded work: more than this in one input is refused as unreadable
 _STOP = set(" \t\r\n<>()[],;:\"'`|{}\\=&?!*/")
@@ -77,8 +77,11 @@ def address_keys(address: str) -> tuple[list[str], list[str], list[str]]:
     ascii_hosts, host_keys = host_readings(domain)
     hosts = ["gmail.com" if h in GMAIL else h for h in ascii_hosts]
     exact = [f"{local}@{h}" for h in hosts]
-    local_key = skeleton_key(local)
-    skeletons = [f"{local_key}@{k}" for k in host_keys]
+    local_keys = {skeleton_key(local)}
+    seen = visual(address.rpartition("@")[0]).split("+", 1)[0].strip('"').strip(".")
+    if not seen.isascii():
+        local_keys.add(skeleton_key(seen))
+    skeletons = [f"{lk}@{k}" for lk in sorted(local_keys) for k in host_keys]
     return exact, skeletons, hosts
 
 

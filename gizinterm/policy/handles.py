@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from gizinterm.policy.text import fold, skeleton_key, unquote
+from gizinterm.policy.text import fold, skeleton_key, unquote, visual
 
 X_HOSTS = ("x.com", "twitter.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com", "nitter.net")
 RESERVED = {
@@ -41,11 +41,14 @@ def is_x_host(ascii_host: str) -> bool:
     return any(ascii_host == h or ascii_host.endswith("." + h) for h in X_HOSTS)
 
 
-def handle_keys(text: str) -> tuple[str | None, str]:
-    """(canonical handle or None when not a valid handle, skeleton key) for a handle as written."""
+def handle_keys(text: str) -> tuple[str | None, list[str]]:
+    """(canonical handle or None when not a valid handle, skeleton keys) for a handle as written."""
     folded = fold(text).strip().lstrip("@").strip()
-    key = skeleton_key(folded)
-    return (folded if HANDLE.fullmatch(folded) else None), key
+    keys = [skeleton_key(folded)]
+    seen = visual(text).strip().lstrip("@＠").strip()
+    if seen != folded:
+        keys.append(skeleton_key(seen))
+    return (folded if HANDLE.fullmatch(folded) else None), keys
 
 
 def parse_qs(query: str) -> dict[str, list[str]]:
@@ -91,7 +94,7 @@ def mentions(text: str) -> list[str]:
 
 
 def normalize_handle_entry(text: str) -> tuple[str, str]:
-    handle, key = handle_keys(text)
+    handle, keys = handle_keys(text)
     if handle is None:
         raise ValueError(text)
-    return handle, key
+    return handle, keys[0]

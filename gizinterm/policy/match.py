@@ -108,13 +108,14 @@ class Matcher:
     def handle(self, text: str, given: str | None = None) -> Hit | None:
         given = given or text
         self._count()
-        handle, key = handles.handle_keys(text)
+        handle, keys = handles.handle_keys(text)
         if handle is not None:
             self._note(given, "@" + handle)
             if handle in self.c["handles"]:
                 return Hit(self.c["handles"][handle], given, "@" + handle)
-        if key in self.c["handle_skel"]:
-            return Hit(self.c["handle_skel"][key] + " (look-alike)", given, key)
+        for key in keys:
+            if key in self.c["handle_skel"]:
+                return Hit(self.c["handle_skel"][key] + " (look-alike)", given, key)
         return None
 
     def handle_id(self, text: str, given: str | None = None) -> Hit | None:
@@ -169,7 +170,7 @@ class Matcher:
         if canon:
             self._note(url, canon)
             host = canon.split("/", 1)[0].split("?", 1)[0]
-            for prefix, rule in self.c["urls"].get(host, ()):
+            for prefix, rule in self.c["urls"].get(urls.host_key(canon), ()):
                 if urls.prefix_matches(prefix, canon):
                     return Hit(rule, url, canon)
             if self.c["handles"] or self.c["handle_ids"]:

@@ -134,8 +134,7 @@ def compile_blocklist(src: TomlSource, raw: dict[str, Any]) -> Compiled:
                         prefix = urls.canonical(value if "://" in value else "https://" + value)
                         if not prefix:
                             raise ValueError(value)
-                        host = prefix.split("/", 1)[0].split("?", 1)[0]
-                        out["urls"].setdefault(host, []).append((prefix, rule))
+                        out["urls"].setdefault(urls.host_key(prefix), []).append((prefix, rule))
                     elif key == "ips":
                         normalized = ips.normalize_ip_entry(value)
                         if "/" in normalized:
@@ -156,7 +155,7 @@ def compile_blocklist(src: TomlSource, raw: dict[str, Any]) -> Compiled:
                             prefix = urls.canonical(value)
                             if not prefix:
                                 raise ValueError(value)
-                            out["urls"].setdefault(prefix.split("/", 1)[0], []).append((prefix, rule))
+                            out["urls"].setdefault(urls.host_key(prefix), []).append((prefix, rule))
                         else:
                             keys = slack.channel_keys(value)
                             if not keys:

@@ -45,6 +45,14 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+def visual(text: str) -> str:
+    """What a person sees: NFKC, no format characters, full stops as '.', case kept (a Cyrillic 'В'
+    reads as 'B' only in upper case, so skeletons are taken before folding too)."""
+    if text.isascii():
+        return text
+    return strip_format(unicodedata.normalize("NFKC", text)).translate(DOTS)
+
+
 def skeleton(text: str) -> str:
     """The UTS #39 skeleton: NFD, each character replaced by its prototype, NFD again."""
     if text.isascii():

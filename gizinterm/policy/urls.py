@@ -116,8 +116,24 @@ def canonical(url: str) -> str | None:
     return result + ("?" + query if query else "")
 
 
+def host_key(canonical_url: str) -> str:
+    """The host of a canonical URL without its port: the index prefixes are filed under."""
+    authority = canonical_url.split("/", 1)[0].split("?", 1)[0]
+    if authority.startswith("["):
+        return authority.split("]", 1)[0] + "]"
+    return authority.split(":", 1)[0]
+
+
+def _without_port(canonical_url: str) -> str:
+    authority = canonical_url.split("/", 1)[0].split("?", 1)[0]
+    return host_key(canonical_url) + canonical_url[len(authority) :]
+
+
 def prefix_matches(prefix: str, candidate: str) -> bool:
-    """A URL prefix matches on a path boundary: `x.example/a` covers `x.example/a/b`, not `/ab`."""
+    """A URL prefix matches on a path boundary: `x.example/a` covers `x.example/a/b`, not `/ab`. A prefix
+    without a port covers every port of its host."""
+    if host_key(prefix) == prefix.split("/", 1)[0].split("?", 1)[0]:
+        candidate = _without_port(candidate)
     if not candidate.startswith(prefix):
         return False
     if len(candidate) == len(prefix) or prefix[-1] in "/?&=":
