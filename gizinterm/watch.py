@@ -42,6 +42,7 @@ class Reloaded:
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     layout_changed: bool = False
+    policy_changed: bool = False  # the blocklist changed: a new policy version was recorded
 
     @property
     def summary(self) -> str:
@@ -54,6 +55,8 @@ class Reloaded:
             parts.append(f"changed {', '.join(self.changed)}")
         if self.layout_changed:
             parts.append("new layout")
+        if self.policy_changed:
+            parts.append("new blocklist version recorded")
         detail = "; ".join(parts) or "no change to the seating"
         return f"reloaded {', '.join(self.files)}: {detail}"
 
@@ -87,11 +90,12 @@ class OfficeWatcher:
         """Takes the files' digest now: any later edit is reported, even one made before `run` starts."""
         self.current = workspace
         self._layout = _layout_or_none(workspace)
+        self._policy_hash, self._policy_files = _policy(workspace)
         self._digest = digest(self.files())
         self._rejected: str | None = None
 
     def files(self) -> list[Path]:
-        return config_files(self.current)
+        return [*config_files(self.current), *(p for p in self._policy_files if p not in config_files(self.current))]
 
     def check(self) -> Outcome | None:
         """Re-read the files now; None when their bytes did not change (or an error is already known)."""
@@ -103,15 +107,18 @@ class OfficeWatcher:
         try:
             fresh = self.current.reload()
             fresh.plan()  # the layout, seating and every cross-check: the whole configuration must be valid
+            compiled = fresh.policy()  # the blocklist compiles (fail closed) and its version is recorded
         except GizinError as exc:
             if self._rejected == now:
                 return None  # the same broken bytes seen again (another event of the same save)
             self._rejected = now
             return Rejected(error=str(exc), files=names)
-        old, old_layout = self.current, self._layout
+        old, old_layout, old_policy = self.current, self._layout, self._policy_hash
         self.current, self._layout = fresh, _layout_or_none(fresh)
-        self._digest, self._rejected = digest(config_files(fresh)), None
-        return diff(old, fresh, names, layout_changed=old_layout != self._layout)
+        self._policy_hash, self._policy_files = str(compiled["hash"]), [Path(p) for p in compiled["sources"]]
+        self._digest, self._rejected = digest(self.files()), None
+        outcome = diff(old, fresh, names, layout_changed=old_layout != self._layout)
+        return dataclasses.replace(outcome, policy_changed=old_policy != self._policy_hash)
 
     def run(self, on_outcome: Callable[[Outcome], object], stop: threading.Event) -> None:
         """Block, calling `on_outcome` for every effective change, until `stop` is set."""
@@ -153,6 +160,16 @@ def config_files(ws: Workspace) -> list[Path]:
     if source is not None:
         files.append(source)
     return files
+
+
+def _policy(ws: Workspace) -> tuple[str, list[Path]]:
+    """The current policy's hash and source files ("", [] when it does not compile: the next valid edit
+    then counts as a policy change)."""
+    try:
+        compiled = ws.policy()
+    except GizinError:
+        return "", []
+    return str(compiled["hash"]), [Path(p) for p in compiled["sources"]]
 
 
 def _layout_or_none(ws: Workspace) -> Layout | None:

@@ -68,3 +68,21 @@ def test_switching_layout_is_a_layout_change_and_the_new_file_is_watched(example
     outcome = watcher.check()
     assert isinstance(outcome, Reloaded) and outcome.layout_changed
     assert watcher.current.layout().rows == 5
+
+
+def test_a_blocklist_edit_records_a_policy_version_and_a_broken_one_is_refused(example_office: Path) -> None:
+    roster = example_office / "agents.toml"
+    ws = Workspace.open(example_office)
+    watcher = OfficeWatcher(ws)
+    versions = len(ws.policy_history())
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text.replace('domains = ["rival-robotics.example"]', 'domains = ["rival.example"]'))
+    outcome = watcher.check()
+    assert isinstance(outcome, Reloaded) and outcome.policy_changed and outcome.added == ()
+    good = watcher.current
+    assert "new blocklist version recorded" in outcome.summary
+    assert len(ws.policy_history()) == versions + 1
+    roster.write_text(text.replace('emails = ["tips@dailyscoop.example"]', 'emails = ["not an address"]'))
+    outcome = watcher.check()
+    assert isinstance(outcome, Rejected) and "agents.toml:" in outcome.error and "blocklist.emails" in outcome.error
+    assert watcher.current is good
