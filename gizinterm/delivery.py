@@ -47,7 +47,9 @@ from gizinterm.store import messages as store
 DEFAULT_TTL = 5.0  # seconds a lease lives without a heartbeat; a standby takes over after this
 TAKE_TIMEOUT = 2.0  # longest wait for an application to show a paste before Enter is pressed anyway
 SETTLE = 0.1  # a changed screen that stays still this long has taken the paste (Claude Code: ~100 ms)
-COOL_MIN, COOL_MAX = 0.15, 1.0  # after Enter, let the pane settle before its next message (see _cooled)
+# After Enter, a pane gets its next message once its screen was still for COOL_QUIET, between COOL_MIN
+# and COOL_MAX after the Enter (see _cooled).
+COOL_MIN, COOL_QUIET, COOL_MAX = 0.1, 0.05, 1.0
 ENTER_GRACE = 30.0  # how long a pasted message may wait for Enter (pane in copy mode) before `unknown`
 TAIL = 16  # characters of the text's end looked for on the screen
 
@@ -308,12 +310,20 @@ class Deliverer:
         for recipient, cooling in list(self._cooling.items()):
             if self._cooled(cooling, screens.get(cooling.pane_id), now):
                 del self._cooling[recipient]
-        for flight in list(self._inflight.values()):
+        ready = []
+        for flight in self._inflight.values():
             if not flight.taken:
                 flight.taken = self._taken(flight, screens.get(flight.pane_id), now)
-                if not flight.taken:
-                    continue
-            self._enter(flight, now)
+            if flight.taken:
+                ready.append(flight)
+        if not ready:
+            return
+        try:
+            outcomes = tmux.press_enter_many(self.server, [(f.pane_id, f.msg.recipient) for f in ready])
+        except TmuxError as exc:
+            outcomes = {f.pane_id: tmux.EnterOutcome("error", str(exc)) for f in ready}
+        for flight in ready:
+            self._entered(flight, outcomes[flight.pane_id], now)
 
     def _taken(self, flight: _InFlight, screen: str | None, now: float) -> bool:
         if screen is None or now - flight.pasted_at >= self.take_timeout:
@@ -328,7 +338,7 @@ class Deliverer:
         return flight.stable_since is not None and now - flight.stable_since >= self.settle
 
     def _cooled(self, cooling: _Cooling, screen: str | None, now: float) -> bool:
-        """Ready for the next message: the pane's screen has been still for `settle` since our Enter
+        """Ready for the next message: the pane's screen has been still for COOL_QUIET since our Enter
         (at least COOL_MIN, at most COOL_MAX). An agent that answers a message with a permission prompt
         shows it within this time, so the next message is deferred instead of answering the prompt."""
         waited = now - cooling.entered_at
@@ -337,14 +347,10 @@ class Deliverer:
         if screen != cooling.last_screen:
             cooling.last_screen, cooling.stable_since = screen, now
             return False
-        return waited >= COOL_MIN and now - cooling.stable_since >= self.settle
+        return waited >= COOL_MIN and now - cooling.stable_since >= COOL_QUIET
 
-    def _enter(self, flight: _InFlight, now: float) -> None:
+    def _entered(self, flight: _InFlight, outcome: tmux.EnterOutcome, now: float) -> None:
         msg = flight.msg
-        try:
-            outcome = tmux.press_enter(self.server, flight.pane_id, msg.recipient)
-        except TmuxError as exc:
-            outcome = tmux.EnterOutcome("error", str(exc))
         if outcome.status == "entered":
             del self._inflight[msg.id]
             self._cooling[msg.recipient] = _Cooling(flight.pane_id, now)

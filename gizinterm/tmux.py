@@ -504,29 +504,43 @@ class EnterOutcome:
     detail: str = ""
 
 
+def _enter_cmd(pane_id: str, agent: str, marker: str) -> list[str]:
+    return [
+        "if-shell",
+        "-F",
+        "-t",
+        pane_id,
+        ready_format(agent),
+        f"send-keys -t {pane_id} Enter ; display-message -p {marker}-entered",
+        f"display-message -p -t {pane_id} '{marker}-#{{?pane_in_mode,mode,gone}}'",
+    ]
+
+
+_ENTER_DETAIL = {"mode": "pane in copy mode", "gone": "the pane died or changed hands"}
+
+
 def press_enter(server: TmuxServer, pane_id: str, agent: str) -> EnterOutcome:
     """Press Enter in `pane_id` if it is still `agent`'s live pane and not in copy mode (where Enter
     would act on the selection instead)."""
+    return press_enter_many(server, [(pane_id, agent)])[pane_id]
+
+
+def press_enter_many(server: TmuxServer, targets: Sequence[tuple[str, str]]) -> dict[str, EnterOutcome]:
+    """`press_enter` for many (pane_id, agent) pairs in one invocation. Markers carry an index, not the
+    pane id: display-message passes its text through strftime. A pane that vanished stops tmux's chain;
+    the ones after it get their own call."""
     token = secrets.token_hex(6)
-    result = server.call(
-        [
-            [
-                "if-shell",
-                "-F",
-                "-t",
-                pane_id,
-                ready_format(agent),
-                f"send-keys -t {pane_id} Enter ; display-message -p {token}-entered",
-                f"display-message -p -t {pane_id} '{token}-#{{?pane_in_mode,mode,gone}}'",
-            ]
-        ]
-    )
-    for status in ("entered", "mode", "gone"):
-        if f"{token}-{status}" in result.stdout:
-            return EnterOutcome(
-                "in-mode" if status == "mode" else status,
-                {"mode": "pane in copy mode", "gone": f"pane {pane_id} died or changed hands"}.get(status, ""),
-            )
-    if "can't find pane" in result.stderr:
-        return EnterOutcome("gone", f"pane {pane_id} is gone")
-    return EnterOutcome("error", result.stderr or "tmux did not answer")
+    result = server.call([_enter_cmd(p, a, f"{token}-{i}") for i, (p, a) in enumerate(targets)])
+    found = dict(re.findall(rf"^{token}-(\d+)-(entered|mode|gone)$", result.stdout, re.MULTILINE))
+    outcomes: dict[str, EnterOutcome] = {}
+    for i, (pane_id, agent) in enumerate(targets):
+        status = found.get(str(i))
+        if status is not None:
+            outcomes[pane_id] = EnterOutcome("in-mode" if status == "mode" else status, _ENTER_DETAIL.get(status, ""))
+        elif len(targets) > 1:
+            outcomes[pane_id] = press_enter(server, pane_id, agent)
+        elif "can't find pane" in result.stderr:
+            outcomes[pane_id] = EnterOutcome("gone", f"pane {pane_id} is gone")
+        else:
+            outcomes[pane_id] = EnterOutcome("error", result.stderr or "tmux did not answer")
+    return outcomes
