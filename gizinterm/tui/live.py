@@ -91,6 +91,39 @@ def mail(conn: sqlite3.Connection) -> MailUpdate:
     return MailUpdate(undelivered, alerts)
 
 
+# --- outbound: blocked attempts and policy versions ------------------------------------------------
+
+
+BLOCKED_SHOWN = 5  # the newest blocked attempts in the strip; the audit screen has them all
+
+
+def outbound_alerts(conn: sqlite3.Connection, day: str, day_starts: str) -> list[Alert]:
+    """Today's blocked outbound attempts (newest first) and policy versions first seen today."""
+    from gizinterm.store.audit import audit_rows, policy_versions
+
+    start = days.iso_utc(days.day_bounds(day, day_starts)[0])
+    alerts: list[Alert] = []
+    for row in audit_rows(conn, since=start, decision="deny", limit=BLOCKED_SHOWN):
+        who = row.get("agent") or "?"
+        to = row.get("recipient") or row.get("tool") or ""
+        rule = f" ({row['rule']})" if row.get("rule") else ""
+        alerts.append(
+            Alert(
+                key=f"deny:{row['id']}",
+                kind="blocked",
+                text=f"blocked {who} → {row.get('channel', '?')} {to}{rule}",
+                at=_hhmm(row["at"]),
+            )
+        )
+    for index, version in enumerate(policy_versions(conn)):
+        if index > 0 and version["first_seen_at"] >= start:  # the office's first policy is no change
+            source = Path(version["source"]).name if version.get("source") else "policy"
+            text = f"blocklist changed: version {version['hash'][:8]} in force ({source})"
+            at = _hhmm(version["first_seen_at"])
+            alerts.append(Alert(key=f"policy:{version['id']}", kind="policy", text=text, at=at))
+    return alerts
+
+
 def _hhmm(iso: str) -> str:
     try:
         return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
@@ -145,7 +178,11 @@ class OfficeDb:
         return self.conn
 
     def mail(self) -> MailUpdate:
-        return mail(self.connection())
+        """Open messages, plus the outbound alerts (the same one-second rhythm, the same connection)."""
+        update = mail(self.connection())
+        day = days.today(self.day_starts)
+        update.alerts.extend(outbound_alerts(self.connection(), day, self.day_starts))
+        return update
 
     def poll(self, now: datetime | None = None) -> FeedUpdate | None:
         """Tasks that changed since the last call, or None when nothing did (the common case: cheap)."""
