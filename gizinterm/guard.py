@@ -132,38 +132,47 @@ def main(argv: list[str]) -> int:
 
 
 def run(stream: Any, fmt: str, *, office: str | None = None, agent: str | None = None) -> int:
-    """Decide one hook call read from `stream`; always answers, and denies on any failure."""
+    """Decide one hook call read from `stream`; always answers, and denies on any failure.
+
+    The deadline timer lives inside `_decide_in_time`; anything escaping it (including a timeout that
+    fires while another failure is being handled) is caught here, so no path ends in exit 1.
+    """
+    seen: dict[str, Any] = {"raw": b"", "event": {}, "policy": None}
+    try:
+        decision = _decide_in_time(stream, office, agent, seen)
+    except BaseException as exc:  # fail closed: a failure of any kind is a deny that says why
+        if isinstance(exc, GuardTimeout):
+            decision = Decision("deny", f"gizin guard: {exc}", "guard: deadline")
+        else:
+            decision = Decision("deny", f"gizin guard: {_describe(exc)}", "guard: error")
+        _audit_quietly(seen["policy"], seen["event"], decision, seen["raw"], agent)
+    return respond(fmt, decision)
+
+
+def _decide_in_time(stream: Any, office: str | None, agent: str | None, seen: dict[str, Any]) -> Decision:
     deadline = float(os.environ.get("GIZIN_GUARD_DEADLINE") or DEADLINE)
 
     def expire(signum: int, frame: object) -> None:
         raise GuardTimeout(f"the guard ran past its {deadline:g} s deadline")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, deadline)
-    raw = b""
-    event: dict[str, Any] = {}
-    policy: dict[str, Any] | None = None
     try:
-        raw = stream.read(MAX_INPUT + 1)
+        signal.setitimer(signal.ITIMER_REAL, deadline)
+        raw = seen["raw"] = stream.read(MAX_INPUT + 1)
         if len(raw) > MAX_INPUT:
             raise ValueError(f"hook input larger than {MAX_INPUT} bytes")
-        event = parse_event(raw)
+        event = seen["event"] = parse_event(raw)
         policy, fresh = load_policy(office, event.get("cwd"))
+        seen["policy"] = policy
         decision = decide(event, policy, agent)
         audit(policy, event, decision, raw, agent, fresh)
-    except GuardTimeout as exc:
-        decision = Decision("deny", f"gizin guard: {exc}", "guard: deadline")
-        _audit_quietly(policy, event, decision, raw, agent)
-    except Exception as exc:  # fail closed: any failure is a deny that says why
-        decision = Decision("deny", f"gizin guard: {_describe(exc)}", "guard: error")
-        _audit_quietly(policy, event, decision, raw, agent)
+        return decision
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    return respond(fmt, decision)
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: BaseException) -> str:
     from gizinterm.errors import GizinError
 
     if isinstance(exc, GizinError):
@@ -232,10 +241,12 @@ def respond(fmt: str, decision: Decision) -> int:
     answer: dict[str, Any] = {"hookSpecificOutput": specific}
     if kind == "deny":
         answer.update(decision="deny" if fmt == "gemini" else "block", reason=decision.reason)
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-    sys.stderr.write(decision.reason + "\n")
-    sys.stderr.flush()
+    for stream, text in ((sys.stdout, json.dumps(answer, ensure_ascii=False)), (sys.stderr, decision.reason)):
+        try:
+            stream.write(text + "\n")
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe must not turn a deny into entry.py's exit 0 for broken pipes
     return 2 if kind == "deny" else 0
 
 

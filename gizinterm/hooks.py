@@ -64,7 +64,9 @@ def gizin_executable() -> str:
 
 def hook_command(kind: str, office_dir: str) -> str:
     fmt = "codex" if kind == "codex" else "gemini" if kind == "gemini" else "claude"
-    return f"{shlex.quote(gizin_executable())}{MARKER}{fmt} --office {shlex.quote(office_dir)}"
+    # `|| exit 2`: if the guard cannot even start (missing, crashed on import), the CLI still sees the
+    # one exit code that blocks, and the shell's complaint on stderr.
+    return f"{shlex.quote(gizin_executable())}{MARKER}{fmt} --office {shlex.quote(office_dir)} || exit 2"
 
 
 def _entry(kind: str, command: str) -> dict[str, Any]:

@@ -103,7 +103,9 @@ class ShellReader:
         if joined != code:
             self._scan(joined, f"{language} code")
         if self.deny_all:
-            raise Denied(self.deny_all, f"{language} code", "", f"{language} code that uses the network")
+            raise Denied(
+                self.deny_all, f"{language} code", "", f"{language} code that uses the network ({self.deny_all})"
+            )
         if re.search(r"(?i)b64decode|atob|base64", code):
             for match in list(B64_LITERAL.finditer(code))[:200]:
                 decoded = b64decode_loose(match.group(0))
@@ -282,7 +284,7 @@ class ShellReader:
                     code = args[index + 1]
                     self.code(code.text.replace(HOLE, ""), name, depth + 1)
                     if code.dynamic and self.deny_all:
-                        raise Denied(self.deny_all, name, "", f"{name} code the guard cannot read")
+                        raise Denied(self.deny_all, name, "", f"{name} code the guard cannot read ({self.deny_all})")
                 return
             if word.text == "-":
                 break
@@ -303,7 +305,7 @@ class ShellReader:
         args = words[1:]
         given = " ".join(w.text.replace(HOLE, "$?") for w in words)[:300]
         if self.deny_all and not dynamic_program:
-            raise Denied(self.deny_all, given, name, f"{name} reaches outside the office")
+            raise Denied(self.deny_all, given, name, f"{name} reaches outside the office ({self.deny_all})")
         value_opts = P.VALUE_OPTIONS.get(name, set())
         previous = ""
         positional = 0
@@ -392,7 +394,7 @@ class ShellReader:
         for word in args:
             text = word.text.replace(HOLE, " ")
             if self.deny_all and ("://" in text or re.match(r"[\w.-]+@[\w.-]+:", text)):
-                raise Denied(self.deny_all, text, name, f"{name} fetches from outside the office")
+                raise Denied(self.deny_all, text, name, f"{name} fetches from outside the office ({self.deny_all})")
             if "://" in text or "@" in text:
                 hit = self.m.text(text)
                 if hit:
@@ -420,7 +422,12 @@ class ShellReader:
         for match in DEV_NET.finditer(word.text):
             host = match.group(1)
             if self.deny_all:
-                raise Denied(self.deny_all, match.group(0), host, "a /dev/tcp connection reaches outside the office")
+                raise Denied(
+                    self.deny_all,
+                    match.group(0),
+                    host,
+                    f"a /dev/tcp connection reaches outside the office ({self.deny_all})",
+                )
             if HOLE in host:
                 self.asks.append(f"connection to a host only known at run time ({word.raw[:80]})")
                 continue

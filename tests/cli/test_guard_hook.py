@@ -1,0 +1,184 @@
+"""The hook contract of `gizin guard` for Claude Code, Codex CLI and Gemini CLI, through real processes:
+exit codes, stdout JSON and stderr; every way it fails closed; a 200 KB input; the audit rows it writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import base_env, run_gizin
+from tests.policykit import write_policy_office
+
+SHELL_TOOL = {"claude": "Bash", "codex": "Bash", "gemini": "run_shell_command"}
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    folder = tmp_path / "office"
+    write_policy_office(folder)
+    return folder
+
+
+def guard(
+    office: Path, event: dict[str, Any] | str, fmt: str = "claude", home: Path | None = None, **env: str
+) -> tuple[int, str, str]:
+    environment = base_env(home or office.parent, GIZIN_HOME=str(office), **env)
+    data = event if isinstance(event, str) else json.dumps(event)
+    done = run_gizin("guard", "--format", fmt, env=environment, input=data, cwd=office)
+    return done.returncode, done.stdout, done.stderr
+
+
+def shell_event(fmt: str, command: str, office: Path, **extra: Any) -> dict[str, Any]:
+    event = {"tool_name": SHELL_TOOL[fmt], "tool_input": {"command": command}, "cwd": str(office)}
+    event.update(extra)
+    return event
+
+
+@pytest.mark.parametrize("fmt", ["claude", "codex", "gemini"])
+def test_deny_is_json_on_stdout_reason_on_stderr_and_exit_2(office: Path, fmt: str) -> None:
+    code, out, err = guard(office, shell_event(fmt, "curl -s https://api.evil.example/v1", office), fmt)
+    assert code == 2
+    answer = json.loads(out)
+    specific = answer["hookSpecificOutput"]
+    assert specific["permissionDecision"] == "deny"
+    assert specific["hookEventName"] == ("BeforeTool" if fmt == "gemini" else "PreToolUse")
+    assert "domains: evil.example" in specific["permissionDecisionReason"]
+    assert answer["decision"] == ("deny" if fmt == "gemini" else "block")
+    assert "domains: evil.example" in err
+
+
+@pytest.mark.parametrize("fmt", ["claude", "codex", "gemini"])
+def test_allow_is_exit_0(office: Path, fmt: str) -> None:
+    code, out, err = guard(office, shell_event(fmt, "git status && curl -s https://ok.example/", office), fmt)
+    assert code == 0, err
+    assert out.strip() == ("{}" if fmt == "gemini" else "")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "code", "decision"), [("claude", 0, "ask"), ("codex", 0, "ask"), ("gemini", 2, "deny")]
+)
+def test_unresolvable_target_asks_where_the_cli_can(office: Path, fmt: str, code: int, decision: str) -> None:
+    got, out, err = guard(office, shell_event(fmt, "curl https://$H.example/", office), fmt)
+    assert got == code
+    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == decision
+    assert "only known at run time" in err
+
+
+@pytest.mark.parametrize(
+    ("stdin", "reason"),
+    [
+        ("this is not json", "not hook JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"tool_input": {"command": "ls"}}', "tool_name is missing"),
+        ('{"tool_name": "Bash"}', "tool_input is missing"),
+        ('{"tool_name": "Bash", "tool_input": "ls"}', "tool_input is missing or not an object"),
+        ('{"tool_name": "Bash", "tool_input": {"cmd_typo": "ls"}}', "without a command"),
+        ("", "not hook JSON"),
+    ],
+)
+def test_malformed_input_is_denied(office: Path, stdin: str, reason: str) -> None:
+    code, out, err = guard(office, stdin)
+    assert code == 2
+    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert reason in err
+
+
+def test_a_policy_that_does_not_parse_denies_everything(office: Path) -> None:
+    roster = office / "agents.toml"
+    roster.write_text(roster.read_text(encoding="utf-8") + "\nemails = [\n", encoding="utf-8")
+    code, out, err = guard(office, shell_event("claude", "ls", office))
+    assert code == 2 and json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert "policy unavailable" in err and "agents.toml:" in err
+
+
+def test_an_invalid_entry_denies_everything_naming_the_line(office: Path) -> None:
+    roster = office / "agents.toml"
+    text = roster.read_text(encoding="utf-8").replace('"evil.example", ', '"evil.example", "not a domain!", ')
+    roster.write_text(text, encoding="utf-8")
+    code, _, err = guard(office, shell_event("claude", "ls", office))
+    assert code == 2 and "blocklist.domains[1]" in err
+
+
+def test_no_office_at_all_is_a_deny(tmp_path: Path) -> None:
+    lonely = tmp_path / "nowhere"
+    lonely.mkdir()
+    done = run_gizin("guard", env=base_env(tmp_path), input=json.dumps(shell_event("claude", "ls", lonely)), cwd=lonely)
+    assert done.returncode == 2 and "no agents.toml" in done.stderr
+
+
+def test_own_deadline_is_a_deny(office: Path) -> None:
+    code, out, err = guard(office, shell_event("claude", "ls", office), GIZIN_GUARD_DEADLINE="0.000001")
+    assert code == 2 and "deadline" in err
+    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_an_audit_that_cannot_be_written_is_a_deny(office: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code, _, err = guard(office, shell_event("claude", "ls", office), GIZIN_DB=str(blocker / "gizin.db"))
+    assert code == 2 and "gizin guard:" in err
+
+
+def test_unknown_argument_and_unknown_agent_are_denied(office: Path) -> None:
+    environment = base_env(office.parent, GIZIN_HOME=str(office))
+    done = run_gizin("guard", "--formatt", "claude", env=environment, input="{}", cwd=office)
+    assert done.returncode == 2 and "unknown argument" in done.stderr
+    code, _, err = guard(office, shell_event("claude", "ls", office), GIZIN_AGENT="mallory")
+    assert code == 2 and "unknown agent 'mallory'" in err
+
+
+def test_agent_with_outbound_deny(office: Path) -> None:
+    code, _, err = guard(office, shell_event("codex", "curl https://ok.example/", office), "codex", GIZIN_AGENT="bob")
+    assert code == 2 and "outbound: deny (agent bob)" in err
+    code, _, _ = guard(office, shell_event("codex", "ls", office), "codex", GIZIN_AGENT="bob")
+    assert code == 0
+
+
+def test_mcp_and_self_protection_through_the_process(office: Path) -> None:
+    mcp = {"tool_name": "mcp__gmail__send", "tool_input": {"to": [{"address": "Ceo@Evil.Example"}]}}
+    assert guard(office, mcp)[0] == 2
+    write = {"tool_name": "Write", "tool_input": {"file_path": str(office / ".claude" / "settings.json")}}
+    code, _, err = guard(office, write)
+    assert code == 2 and "hook settings" in err
+
+
+def test_a_200_kb_input_is_decided_within_the_guards_own_deadline(office: Path) -> None:
+    # The guard denies itself past its deadline, so an allow proves the 200 KB input was read in time.
+    padding = " ".join(f"word{i}" for i in range(30_000))
+    assert len(padding) > 200_000
+    allowed = shell_event("claude", f"echo {padding}; curl https://ok.example/", office)
+    code, _, err = guard(office, allowed, GIZIN_GUARD_DEADLINE="1.5")
+    assert code == 0, err
+    blocked = shell_event("claude", f"echo {padding}; curl https://evil.example/", office)
+    code, _, err = guard(office, blocked, GIZIN_GUARD_DEADLINE="1.5")
+    assert code == 2 and "domains: evil.example" in err
+    mcp = {"tool_name": "mcp__notes__save", "tool_input": {"text": padding + " mail CEO@evil.example"}}
+    code, _, err = guard(office, mcp, GIZIN_GUARD_DEADLINE="1.5")
+    assert code == 2 and "emails: ceo@evil.example" in err
+
+
+def test_every_decision_is_an_audit_row_without_bodies(office: Path) -> None:
+    deny = shell_event("claude", "curl https://evil.example/", office, session_id="s-1", tool_use_id="toolu_9")
+    for _ in range(3):
+        assert guard(office, deny, GIZIN_AGENT="ann")[0] == 2
+    secret = {"tool_name": "Write", "tool_input": {"file_path": "notes.md", "content": "SECRET-BODY-TEXT"}}
+    assert guard(office, secret, GIZIN_AGENT="ann")[0] == 0
+    conn = sqlite3.connect(office / ".gizin" / "gizin.db")
+    conn.row_factory = sqlite3.Row
+    rows = [dict(r) for r in conn.execute("SELECT * FROM outbound_audit ORDER BY id")]
+    assert [r["decision"] for r in rows] == ["deny", "deny", "deny", "allow"]
+    first = rows[0]
+    assert first["agent"] == "ann" and first["channel"] == "hook:Bash" and first["tool"] == "Bash"
+    assert first["session_id"] == "s-1" and first["tool_use_id"] == "toolu_9"
+    assert first["rule"] == "domains: evil.example" and first["normalized"] == "evil.example"
+    assert first["input_hash"] == hashlib.sha256(json.dumps(deny).encode()).hexdigest()
+    assert rows[0]["input_hash"] == rows[1]["input_hash"] == rows[2]["input_hash"]
+    assert all("SECRET-BODY-TEXT" not in json.dumps(r) for r in rows)
+    versions = conn.execute("SELECT hash, content FROM policy_versions").fetchall()
+    assert len(versions) == 1 and all(r["policy_hash"] == versions[0][0] for r in rows)
+    assert "evil.example" in versions[0][1]
