@@ -32,7 +32,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gizinterm import tmux
@@ -97,7 +97,6 @@ class Stats:
     requeued: int = 0
     recovered: int = 0
     steps: int = 0
-    seen: set[int] = field(default_factory=set)
 
 
 # (agent kind, agent id, pane, screen) -> True when the agent waits for a person (a permission prompt).
@@ -225,7 +224,12 @@ class Deliverer:
         return any(m.id not in self._deferred for m in store.queued_heads(self.conn))
 
     def _start(self, heads: list[store.Message]) -> None:
-        panes = tmux.list_panes(self.server, self.roster.office.session)
+        try:
+            panes = tmux.list_panes(self.server, self.roster.office.session)
+        except TmuxError as exc:  # tmux missing or hung: every message waits, the deliverer keeps running
+            for msg in heads:
+                self._defer(msg, str(exc))
+            return
         if not panes and not self.server.is_running():
             for msg in heads:
                 self._defer(msg, f"office not running (tmux server {self.server.name})")
@@ -356,7 +360,6 @@ class Deliverer:
             self._cooling[msg.recipient] = _Cooling(flight.pane_id, now)
             if store.mark_delivered(self.conn, msg.id):
                 self.stats.delivered += 1
-                self.stats.seen.add(msg.id)
                 self._emit("delivered", msg, flight.pane_id)
             return
         if outcome.status == "in-mode" and now - flight.pasted_at < ENTER_GRACE:
@@ -397,7 +400,7 @@ class Deliverer:
         """Finish pasted messages (press their Enter), then release the lease and the connection."""
         self._stop.set()
         deadline = time.monotonic() + finish_within
-        while self._inflight and self.holding and time.monotonic() < deadline:
+        while self._inflight and self._ensure_lease() and time.monotonic() < deadline:
             self._advance_inflight()
             time.sleep(0.01)
         if self._conn is not None:

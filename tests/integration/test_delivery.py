@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,37 @@ def test_retry_presses_enter_only_when_the_text_is_provably_still_in_the_input(
     assert office.message(lost).state == "unknown"
     assert out.read_bytes().count(b"unprovable") == 1
     conn.close()
+
+
+def test_a_hosted_deliverer_stands_by_and_takes_over_through_the_lease(office: Office, tmp_path: Path) -> None:
+    """How the dashboard hosts one: `run(stop_event)` in a thread; a second one only stands by."""
+    out = tmp_path / "a1.raw"
+    office.seat("a1", recorder(out))
+    first, second = office.deliverer(), office.deliverer()
+    stop = threading.Event()
+    worker = threading.Thread(target=first.run, args=(stop,))
+    worker.start()
+    try:
+        wait_until(lambda: first.holding, what="the first deliverer's lease")
+        assert not second.step() and not second.holding
+        assert second.other is not None and second.other.holder == first.holder
+        (one,) = office.send("a1", "via the first")
+        wait_until(lambda: office.message(one).state == "delivered", what="delivery by the hosted deliverer")
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not first.holding, "a clean stop releases the lease at once"
+    (two,) = office.send("a1", "via the second")
+    wait_until(lambda: second.step() is not None and office.message(two).state == "delivered", what="take-over")
+    second.close()
+    expected = frame(one, "operator", "via the first") + "\n" + frame(two, "operator", "via the second") + "\n"
+    assert wait_file(out, expected.encode()) == expected.encode()
+    assert [e.kind for e in second.events if e.kind.startswith("lease")] == ["lease-acquired"]
+
+
+def test_without_a_running_office_messages_wait(office: Office) -> None:
+    (mid,) = office.send("a1", "anyone?")
+    d = office.deliver_once()
+    msg = office.message(mid)
+    assert msg.state == "queued" and "office not running" in (msg.error or "")
+    assert d.stats.deferred == 1 and d.stats.delivered == 0
