@@ -50,21 +50,33 @@ def log(ctx: typer.Context) -> None:
 def list_tasks(
     ctx: typer.Context,
     date: Annotated[
-        str | None, typer.Option("--date", "-d", help="Office day YYYY-MM-DD, 'today' or 'yesterday' (default today).")
+        str | None,
+        typer.Option(
+            "--date", "-d", metavar="DAY", help="Office day YYYY-MM-DD, 'today' or 'yesterday' (default today)."
+        ),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="From this day (YYYY-MM-DD) or time (ISO-8601), inclusive.")
+        str | None,
+        typer.Option("--since", metavar="DAY|TIME", help="From this day (YYYY-MM-DD) or time (ISO-8601), inclusive."),
     ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="To this day (inclusive) or time (exclusive).")] = None,
-    agent: Annotated[list[str] | None, typer.Option("--agent", "-a", help="Only this agent (repeatable).")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DAY|TIME", help="To this day (inclusive) or time (exclusive).")
+    ] = None,
+    agent: Annotated[
+        list[str] | None, typer.Option("--agent", "-a", metavar="ID", help="Only this agent (repeatable).")
+    ] = None,
     department: Annotated[
-        list[str] | None, typer.Option("--department", help="Only this department (repeatable).")
+        list[str] | None, typer.Option("--department", metavar="NAME", help="Only this department (repeatable).")
     ] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Words that must all appear.")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", help="done, doing or blocked (repeatable).")] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only tasks with this tag.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", metavar="WORDS", help="Words that must all appear.")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", metavar="STATUS", help="done, doing or blocked (repeatable).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", metavar="TAG", help="Only tasks with this tag.")] = None,
     removed: Annotated[bool, typer.Option("--removed", help="Include tasks removed with `tasks rm`.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the newest N.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="Only the newest N.")] = None,
     json: JsonFlag = False,
     ndjson: Annotated[bool, typer.Option("--ndjson", help="One JSON object per line.")] = False,
     csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
@@ -194,7 +206,7 @@ def _corrected(task: Task, what: str, json: bool) -> None:
 
 @tasks_app.command("done")
 def done(ctx: typer.Context, task_id: Annotated[int, typer.Argument(metavar="ID")], json: JsonFlag = False) -> None:
-    """Mark a task done (e.g. one logged as doing or blocked)."""
+    """Mark a task done (one logged as doing or blocked)."""
     _corrected(open_workspace(ctx).correct_task(task_id, "done", by=_by()), "marked done", json)
 
 
