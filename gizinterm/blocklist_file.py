@@ -92,30 +92,36 @@ def _value_end(text: str, start: int) -> int:
 
 
 def _replace_key(text: str, table: str | None, key: str, rendered: str) -> str:
+    """`text` with `key`'s value in `table` (None: the top level) replaced by `rendered`; a missing key
+    is added at the end of its section, a missing table at the end of the file."""
     lines = text.split("\n")
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
     in_table = table is None
-    section_start = 0 if table is None else None
+    found_table = table is None
+    section_end: int | None = None
     for number, line in enumerate(lines):
-        header = _HEADER.match(line)
+        header = _HEADER.match(line) or re.match(r"^\s*\[\[", line)
         if header:
-            if in_table and table is not None:
-                break
-            if table is None:
-                break
-            in_table = header.group(1).strip() == table
             if in_table:
-                section_start = offsets[number + 1]
+                section_end = number
+                break
+            in_table = isinstance(header, re.Match) and header.re is _HEADER and header.group(1).strip() == table
+            found_table = found_table or in_table
             continue
         if in_table and re.match(rf"^\s*{re.escape(key)}\s*=", line):
             start = offsets[number]
             end = _value_end(text, start + line.index("=") + 1)
             return text[:start] + rendered + text[end:]
-    if section_start is None:
+    if not found_table:
         return text.rstrip("\n") + f"\n\n[{table}]\n{rendered}\n"
-    return text[:section_start] + rendered + "\n" + text[section_start:]
+    if section_end is None:
+        return text.rstrip("\n") + ("\n" if text.strip() else "") + rendered + "\n"
+    while section_end > 0 and not lines[section_end - 1].strip():
+        section_end -= 1  # keep the blank line(s) that separate it from the next table
+    cut = offsets[section_end]
+    return text[:cut] + rendered + "\n" + text[cut:]
 
 
 def edit(roster_path: Path, kind: str, value: str, *, add: bool) -> tuple[Path, bool]:
