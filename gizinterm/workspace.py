@@ -475,6 +475,8 @@ class Workspace:
     def edit_blocklist(self, kind: str, value: str, *, add: bool) -> tuple[Path, bool]:
         from gizinterm import blocklist_file
 
+        with contextlib.suppress(Exception):
+            self.policy()  # the version in force before the edit is on record too (unless it is broken)
         path, changed = blocklist_file.edit(self.roster.path, kind, value, add=add)
         if changed:
             self.policy()
