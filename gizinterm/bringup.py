@@ -36,6 +36,7 @@ from gizinterm.tmux import (
     TmuxServer,
     list_panes,
     list_panes_cmd,
+    nudge_reaper,
     panes_by_agent,
     parse_panes,
     require_tmux,
@@ -123,6 +124,7 @@ def reset_pane(pane_id: str, now: float) -> list[Command]:
         ["set-option", "-p", "-t", pane_id, STARTED_OPTION, f"{now:.3f}"],
         *(["set-option", "-p", "-u", "-t", pane_id, opt] for opt in (STOPPED_OPTION, EXIT_SEEN_OPTION)),
         *(["set-option", "-p", "-u", "-t", pane_id, opt] for opt in (HASH_OPTION, CHANGED_OPTION)),
+        ["set-option", "-q", "-p", "-u", "-t", pane_id, "remain-on-exit-format"],  # stop's placeholder
     ]
 
 
@@ -189,6 +191,8 @@ def up(
     report = UpReport(session=plan.session, server=server.name)
     say(Progress("read", f"reading session {plan.session} on tmux server {server.name}"))
     panes = list_panes(server, plan.session)
+    if nudge_reaper(panes):
+        panes = list_panes(server, plan.session)  # rare: a death tmux had not reaped yet
     by_agent = panes_by_agent(panes)
     planned = {spec.agent.id: spec for spec in plan.panes}
     wanted = set(only) if only is not None else None
@@ -208,6 +212,8 @@ def up(
         if pane is not None:
             if pane.dead and (restart_dead or (wanted is not None and pane.stopped)):
                 say(Progress("restart", f"restarting {agent_id} (pane {pane.pane_id})", agent_id))
+                if not pane.exit_seen and not pane.stopped:
+                    report.exited.append(pane)  # its death was never recorded: do it before it is gone
                 commands += respawn(spec, pane.pane_id, moment, path)
                 report.restarted.append(agent_id)
             elif pane.dead:

@@ -22,6 +22,8 @@ HOT_COMMANDS: dict[str, str] = {
     "send": "gizinterm.sendcmd",
     "ack": "gizinterm.ackcmd",
     "report": "gizinterm.reportcmd",  # reports should cost no more than start-up (issue 7 benchmark)
+    "up": "gizinterm.upcmd",  # the whole process must beat tmuxp 5x: no typer (issue 3 benchmark)
+    "status": "gizinterm.statuscmd",  # polled by scripts and cron
 }
 
 

@@ -33,6 +33,7 @@ class ActionReport:
 
     done: dict[str, str] = field(default_factory=dict)  # agent -> pane id
     skipped: dict[str, str] = field(default_factory=dict)  # agent -> why not
+    exited: list[PaneInfo] = field(default_factory=list)  # dead panes whose exit was not recorded yet
     up: UpReport | None = None  # when `restart` had to create absent panes
 
 
@@ -65,6 +66,8 @@ def restart(
         elif not spec.cwd.is_dir():
             report.skipped[agent_id] = f"cwd {spec.cwd} does not exist"
         else:
+            if pane.dead and not pane.exit_seen and not pane.stopped:
+                report.exited.append(pane)
             commands += respawn(spec, pane.pane_id, moment, client_path(plan))
             report.done[agent_id] = pane.pane_id
     if commands:
@@ -90,11 +93,14 @@ def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
         if pane.dead and pane.stopped:
             report.skipped[agent_id] = "already stopped"
             continue
-        notice = f"printf '\\n[gizin] {agent_id} stopped. Start it again with: gizin restart {agent_id}\\n'"
+        notice = f"[gizin] {agent_id} stopped. Start it again with: gizin restart {agent_id}"
         commands += [
             ["set-option", "-p", "-t", pane.pane_id, STOPPED_OPTION, "1"],
             ["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"],  # an intended end, not a crash
-            ["respawn-pane", "-k", "-t", pane.pane_id, notice],
+            # tmux (3.3+) draws this itself on the dead pane; -q: older tmux lacks the option, and the
+            # printf below is then the placeholder (output printed just before an exit can be lost).
+            ["set-option", "-q", "-p", "-t", pane.pane_id, "remain-on-exit-format", notice],
+            ["respawn-pane", "-k", "-t", pane.pane_id, f"printf '\\n%s\\n' '{notice}'"],
         ]
         report.done[agent_id] = pane.pane_id
     if commands:

@@ -26,6 +26,7 @@ from gizinterm.tmux import (
     TmuxServer,
     capture_many,
     list_panes,
+    nudge_reaper,
     panes_by_agent,
 )
 
@@ -128,6 +129,8 @@ def refresh(
     `on_exit(agent, pane)` is called once per death (the pane is then marked so the next refresh
     does not report it again), which is how exits become agent events without a watcher process."""
     listed = list(panes) if panes is not None else list_panes(server, plan.session)
+    if panes is None and nudge_reaper(listed):
+        listed = list_panes(server, plan.session)  # rare: a death tmux had not reaped yet
     by_agent = panes_by_agent(listed)
     live_ids = [p.pane_id for p in by_agent.values()]
     screens = capture_many(server, live_ids) if live_ids else {}

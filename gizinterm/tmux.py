@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -254,6 +255,7 @@ PANE_FIELDS = (
     EXIT_SEEN_OPTION,
     HASH_OPTION,
     CHANGED_OPTION,
+    "pid",  # the server's
     "pane_title",  # last: free text
 )
 PANE_FORMAT = SEP.join(f"#{{{f}}}" for f in PANE_FIELDS)
@@ -303,6 +305,7 @@ class PaneInfo:
     content_hash: str  # @gizin-hash: last content hash seen by `status`
     changed_at: float | None  # @gizin-changed: epoch seconds when that hash last changed
     title: str
+    server_pid: int | None = None
 
     @property
     def exit_known(self) -> bool:
@@ -345,6 +348,7 @@ class PaneInfo:
             content_hash=v[HASH_OPTION],
             changed_at=_float(v[CHANGED_OPTION]),
             title=title,
+            server_pid=_int(v["pid"]),
         )
 
 
@@ -364,6 +368,20 @@ def list_panes(server: TmuxServer, session: str) -> list[PaneInfo]:
     """Every pane of `session` in one invocation; [] when the session (or the server) is not running."""
     result = server.call([list_panes_cmd(session)])
     return parse_panes(result.stdout) if result.ok else []
+
+
+def nudge_reaper(panes: Iterable[PaneInfo]) -> bool:
+    """Make tmux reap panes that died without it noticing; True when there were any.
+
+    tmux built with libutempter (Debian's is) can miss a SIGCHLD while utempter's own handler is in
+    place (tmux issue #311): the program stays a zombie, the pane shows dead with no exit status, and
+    nothing changes until some other child exits. A SIGCHLD sent to the server makes it reap at once."""
+    unreaped = [p for p in panes if p.dead and not p.exit_known and p.server_pid]
+    if not unreaped:
+        return False
+    with contextlib.suppress(OSError):  # the server is gone, or not ours: nothing to nudge
+        os.kill(unreaped[0].server_pid or 0, signal.SIGCHLD)
+    return True
 
 
 def panes_by_agent(panes: Iterable[PaneInfo]) -> dict[str, PaneInfo]:

@@ -340,12 +340,13 @@ class Workspace:
 
     def restart(self, agents: list[str], progress: Callable[[Progress], None] | None = None) -> ActionReport:
         from gizinterm import lifecycle
-        from gizinterm.store.events import AgentEvent
+        from gizinterm.store.events import AgentEvent, exit_event
 
         for agent in agents:
             self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
         report = lifecycle.restart(self.tmux(), self.plan(), agents, progress=progress)
-        events = [AgentEvent(a, "restart", pane) for a, pane in report.done.items()]
+        events = [exit_event(p.agent, p) for p in report.exited]
+        events += [AgentEvent(a, "restart", pane) for a, pane in report.done.items()]
         if report.up is not None:
             events += [AgentEvent(a, "start", report.up.panes.get(a)) for a in report.up.started]
         self.record_agent_events(events)

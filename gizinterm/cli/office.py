@@ -1,42 +1,31 @@
 """`gizin up`, `status`, `down`, `restart`, `stop`, `attach`, `events`: the office in tmux.
 
-Thin: each command calls one Workspace method and formats what comes back. Progress of `up` goes to
-stderr (stdout carries only the summary or JSON, so it can be piped).
+Thin: each command calls one Workspace method and formats what comes back. `up` and `status` are hot
+commands (`upcmd`, `statuscmd`, reached without typer); they are registered here too so they appear
+in `gizin --help` and work after global options (`gizin --office X up`).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
-from gizinterm.cli.output import emit_rows, pick_format, print_json
-from gizinterm.errors import TmuxError
+from gizinterm.cli.output import emit_rows, pick_format
 
 if TYPE_CHECKING:
-    from gizinterm.bringup import Progress, UpReport
     from gizinterm.lifecycle import ActionReport
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 AgentIds = Annotated[list[str], typer.Argument(help="Agent ids from agents.toml.", show_default=False)]
-STATUS_COLUMNS = ["agent", "state", "pane_id", "seat", "pid", "command", "idle", "detail"]
 
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-def _terminal_size() -> tuple[int, int] | None:
-    """The operator's terminal, so a detached office is already the size it will be seen at."""
-    if not sys.stdout.isatty():
-        return None
-    size = shutil.get_terminal_size()
-    return size.columns, size.lines
 
 
 @app.command("up")
@@ -50,58 +39,9 @@ def up(
     json: JsonFlag = False,
 ) -> None:
     """Bring the office up in tmux, or reconcile it with agents.toml (running panes are never touched)."""
-    ws = open_workspace(ctx)
+    from gizinterm import upcmd  # `gizin up` itself skips typer (entry.HOT_COMMANDS); this is `gizin --office X up`
 
-    def show(step: Progress) -> None:
-        if not quiet and (step.step != "done" or json):
-            _stderr(f"gizin: {step.message}")
-
-    report = ws.up(prune=prune, restart_dead=restart_dead, size=_terminal_size(), progress=show)
-    for warning in report.warnings:
-        _stderr(f"gizin: warning: {warning}")
-    if json:
-        print_json(_up_dict(report))
-        return
-    print(_up_summary(report))
-    for agent, why in report.skipped.items():
-        _stderr(f"gizin: skipped {agent}: {why}")
-    if report.removed:
-        _stderr(f"gizin: not in agents.toml any more (kept; --prune closes them): {', '.join(report.removed)}")
-    if report.dead:
-        _stderr(f"gizin: exited (--restart-dead or gizin restart ID): {', '.join(report.dead)}")
-
-
-def _up_dict(report: UpReport) -> dict[str, Any]:
-    return {
-        "session": report.session,
-        "server": report.server,
-        "created_session": report.created_session,
-        "started": report.started,
-        "running": report.running,
-        "restarted": report.restarted,
-        "dead": report.dead,
-        "skipped": report.skipped,
-        "removed": report.removed,
-        "pruned": report.pruned,
-        "panes": report.panes,
-        "tmux_invocations": report.tmux_invocations,
-        "seconds": round(report.tmux_seconds, 4),
-        "warnings": report.warnings,
-    }
-
-
-def _up_summary(report: UpReport) -> str:
-    parts = [f"{len(report.started)} started", f"{len(report.running)} running"]
-    for label, items in (
-        ("restarted", report.restarted),
-        ("exited", report.dead),
-        ("skipped", report.skipped),
-        ("not in roster", report.removed),
-        ("pruned", report.pruned),
-    ):
-        if items:
-            parts.append(f"{len(items)} {label}")
-    return f"{report.session}: " + ", ".join(parts)
+    upcmd.run(open_workspace(ctx), prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=json)
 
 
 @app.command("status")
@@ -113,21 +53,9 @@ def status(
     """One row per agent: pane, seat, state (absent/starting/working/idle/waiting/dead), pid, activity.
 
     Exits 4 when the office is not running (every agent absent)."""
-    ws = open_workspace(ctx)
-    rows = [r.as_dict() for r in ws.status()]
-    for row in rows:
-        row["idle"] = "" if row["idle_seconds"] is None else f"{row['idle_seconds']:.0f}s"
-        row["seat"] = f"{row['window']} {row['column']}/{row['row']}" if row["column"] else row["window"]
-        if row["state"] == "dead" and row["exit_status"] is not None:
-            row["state_text"] = f"dead ({row['exit_status']})"
-    fmt = pick_format(json, ndjson)
-    if fmt.value == "table":
-        shown = [{**r, "state": r.get("state_text", r["state"])} for r in rows]
-        emit_rows(shown, fmt, STATUS_COLUMNS, title=f"{ws.roster.office.name}: session {ws.roster.office.session}")
-    else:
-        emit_rows([{k: v for k, v in r.items() if k not in ("idle", "seat", "state_text")} for r in rows], fmt)
-    if rows and all(r["state"] == "absent" for r in rows):
-        raise TmuxError(f"office not running: no panes in session '{ws.roster.office.session}' (gizin up)")
+    from gizinterm import statuscmd  # the hot path's own formatting, so both routes print the same
+
+    statuscmd.run(open_workspace(ctx), as_json=json, ndjson=ndjson)
 
 
 @app.command("down")

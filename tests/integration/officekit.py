@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from gizinterm.panestate import AgentStatus
 from gizinterm.roster import load_roster
 from gizinterm.tmux import PaneInfo, list_panes
 from gizinterm.workspace import Workspace
@@ -28,6 +29,11 @@ def panes(ws: Workspace) -> list[PaneInfo]:
 
 def by_agent(ws: Workspace) -> dict[str, PaneInfo]:
     return {p.agent: p for p in panes(ws) if p.agent}
+
+
+def state_of(ws: Workspace, agent: str) -> AgentStatus:
+    """`agent`'s row of a fresh status refresh."""
+    return next(r for r in ws.status() if r.agent == agent)
 
 
 def assert_grid(ws: Workspace) -> None:

@@ -9,7 +9,7 @@ import pytest
 from gizinterm.errors import NotFoundError, TmuxError
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office
-from tests.integration.officekit import assert_grid, by_agent, office, panes, workspace
+from tests.integration.officekit import assert_grid, by_agent, office, panes, state_of, workspace
 
 
 def crashing_office(folder: Path, tmux: TmuxServer) -> None:
@@ -26,7 +26,7 @@ def test_dead_pane_restarts_only_when_asked(tmp_path: Path, tmux: TmuxServer) ->
     ws.up()
     first = by_agent(ws)["a1"]
     (tmp_path / "crash").touch()
-    wait_until(lambda: by_agent(ws)["a1"].dead, what="a1 exits")
+    wait_until(lambda: state_of(ws, "a1").exit_status == 7, what="a1 exits with status 7")
     report = ws.up()
     assert report.dead == ["a1"] and report.restarted == []
     assert by_agent(ws)["a1"].dead  # a plain `up` leaves the crash visible
@@ -51,6 +51,7 @@ def test_restart_respawns_live_and_dead_panes_in_place(tmp_path: Path, tmux: Tmu
     assert after["a0"].pid != before["a0"].pid and not after["a2"].dead
     assert after["a1"].pid == before["a1"].pid  # nobody else touched
     assert [e.event for e in ws.agent_events("a0")] == ["restart", "start"]
+    assert [e.event for e in ws.agent_events("a2")] == ["restart", "exit", "start"]  # its death, then
 
 
 def test_restart_creates_a_missing_pane_in_its_seat(tmp_path: Path, tmux: TmuxServer) -> None:

@@ -6,15 +6,9 @@ import time
 from pathlib import Path
 
 from gizinterm import panestate
-from gizinterm.panestate import AgentStatus
-from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office
-from tests.integration.officekit import by_agent, office, workspace
-
-
-def state_of(ws: Workspace, agent: str) -> AgentStatus:
-    return next(r for r in ws.status() if r.agent == agent)
+from tests.integration.officekit import by_agent, office, state_of, workspace
 
 
 def test_demo_agent_idle_then_working_then_waiting(tmp_path: Path, tmux: TmuxServer) -> None:
@@ -50,7 +44,7 @@ def test_shell_idle_at_prompt_working_while_a_program_runs(tmp_path: Path, tmux:
 
 def test_activity_is_per_pane_not_per_window(tmp_path: Path, tmux: TmuxServer) -> None:
     """Two panes in one window: one prints constantly, one never. Only the first is working."""
-    write_office(tmp_path, 2, command="cat -v", extra='kind = "codex"')
+    write_office(tmp_path, 2, command="cat -v", extra='kind = "aider"')  # a kind with no hooks to install
     ws = workspace(tmp_path, tmux)
     ws.up()
     busy = by_agent(ws)["a0"].pane_id

@@ -1,0 +1,113 @@
+"""`gizin up`: a hot command (entry.HOT_COMMANDS) so the process costs little more than its tmux work.
+
+The issue's target is the whole `gizin up` process at least 5x faster than `tmuxp load`; building the
+typer app alone (typer, click, pydantic) costs more than the chained tmux invocation that builds a
+33-pane grid, so this path parses its few options with argparse and never imports typer or rich.
+`gizin --office X up` still works: typer runs first, then calls `run` here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gizinterm.bringup import Progress, UpReport
+    from gizinterm.workspace import Workspace
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gizin up",
+        description="Bring the office up in tmux, or reconcile it with agents.toml (running panes are never touched).",
+    )
+    p.add_argument("--prune", action="store_true", help="close panes of agents no longer in agents.toml")
+    p.add_argument("--restart-dead", action="store_true", help="start again the agents whose program exited")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--office", help="office folder or agents.toml")
+    p.add_argument("--db", help="database file")
+    return p
+
+
+def main(argv: Sequence[str], *, office: str | None = None, db: str | None = None) -> int:
+    from gizinterm.workspace import Workspace
+
+    try:
+        args = parser().parse_args(list(argv))
+    except SystemExit as exc:  # argparse printed the help, or the usage and its one-line complaint
+        return 2 if exc.code else 0
+    ws = Workspace.open(office=args.office or office, db=args.db or db)
+    return run(ws, prune=args.prune, restart_dead=args.restart_dead, quiet=args.quiet, as_json=args.json)
+
+
+def terminal_size() -> tuple[int, int] | None:
+    """The operator's terminal, so a detached office is already the size it will be seen at."""
+    if not sys.stdout.isatty():
+        return None
+    size = shutil.get_terminal_size()
+    return size.columns, size.lines
+
+
+def run(
+    ws: Workspace, *, prune: bool = False, restart_dead: bool = False, quiet: bool = False, as_json: bool = False
+) -> int:
+    def show(step: Progress) -> None:
+        if not quiet and (step.step != "done" or as_json):
+            stderr(f"gizin: {step.message}")
+
+    report = ws.up(prune=prune, restart_dead=restart_dead, size=terminal_size(), progress=show)
+    for warning in report.warnings:
+        stderr(f"gizin: warning: {warning}")
+    if as_json:
+        sys.stdout.write(json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    print(summary(report))
+    for agent, why in report.skipped.items():
+        stderr(f"gizin: skipped {agent}: {why}")
+    if report.removed:
+        stderr(f"gizin: not in agents.toml any more (kept; --prune closes them): {', '.join(report.removed)}")
+    if report.dead:
+        stderr(f"gizin: exited (--restart-dead or gizin restart ID): {', '.join(report.dead)}")
+    return 0
+
+
+def stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def as_dict(report: UpReport) -> dict[str, Any]:
+    return {
+        "session": report.session,
+        "server": report.server,
+        "created_session": report.created_session,
+        "started": report.started,
+        "running": report.running,
+        "restarted": report.restarted,
+        "dead": report.dead,
+        "skipped": report.skipped,
+        "removed": report.removed,
+        "pruned": report.pruned,
+        "panes": report.panes,
+        "tmux_invocations": report.tmux_invocations,
+        "seconds": round(report.tmux_seconds, 4),
+        "warnings": report.warnings,
+    }
+
+
+def summary(report: UpReport) -> str:
+    parts = [f"{len(report.started)} started", f"{len(report.running)} running"]
+    for label, items in (
+        ("restarted", report.restarted),
+        ("exited", report.dead),
+        ("skipped", report.skipped),
+        ("not in roster", report.removed),
+        ("pruned", report.pruned),
+    ):
+        if items:
+            parts.append(f"{len(items)} {label}")
+    return f"{report.session}: " + ", ".join(parts)
