@@ -1,0 +1,110 @@
+"""`gizin guard install` merges the hook into each agent CLI's settings, `gizin guard selftest` proves it
+blocks by running it, and `gizin up` refuses to start an office whose guard would not block."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import base_env, run_gizin
+from tests.policykit import write_policy_office
+
+ROSTER = """
+[office]
+name = "Hooked"
+session = "hooked"
+
+[defaults]
+command = "sh"
+
+[[agent]]
+id = "ann"
+name = "Ann"
+kind = "claude"
+cwd = "ann"
+
+[[agent]]
+id = "cody"
+name = "Cody"
+kind = "codex"
+cwd = "cody"
+
+[[agent]]
+id = "gem"
+name = "Gem"
+kind = "gemini"
+cwd = "gem"
+
+[[agent]]
+id = "sam"
+name = "Sam"
+kind = "shell"
+"""
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    folder = tmp_path / "office"
+    write_policy_office(folder, roster=ROSTER)
+    for name in ("ann", "cody", "gem"):
+        (folder / name).mkdir()
+    existing = {
+        "model": "opus",
+        "hooks": {"PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "fmt"}]}]},
+    }
+    (folder / "ann" / ".claude").mkdir()
+    (folder / "ann" / ".claude" / "settings.json").write_text(json.dumps(existing), encoding="utf-8")
+    return folder
+
+
+def gizin(office: Path, *args: str) -> tuple[int, str, str]:
+    env = base_env(office.parent, GIZIN_HOME=str(office), GIZIN_TMUX_SOCKET="gizin-test-never-started")
+    done = run_gizin(*args, env=env, cwd=office)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_install_merges_then_selftest_passes(office: Path) -> None:
+    code, out, err = gizin(office, "guard", "install", "--json")
+    assert code == 0, err
+    rows = {r["agent"]: r for r in json.loads(out)}
+    assert set(rows) == {"ann", "cody", "gem"}  # the shell agent has no hooks to install
+    claude = json.loads((office / "ann" / ".claude" / "settings.json").read_text(encoding="utf-8"))
+    assert claude["model"] == "opus" and claude["hooks"]["PostToolUse"][0]["hooks"][0]["command"] == "fmt"
+    (entry,) = claude["hooks"]["PreToolUse"]
+    assert entry["matcher"] == "*" and " guard --format claude --office " in entry["hooks"][0]["command"]
+    codex = json.loads((office / "cody" / ".codex" / "hooks.json").read_text(encoding="utf-8"))
+    assert " guard --format codex " in codex["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    gemini = json.loads((office / "gem" / ".gemini" / "settings.json").read_text(encoding="utf-8"))
+    assert gemini["hooks"]["BeforeTool"][0]["matcher"] == ".*"
+    code, out, _ = gizin(office, "guard", "install", "--json")
+    assert {r["detail"] for r in json.loads(out)} == {"already installed"}
+    assert json.loads((office / "ann" / ".claude" / "settings.json").read_text(encoding="utf-8")) == claude
+    code, out, err = gizin(office, "guard", "selftest", "--json")
+    assert code == 0, err
+    assert {r["agent"]: r["ok"] for r in json.loads(out)} == {"ann": "ok", "cody": "ok", "gem": "ok"}
+
+
+def test_selftest_fails_loudly_for_a_hook_that_would_not_block(office: Path) -> None:
+    assert gizin(office, "guard", "install")[0] == 0
+    path = office / "cody" / ".codex" / "hooks.json"
+    settings = json.loads(path.read_text(encoding="utf-8"))
+    settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"] = "true # guard --format codex"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    (office / "gem" / ".gemini" / "settings.json").unlink()
+    code, out, err = gizin(office, "guard", "selftest")
+    assert code == 2
+    assert "the guard would not block for: cody, gem" in err
+    assert "BROKEN" in out
+    code, _, err = gizin(office, "up")
+    assert code == 2
+    assert "refusing to start agents whose outbound guard is broken" in err and "cody" in err and "gem" in err
+
+
+def test_install_never_clobbers_settings_it_cannot_read(office: Path) -> None:
+    path = office / "ann" / ".claude" / "settings.json"
+    path.write_text("{ not json", encoding="utf-8")
+    code, _, err = gizin(office, "guard", "install", "ann")
+    assert code == 2 and "not valid JSON, left untouched" in err
+    assert path.read_text(encoding="utf-8") == "{ not json"
