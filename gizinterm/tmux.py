@@ -22,7 +22,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -124,6 +123,8 @@ class TmuxServer:
         self.invocations += 1
         with contextlib.ExitStack() as stack:
             if sum(len(a.encode()) + 1 for a in args) > ARGV_LIMIT:
+                import tempfile  # deferred: only big chains need it, and `gizin up` counts its start-up
+
                 script = stack.enter_context(tempfile.NamedTemporaryFile("w", prefix="gizin-", suffix=".tmux"))
                 script.write(" ; ".join(" ".join(quote_conf(a) for a in c) for c in commands if c) + "\n")
                 script.flush()

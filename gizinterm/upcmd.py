@@ -8,7 +8,6 @@ typer app alone (typer, click, pydantic) costs more than the chained tmux invoca
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -16,11 +15,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import argparse
+
     from gizinterm.bringup import Progress, UpReport
     from gizinterm.workspace import Workspace
 
 
+FLAGS = {"--prune": "prune", "--restart-dead": "restart_dead", "-q": "quiet", "--quiet": "quiet", "--json": "json"}
+
+
 def parser() -> argparse.ArgumentParser:
+    import argparse  # deferred: see main()
+
     p = argparse.ArgumentParser(
         prog="gizin up",
         description="Bring the office up in tmux, or reconcile it with agents.toml (running panes are never touched).",
@@ -37,8 +43,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str], *, office: str | None = None, db: str | None = None) -> int:
     from gizinterm.workspace import Workspace
 
+    words = list(argv)
+    if set(words) <= FLAGS.keys():  # the usual call: no argparse (its import is a measurable share of `up`)
+        flags = {FLAGS[w] for w in words}
+        ws = Workspace.open(office=office, db=db)
+        on = {name: name in flags for name in FLAGS.values()}
+        return run(ws, prune=on["prune"], restart_dead=on["restart_dead"], quiet=on["quiet"], as_json=on["json"])
     try:
-        args = parser().parse_args(list(argv))
+        args = parser().parse_args(words)
     except SystemExit as exc:  # argparse printed the help, or the usage and its one-line complaint
         return 2 if exc.code else 0
     ws = Workspace.open(office=args.office or office, db=args.db or db)
