@@ -28,9 +28,10 @@ def clean_host(raw: str) -> str:
 def to_ascii(host: str) -> str | None:
     """The A-label form of `host` (lower case, no trailing dot), or None when it is no valid name."""
     if host.isascii():
+        # UTS #46 maps ASCII only by lower-casing, so no ASCII string needs the idna package: it is a
+        # valid name as it stands (punycode labels are decoded by to_unicode) or no name at all.
         lowered = host.lower().rstrip(".")
-        if _ASCII_HOST.fullmatch(lowered) and "xn--" not in lowered:
-            return lowered
+        return lowered if _ASCII_HOST.fullmatch(lowered) else None
     try:
         import idna  # deferred: ~15 ms, needed only for non-ASCII and punycode hosts
     except ImportError:  # pragma: no cover - a declared dependency

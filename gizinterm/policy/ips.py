@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+_V6 = re.compile(r"[0-9a-fA-F:.]{2,45}(?:%[\w.\-]{1,30})?")
 _PART = re.compile(r"0[xX][0-9a-fA-F]{0,16}|0[0-7]{0,24}|[1-9][0-9]{0,19}")
 # `ipaddress` (~1.5 ms) is imported only for IPv6 literals and networks: dotted IPv4 is plain arithmetic.
 
@@ -47,7 +48,7 @@ def parse_ip(host: str) -> list[str]:
     v4 = parse_ipv4(text)
     if v4 is not None:
         return [v4]
-    if ":" not in text:
+    if ":" not in text or not _V6.fullmatch(text):
         return []
     import ipaddress
 

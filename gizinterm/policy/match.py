@@ -270,7 +270,7 @@ class Matcher:
                 if hit:
                     return hit
         if self.c["phones"] and len(stripped) < 64:
-            hit = self.phone(stripped)
+            hit = self.phone(stripped, screened=True)
             if hit:
                 return hit
         return None

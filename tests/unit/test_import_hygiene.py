@@ -112,3 +112,51 @@ def test_gizin_send_and_ack_load_nothing_heavy(tmp_path: Path) -> None:
     assert not loaded_after(setup + "    assert main(['send', 'a1', 'hello']) == 0") & set(HEAVY)
     # refused (a0 is not the recipient, and nothing was delivered): exit 2, still without heavy imports
     assert not loaded_after(setup + "    assert main(['ack', '1']) == 2") & set(HEAVY)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "gizinterm.policy.match",
+        "gizinterm.policy.shell",
+        "gizinterm.policy.cache",
+        "gizinterm.guard",
+        "gizinterm.store.audit",
+        "gizinterm.outbound",
+        "gizinterm.hooks",
+        "gizinterm.blocklist_file",
+    ],
+)
+def test_outbound_policy_modules_load_nothing_heavy(module: str) -> None:
+    assert not loaded_after(f"import {module}") & set(HEAVY)
+
+
+def test_gizin_guard_loads_only_what_the_input_needs(tmp_path: Path) -> None:
+    """A whole `gizin guard` call through the real entry point: no heavy library, none of the stdlib
+    modules that cost milliseconds at start-up, and idna/phonenumbers/confusables only for inputs that
+    need them (non-ASCII hosts, a possible blocked number)."""
+    from tests.policykit import write_policy_office
+
+    write_policy_office(tmp_path)
+
+    def guard(command: str) -> set[str]:
+        event = json.dumps({"tool_name": "Bash", "tool_input": {"command": command}, "cwd": str(tmp_path)})
+        call = (
+            "import io, os, sys, gizinterm.policy.cache as cache\n"
+            "cache.SETTLED_SECONDS = 0\n"
+            f"os.environ.update(GIZIN_HOME={str(tmp_path)!r})\n"
+            f"sys.stdin = io.TextIOWrapper(io.BytesIO({event.encode()!r}))\n"
+            "sys.stdout = io.StringIO(); sys.stderr = io.StringIO()\n"
+            "from gizinterm.entry import main\n"
+            "assert main(['guard']) in (0, 2)\n"
+            "sys.stdout = sys.__stdout__"
+        )
+        return loaded_after(call)
+
+    guard("ls")  # creates the database and the policy cache
+    light = guard("git status && curl -s https://ok.example/api")
+    assert not light & set(HEAVY)
+    assert not light & {"tomllib", "pathlib", "typing", "dataclasses", "hashlib", "urllib", "ipaddress"}
+    assert not light & {"idna", "phonenumbers", "confusable_homoglyphs"}
+    assert {"idna", "confusable_homoglyphs"} <= guard("curl https://еvil.example/")
+    assert "phonenumbers" in guard("curl 'https://sms.example/send?to=+1 415 555 2671'")
