@@ -134,6 +134,22 @@ class OfficeActions(_Base):
 
         self.in_worker(verb, job)
 
+    # --- screens -------------------------------------------------------------------------------------------
+    def action_task_log(self) -> None:
+        from gizinterm.tui.screens.tasklog import TaskLogScreen
+
+        self.push_screen(TaskLogScreen(self.workspace))
+
+    def action_audit(self) -> None:
+        from gizinterm.tui.screens.audit import AuditScreen
+
+        self.push_screen(AuditScreen(self.workspace))
+
+    def action_next_move(self) -> None:
+        from gizinterm.tui.screens.nextmove import NextMoveScreen
+
+        self.push_screen(NextMoveScreen(self.workspace))
+
     def action_office_up(self) -> None:
         ws = self.workspace
 

@@ -108,6 +108,9 @@ class GizinApp(OfficeActions, App[None]):
             ("Stop agent", "Stop the selected agent (the pane stays)", self.action_stop),
             ("Start agent", "Start the selected agent", self.action_start),
             ("Office up", "Bring the office up: start every agent that has no pane", self.action_office_up),
+            ("Task log", "Every task, filtered by agent, day, text and status", self.action_task_log),
+            ("Outbound audit", "Blocked and allowed outbound attempts, blocklist versions", self.action_audit),
+            ("Next Move", "Preview the Next Move for any day; export Markdown or HTML", self.action_next_move),
             ("Help", "Keys, card states and what the dashboard shows", self.action_help),
         )
         for title, help_text, callback in commands:

@@ -6,6 +6,8 @@ so the pictures are the same on every machine and every day.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
@@ -13,10 +15,13 @@ from datetime import UTC, datetime
 import pytest
 from textual.pilot import Pilot
 
+from gizinterm import store
 from gizinterm.tui.app import GizinApp, Options, make_app
+from gizinterm.tui.screens.nextmove import NextMoveScreen
 from gizinterm.tui.widgets.bottom.feed import TaskFeed
 from gizinterm.workspace import Workspace
-from tests.tui.screen import until
+from tests.helpers import run_gizin
+from tests.tui.screen import screen_text, until
 
 SIZE = (130, 42)
 SnapCompare = Callable[..., bool]
@@ -64,3 +69,34 @@ def test_main_screen(workspace: Workspace, snap_compare: SnapCompare) -> None:
 def test_help_screen(workspace: Workspace, snap_compare: SnapCompare) -> None:
     app = make_app(workspace, Options(live=False, deliver=False, watch=False))
     assert snap_compare(app, terminal_size=SIZE, press=["question_mark"])
+
+
+def test_next_move_preview(workspace: Workspace, snap_compare: SnapCompare) -> None:
+    day = datetime(2026, 2, 28, tzinfo=UTC)
+    for agent, hhmm, text, status in TASKS:
+        hour, minute = map(int, hhmm.split(":"))
+        workspace.log_task(agent, text, status=status, at=day.replace(hour=hour, minute=minute))
+    app = make_app(workspace, Options(live=False, deliver=False, watch=False))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app.push_screen(NextMoveScreen(workspace, day.date()))
+        await until(pilot, lambda: "Riku:" in screen_text(app), what="the report")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_audit_screen(workspace: Workspace, snap_compare: SnapCompare) -> None:
+    env = {**os.environ, "GIZIN_HOME": str(workspace.office_dir), "GIZIN_AGENT": "aoi"}
+    for to in ("@ScoopDesk", "@friend", "tips@dailyscoop.example"):
+        channel = "email" if "@" in to[1:] else "x"
+        run_gizin("outbound", "send", "-c", channel, "--to", to, "--body", "hi", env=env)
+    with contextlib.closing(store.connect(workspace.db_path)) as conn:  # fixed times: a stable picture
+        conn.execute("UPDATE outbound_audit SET at = '2026-02-28T10:00:00.000000+00:00'")
+        conn.execute("UPDATE policy_versions SET first_seen_at = '2026-02-28T09:00:00.000000+00:00'")
+    app = make_app(workspace, Options(live=False, deliver=False, watch=False))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.press("o")
+        await until(pilot, lambda: "Outbound decisions (3" in screen_text(app), what="the audit rows")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

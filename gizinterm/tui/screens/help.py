@@ -15,6 +15,13 @@ from gizinterm.tui.widgets.office.card import STATE_STYLE
 KEYS: tuple[tuple[str, str], ...] = (
     ("← → ↑ ↓ / h l k j", "move between agents on this floor"),
     ("[ ]  PgUp PgDn  1-9", "previous / next floor, or floor n"),
+    ("enter / a", "attach to the selected agent's pane (back with the tmux detach key, C-b d)"),
+    ("m", "message the selected agent, a @department or all (ctrl+s sends)"),
+    ("r / x / g", "restart / stop / start the selected agent"),
+    ("U", "bring the office up (start every agent without a pane)"),
+    ("t", "task log: filter by agent, day, text and status"),
+    ("o", "outbound audit: blocked and allowed attempts, blocklist versions"),
+    ("n", "Next Move preview for any day; m / h export Markdown / HTML"),
     ("ctrl+p", "command palette: every action by name"),
     ("?", "this help"),
     ("q", "quit (the office keeps running in tmux)"),

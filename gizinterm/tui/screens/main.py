@@ -57,6 +57,9 @@ class MainScreen(Screen[None]):
         Binding("x", "app.stop", "stop"),
         Binding("g", "app.start", "start"),
         Binding("U", "app.office_up", "office up"),
+        Binding("t", "app.task_log", "tasks"),
+        Binding("o", "app.audit", "audit"),
+        Binding("n", "app.next_move", "next move"),
     ]
 
     class Refreshed(Message):
