@@ -81,19 +81,21 @@ def single(rounds: int, env: dict[str, str], db: Path) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(gizin)
 
 
-def throughput(command: list[str], writers: int, calls: int, env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Wall time for `writers` concurrent loops of `calls` processes each, and how many failed."""
+def throughput(command: list[str], writers: int, calls: int, env: dict[str, str], cwd: Path) -> tuple[float, list[str]]:
+    """Wall time for `writers` concurrent loops of `calls` processes each, and the failures' last lines."""
 
-    def loop(_: int) -> int:
-        failures = 0
+    def loop(_: int) -> list[str]:
+        failures: list[str] = []
         for _call in range(calls):
-            result = subprocess.run(command, env=env, cwd=cwd, capture_output=True)
-            failures += result.returncode != 0
+            result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+            if result.returncode != 0:
+                lines = result.stderr.strip().splitlines() or [f"exit {result.returncode}"]
+                failures.append(lines[-1])
         return failures
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=writers) as pool:
-        failed = sum(pool.map(loop, range(writers)))
+        failed = [line for lines in pool.map(loop, range(writers)) for line in lines]
     return time.perf_counter() - start, failed
 
 
@@ -136,8 +138,10 @@ def main() -> int:
             stored = count(db, text) - before
             print(
                 f"  {label:30s} {seconds:6.2f} s  {total / seconds:7.1f} rows/s  "
-                f"stored {stored}/{total}  failed {failed}"
+                f"stored {stored}/{total}  failed {len(failed)}"
             )
+            for line in sorted(set(failed)):
+                print(f"    failure: {line}")
     return 0
 
 
