@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from gizinterm.workspace import Workspace
 
 
-FLAGS = {"--prune": "prune", "--restart-dead": "restart_dead", "-q": "quiet", "--quiet": "quiet", "--json": "json"}
+FLAGS = {
+    "--prune": "prune",
+    "--restart-dead": "restart_dead",
+    "-q": "quiet",
+    "--quiet": "quiet",
+    "--json": "json",
+    "--watch": "watch",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,6 +42,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--restart-dead", action="store_true", help="start again the agents whose program exited")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument(
+        "--watch", action="store_true", help="then reconcile on every edit of agents.toml, layout, blocklist"
+    )
     p.add_argument("--office", help="office folder or agents.toml")
     p.add_argument("--db", help="database file")
     return p
@@ -48,13 +58,22 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
         flags = {FLAGS[w] for w in words}
         ws = Workspace.open(office=office, db=db)
         on = {name: name in flags for name in FLAGS.values()}
-        return run(ws, prune=on["prune"], restart_dead=on["restart_dead"], quiet=on["quiet"], as_json=on["json"])
+        return run(
+            ws,
+            prune=on["prune"],
+            restart_dead=on["restart_dead"],
+            quiet=on["quiet"],
+            as_json=on["json"],
+            watch=on["watch"],
+        )
     try:
         args = parser().parse_args(words)
     except SystemExit as exc:  # argparse printed the help, or the usage and its one-line complaint
         return 2 if exc.code else 0
     ws = Workspace.open(office=args.office or office, db=args.db or db)
-    return run(ws, prune=args.prune, restart_dead=args.restart_dead, quiet=args.quiet, as_json=args.json)
+    return run(
+        ws, prune=args.prune, restart_dead=args.restart_dead, quiet=args.quiet, as_json=args.json, watch=args.watch
+    )
 
 
 def terminal_size() -> tuple[int, int] | None:
@@ -66,7 +85,13 @@ def terminal_size() -> tuple[int, int] | None:
 
 
 def run(
-    ws: Workspace, *, prune: bool = False, restart_dead: bool = False, quiet: bool = False, as_json: bool = False
+    ws: Workspace,
+    *,
+    prune: bool = False,
+    restart_dead: bool = False,
+    quiet: bool = False,
+    as_json: bool = False,
+    watch: bool = False,
 ) -> int:
     def show(step: Progress) -> None:
         if not quiet and (step.step != "done" or as_json):
@@ -85,6 +110,12 @@ def run(
         stderr(f"gizin: not in agents.toml any more (kept; --prune closes them): {', '.join(report.removed)}")
     if report.dead:
         stderr(f"gizin: exited (--restart-dead or gizin restart ID): {', '.join(report.dead)}")
+    if watch:  # `up --watch`: the dashboard's hot reload without the dashboard (gizinterm.watch)
+        from gizinterm.watch import keep_up
+
+        keep_up(
+            ws, lambda fresh: run(fresh, prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=as_json), stderr
+        )
     return 0
 
 

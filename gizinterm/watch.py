@@ -121,11 +121,14 @@ class OfficeWatcher:
         return dataclasses.replace(outcome, policy_changed=old_policy != self._policy_hash)
 
     def run(self, on_outcome: Callable[[Outcome], object], stop: threading.Event) -> None:
-        """Block, calling `on_outcome` for every effective change, until `stop` is set."""
+        """Block, calling `on_outcome` for every effective change, until `stop` is set (or Ctrl-C, which
+        is raised as KeyboardInterrupt)."""
         # watchfiles is imported here: only the dashboard and `up --watch` pay for it.
         from watchfiles import watch
 
-        while not stop.is_set():
+        rewatch = True
+        while rewatch and not stop.is_set():
+            rewatch = False
             watched = self.files()
             folders = sorted({f.parent for f in watched if f.parent.is_dir()})
             names = {f.resolve() for f in watched}
@@ -141,13 +144,29 @@ class OfficeWatcher:
                 rust_timeout=RECHECK_MS,
                 yield_on_timeout=True,  # re-check on a timer too: no edit is lost to a missed event
                 recursive=False,  # never the database folder: its WAL changes all day
-                raise_interrupt=False,
             ):
                 outcome = self.check()
                 if outcome is not None:
                     on_outcome(outcome)
                 if {f.resolve() for f in self.files()} != names:
-                    break  # a new layout file: watch the new set of folders
+                    rewatch = True  # a new layout or blocklist file: watch the new set of folders
+                    break
+
+
+def keep_up(workspace: Workspace, reconcile: Callable[[Workspace], object], say: Callable[[str], None]) -> None:
+    """`gizin up --watch`: after the first `up`, reconcile the office on every valid edit and report
+    every refused one, keeping the last good configuration, until Ctrl-C."""
+    watcher = OfficeWatcher(workspace)
+
+    def changed(outcome: Outcome) -> None:
+        if isinstance(outcome, Rejected):
+            say(f"gizin: not applied, keeping the last good configuration: {outcome.error}")
+            return
+        say(f"gizin: {outcome.summary}")
+        reconcile(outcome.workspace)
+
+    say(f"gizin: watching {', '.join(str(f) for f in watcher.files())} (Ctrl-C to stop)")
+    watcher.run(changed, threading.Event())
 
 
 def config_files(ws: Workspace) -> list[Path]:

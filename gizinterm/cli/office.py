@@ -37,11 +37,14 @@ def up(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
     json: JsonFlag = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Then reconcile on every edit of agents.toml, the layout or the blocklist.")
+    ] = False,
 ) -> None:
     """Bring the office up in tmux, or reconcile it with agents.toml (running panes are never touched)."""
     from gizinterm import upcmd  # `gizin up` itself skips typer (entry.HOT_COMMANDS); this is `gizin --office X up`
 
-    upcmd.run(open_workspace(ctx), prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=json)
+    upcmd.run(open_workspace(ctx), prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=json, watch=watch)
 
 
 @app.command("status")
