@@ -21,8 +21,9 @@ def clean_host(raw: str) -> str:
         if "%" not in host:
             break
         host = unquote(host)
-    host = strip_format(host).translate(DOTS).strip()
-    return host
+    if host.isascii():
+        return host.strip()
+    return strip_format(host).translate(DOTS).strip()
 
 
 def to_ascii(host: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from gizinterm.policy import domains, emails, handles, ips, phones, slack, urls
-from gizinterm.policy.text import DOTS, fold, strip_format, unquote
+from gizinterm.policy.text import DOTS, fold, skeleton_key, strip_format, unquote
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms on the guard's path)
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class Matcher:
         self.checked: list[tuple[str, str]] = []
         self.work = 0
         self._seen_hosts: set[str] = set()
+        self._tails: tuple[set[str], set[str]] | None = None
 
     # --- bookkeeping ---------------------------------------------------------------------------
     def _count(self, n: int = 1) -> None:
@@ -62,12 +63,18 @@ class Matcher:
     # --- one recipient of a known class ---------------------------------------------------------
     def host(self, raw: str, given: str | None = None) -> Hit | None:
         """A host name or IP literal (any spelling), matched on label boundaries."""
+        if raw in self._seen_hosts:
+            return None
         given = given or raw
         cleaned = domains.clean_host(raw)
         if not cleaned or cleaned in self._seen_hosts:
             return None
         self._seen_hosts.add(cleaned)
+        self._seen_hosts.add(raw)
         self._count()
+        if self._surely_not_blocked(cleaned):
+            self._note(given, cleaned.lower().rstrip("."))
+            return None
         if self.c["ips"] or self.c["nets"]:
             for address in ips.parse_ip(cleaned):
                 self._note(given, address)
@@ -87,6 +94,19 @@ class Matcher:
                 if suffix in self.c["domain_skel"]:
                     return Hit(self.c["domain_skel"][suffix] + " (look-alike)", given, key)
         return None
+
+    def _surely_not_blocked(self, host: str) -> bool:
+        """An ASCII name whose last label no blocked name (or look-alike) ends in, and no IP literal."""
+        if not host.isascii() or "xn--" in host.lower() or ":" in host or host.startswith("["):
+            return False
+        labels = host.lower().rstrip(".").split(".")
+        if labels[-1].isdigit() or labels[-1].startswith("0x"):
+            return False  # may be an IP literal in one of inet_aton's spellings
+        if self._tails is None:
+            self._tails = set(self.c["tails"]), set(self.c["tail_keys"])
+        names, keys = self._tails
+        tails = (labels[-1], ".".join(labels[-2:]))
+        return not any(tail in names or skeleton_key(tail) in keys for tail in tails)
 
     def email(self, address: str) -> Hit | None:
         self._count()

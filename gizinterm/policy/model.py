@@ -16,7 +16,7 @@ from gizinterm.errors import ConfigError
 from gizinterm.tomlsource import TomlSource, load_toml
 from gizinterm.validate import Table
 
-FORMAT = 3  # bump when the compiled layout changes, so stale caches are rebuilt
+FORMAT = 5  # bump when the compiled layout changes, so stale caches are rebuilt
 LIST_KEYS = ("emails", "domains", "urls", "ips", "x_handles", "phones", "slack_channels")
 KEYS = (*LIST_KEYS, "default_phone_region", "include")
 KINDS = {  # the KIND names `gizin blocklist add/remove` accept, and the key each one edits
@@ -163,6 +163,10 @@ def compile_blocklist(src: TomlSource, raw: dict[str, Any]) -> Compiled:
                             out["slack"][keys[0]] = rule
                 except ValueError:
                     raise bad(f"'{value}' is not a valid {KIND_WORDS[key]}") from None
+    # The last two labels of every blocked name (one for a single-label entry): a host can only match on
+    # a label boundary if it ends in one of them, so most hosts in a long input are dismissed at once.
+    out["tails"] = sorted({".".join(d.split(".")[-2:]) for d in out["domains"]})
+    out["tail_keys"] = sorted({".".join(k.split(".")[-2:]) for k in out["domain_skel"]})
     out["content"] = {"blocklist": content, "default_phone_region": region}
     out["sources"] = [str(s.path) for s, _ in tables]
     out["size"] = sum(len(v) for v in content.values())

@@ -419,6 +419,8 @@ class ShellReader:
         raise Denied(hit.rule, hit.given, hit.normalized, f"blocked by {hit.rule} ({hit.given})")
 
     def _dev_net(self, word: Word) -> None:
+        if "/dev/" not in word.text:
+            return
         for match in DEV_NET.finditer(word.text):
             host = match.group(1)
             if self.deny_all:

@@ -13,6 +13,8 @@ import re
 
 HOLE = "\x00"  # stands for a part of a word the reader cannot know (an unset $VAR, $RANDOM, ...)
 _VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_PLAIN = re.compile(r"[^\s;&|<>()'\"\\$`#{}]+")
+_BLANKS = re.compile(r"[ \t]+")
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,127})=(.*)", re.S)
 _ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "v": "\v"}
 OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "\n")
@@ -185,7 +187,7 @@ class Lexer:
         while self.i < len(s):
             ch = s[self.i]
             if ch in " \t":
-                self.i += 1
+                self.i = _BLANKS.match(s, self.i).end()  # type: ignore[union-attr]
                 continue
             if ch == "\\" and s[self.i + 1 : self.i + 2] == "\n":
                 self.i += 2
@@ -201,7 +203,7 @@ class Lexer:
                 continue
             redirect = REDIRECT.match(s, self.i) if ch in "<>" or ch.isdigit() or s.startswith("&>", self.i) else None
             if redirect is None:
-                op = next((o for o in OPERATORS if s.startswith(o, self.i)), None)
+                op = next((o for o in OPERATORS if s.startswith(o, self.i)), None) if ch in ";&|\n" else None
                 if op is not None:
                     current.pipe_next = op in ("|", "|&")
                     self._end(current)
@@ -267,6 +269,11 @@ class Lexer:
         start = self.i
         parts: list[str] = []
         while self.i < len(s):
+            plain = _PLAIN.match(s, self.i)  # a run of ordinary characters in one step, not one by one
+            if plain:
+                parts.append(plain.group(0))
+                self.i = plain.end()
+                continue
             ch = s[self.i]
             if ch in " \t\n;&|" or (ch in "<>" and not s.startswith("(", self.i + 1)):
                 break

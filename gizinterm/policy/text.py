@@ -7,6 +7,7 @@ those; `skeleton_key` additionally maps look-alike letters (UTS #39) so `раypa
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -63,6 +64,7 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(table))
 
 
+@functools.lru_cache(maxsize=65_536)  # long inputs repeat the same labels (".com", ".example") often
 def skeleton_key(text: str) -> str:
     """A case-insensitive skeleton: equal keys mean the two strings can be read as each other.
 
