@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 CACHE_FILE = "policy.cache"
+FORMAT = 5  # bump whenever the compiled layout changes, so every cache written before is rebuilt
 SETTLED_SECONDS = 2.0
 
 
@@ -30,7 +31,7 @@ def compile_office(roster_path: str) -> dict[str, Any]:
     """Validate agents.toml (and its blocklist include) and compile the policy; raises ConfigError."""
     from pathlib import Path
 
-    from gizinterm.policy.model import FORMAT, compile_blocklist, content_text, policy_hash
+    from gizinterm.policy.model import compile_blocklist, content_text, policy_hash
     from gizinterm.roster import parse_roster
     from gizinterm.tomlsource import load_toml
 
@@ -75,6 +76,7 @@ def load_cached(roster_path: str) -> tuple[dict[str, Any], bool]:
         if (
             isinstance(cached, dict)
             and cached.get("gizin") == __version__
+            and cached.get("format") == FORMAT
             and all(_stamp(entry[0]) == entry for entry in cached["stamp"])
             and cached["sources"][0] == roster_path
         ):

@@ -16,7 +16,6 @@ from gizinterm.errors import ConfigError
 from gizinterm.tomlsource import TomlSource, load_toml
 from gizinterm.validate import Table
 
-FORMAT = 5  # bump when the compiled layout changes, so stale caches are rebuilt
 LIST_KEYS = ("emails", "domains", "urls", "ips", "x_handles", "phones", "slack_channels")
 KEYS = (*LIST_KEYS, "default_phone_region", "include")
 KINDS = {  # the KIND names `gizin blocklist add/remove` accept, and the key each one edits

@@ -107,3 +107,23 @@ def test_skeleton_keys(one: str, other: str, same: bool) -> None:
 
 def test_skeleton_is_idempotent_on_prototypes() -> None:
     assert skeleton(skeleton("раураl")) == skeleton("раураl") == "paypal"
+
+
+def test_a_cache_of_another_layout_or_a_corrupt_one_is_rebuilt(tmp_path: Path) -> None:
+    import marshal
+    import os
+
+    from gizinterm.policy.cache import cache_path
+
+    path = write_policy_office(tmp_path)
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+    compiled, fresh = load_cached(str(path))
+    assert fresh
+    stale = {**compiled, "format": -1, "domains": {}}
+    with open(cache_path(str(tmp_path)), "wb") as handle:
+        marshal.dump(stale, handle)
+    again, fresh = load_cached(str(path))
+    assert fresh and "evil.example" in again["domains"]
+    with open(cache_path(str(tmp_path)), "wb") as handle:
+        handle.write(b"\x00garbage")
+    assert load_cached(str(path))[1]
