@@ -36,6 +36,8 @@ def e164_readings(text: str, region: str) -> list[str]:
     for prefix in IDD_PREFIXES:
         if compact.startswith(prefix):
             attempts.append("+" + compact[len(prefix) :])
+    if compact.isdigit() and len(compact) >= 10 and not compact.startswith("0"):
+        attempts.append("+" + compact)  # 14155552671: an international number without its '+'
     found: list[str] = []
     for attempt in attempts:
         try:

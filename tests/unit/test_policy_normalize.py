@@ -95,6 +95,7 @@ BLOCKED = [
     ("phones", "+81 3 1234 5678", "phones: 03-1234-5678"),
     ("phones", "0081312345678", "phones: 03-1234-5678"),
     ("phones", "call 03 (1234) 5678 today", "phones: 03-1234-5678"),
+    ("phones", "14155552671", "phones: +1 415 555 2671"),
     # Slack channel ids, names and webhook URLs
     ("slack", "C0123ABCD", "slack_channels: C0123ABCD"),
     ("slack", "#press", "slack_channels: #press"),
