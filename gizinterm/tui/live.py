@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from gizinterm import days
 from gizinterm.errors import GizinError
-from gizinterm.safetext import safe_text
+from gizinterm.safetext import one_line, safe_text
 from gizinterm.tui.model import AgentLive, Alert, FeedItem, Snapshot
 
 if TYPE_CHECKING:
@@ -84,7 +84,8 @@ def mail(conn: sqlite3.Connection) -> MailUpdate:
                 Alert(
                     key=f"msg:{msg.id}",
                     kind="unknown",
-                    text=f"message #{msg.id} to {msg.recipient} is {msg.state}{why} (gizin messages retry {msg.id})",
+                    text=f"message #{msg.id} to {msg.recipient} is {msg.state}{why}: “{one_line(msg.body, 60)}” "
+                    f"(gizin messages retry {msg.id})",
                     at=_hhmm(msg.updated_at),
                 )
             )

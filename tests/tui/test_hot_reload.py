@@ -9,6 +9,7 @@ from gizinterm.tui.app import GizinApp, Options, make_app
 from gizinterm.tui.widgets.bottom.alerts import AlertStrip
 from gizinterm.tui.widgets.office.card import AgentCard
 from gizinterm.workspace import Workspace
+from tests.conftest import TmuxServer
 from tests.tui.screen import screen_text, until
 
 SIZE = (130, 42)
@@ -50,3 +51,21 @@ async def _reload(workspace: Workspace) -> None:
         assert strip.alerts == []
         assert not app.screen.query("#card-kai")
         assert len(app.screen.query(AgentCard)) == 17
+
+
+def test_an_agent_added_while_the_office_runs_gets_a_pane(sh_office: Workspace, tmux: TmuxServer) -> None:
+    asyncio.run(_reconcile(sh_office, tmux))
+
+
+async def _reconcile(ws: Workspace, tmux: TmuxServer) -> None:
+    ws.up()
+    app = make_app(ws, Options(refresh=0.2, feed=0.1, deliver=False))
+    roster = ws.roster.path
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.main.snapshot.office_running, what="the office seen running")
+        roster.write_text(roster.read_text(encoding="utf-8") + NEW_AGENT.replace("Editorial", "Beta"))
+        await until(pilot, lambda: app.screen.query("#card-kai"), what="kai's card")
+        card = app.screen.query_one("#card-kai", AgentCard)
+        await until(pilot, lambda: card.live.state == "idle", timeout=15, what="kai's pane, idle")
+        panes = tmux.out("list-panes", "-s", "-t", "=tuioffice", "-F", "#{@gizin-agent}").split()
+        assert sorted(panes) == ["a0", "a1", "a2", "kai"]

@@ -97,13 +97,11 @@ class AgentCard(Widget, can_focus=True):
         lines.append(Text(one_line(model, width), style="dim italic", no_wrap=True, overflow="ellipsis"))
         last = self.day.last_task if self.day else None
         lines.append(Text(one_line(f"▸ {last}", width) if last else "▸ no task yet today", style="" if last else "dim"))
-        counts = []
+        counts = [one_line(live.detail, 40)] if live.detail else []  # why it is dead/stopped comes first
         count = self.day.count if self.day else 0
-        counts.append(f"{count} task{'s' if count != 1 else ''} today")
-        if self.mail:
+        if self.mail:  # first: the card is narrow, and mail waiting matters more than the count
             counts.append(f"✉ {self.mail} queued")
-        if live.detail:
-            counts.append(one_line(live.detail, 40))
+        counts.append(f"{count} task{'s' if count != 1 else ''} today")
         lines.append(Text(" · ".join(counts), style="dim"))
         for line in lines:
             line.truncate(width, overflow="ellipsis")
