@@ -17,9 +17,7 @@ def agents(tmux: TmuxServer) -> set[str]:
     return set(out.split())
 
 
-def test_up_watch_adds_a_pane_for_a_new_agent_and_keeps_the_last_good_config(
-    tmp_path: Path, tmux: TmuxServer
-) -> None:
+def test_up_watch_adds_a_pane_for_a_new_agent_and_keeps_the_last_good_config(tmp_path: Path, tmux: TmuxServer) -> None:
     roster = write_office(tmp_path / "office", 2, session="watched")
     good = roster.read_text(encoding="utf-8")
     log = tmp_path / "stderr.txt"
