@@ -180,108 +180,6 @@ class Workspace:
 
         return Deliverer.for_office(self.roster, self.db_path, self.socket, on_event=on_event, ttl=ttl)
 
-    # --- task log (issue 4) ---
-    # Task modules are imported inside the methods; agents' own `gizin log` never builds a Workspace.
-
-    def today(self) -> str:
-        """The office's current day ("YYYY-MM-DD"): before `day_starts`, it is still yesterday."""
-        from gizinterm.days import today
-
-        return today(self.roster.office.day_starts)
-
-    def log_task(
-        self,
-        agent: str,
-        text: str,
-        *,
-        status: str = "done",
-        tags: Sequence[str] = (),
-        at: dt.datetime | None = None,
-        pane_id: str | None = None,
-    ) -> int:
-        from gizinterm.store import connect
-        from gizinterm.store.tasks import add_task
-
-        name = self.roster.agent(agent).name
-        with contextlib.closing(connect(self.db_path)) as conn:
-            return add_task(
-                conn,
-                agent,
-                name,
-                text,
-                day_starts=self.roster.office.day_starts,
-                status=status,
-                tags=tags,
-                created_at=at,
-                pane_id=pane_id,
-            )
-
-    def tasks(
-        self,
-        *,
-        departments: Sequence[str] | None = None,
-        agents: Sequence[str] | None = None,
-        **filters: Any,
-    ) -> list[Task]:
-        """Tasks per `store.tasks.query_tasks` filters; `departments` narrows to their agents."""
-        from gizinterm.store import connect
-        from gizinterm.store.tasks import query_tasks
-
-        chosen = list(agents) if agents is not None else None
-        if departments is not None:
-            members = self.department_members(departments)
-            chosen = [a for a in chosen if a in members] if chosen is not None else members
-        with contextlib.closing(connect(self.db_path)) as conn:
-            return query_tasks(conn, agents=chosen, **filters)
-
-    def department_members(self, departments: Sequence[str]) -> list[str]:
-        """Agent ids in any of `departments` (case-insensitive); UsageError naming an unknown one."""
-        from gizinterm.errors import UsageError
-        from gizinterm.validate import did_you_mean
-
-        known = {d.casefold(): d for d in self.roster.departments}
-        wanted: set[str] = set()
-        for name in departments:
-            if name.casefold() not in known:
-                hint = did_you_mean(name, self.roster.departments)
-                raise UsageError(f"unknown department '{name}'{hint}")
-            wanted.add(known[name.casefold()])
-        return [a.id for a in self.roster.agents if a.department in wanted]
-
-    def task(self, task_id: int) -> Task:
-        from gizinterm.store import connect
-        from gizinterm.store.tasks import get_task
-
-        with contextlib.closing(connect(self.db_path)) as conn:
-            return get_task(conn, task_id)
-
-    def correct_task(self, task_id: int, action: str, text: str | None = None, by: str = "operator") -> Task:
-        """The operator's corrections: action is "done", "edit" (with `text`) or "rm"; each is recorded
-        in task_changes with the old value, and removed tasks stay in the database."""
-        from gizinterm.store import connect
-        from gizinterm.store import tasks as store_tasks
-
-        with contextlib.closing(connect(self.db_path)) as conn:
-            if action == "done":
-                return store_tasks.mark_done(conn, task_id, by)
-            if action == "edit":
-                return store_tasks.edit_task(conn, task_id, text or "", by)
-            if action == "rm":
-                return store_tasks.remove_task(conn, task_id, by)
-        raise ValueError(f"unknown task correction {action!r}")
-
-    def task_changes(self, task_id: int) -> list[TaskChange]:
-        from gizinterm.store import connect
-        from gizinterm.store.tasks import task_changes
-
-        with contextlib.closing(connect(self.db_path)) as conn:
-            return task_changes(conn, task_id)
-
-    def backup_db(self, target: str | os.PathLike[str], *, force: bool = False) -> BackupResult:
-        from gizinterm.store.backup import backup_to
-
-        return backup_to(self.db_path, Path(target), force=force)
-
     # --- office in tmux: up, status, lifecycle (issue 3) ---
     def tmux(self) -> TmuxServer:
         """The tmux server the office runs on: GIZIN_TMUX_SOCKET's private server, else the default one."""
@@ -393,6 +291,108 @@ class Workspace:
         except (GizinError, sqlite3.Error, OSError) as exc:
             return [f"agent events not recorded: {exc}"]
         return []
+
+    # --- task log (issue 4) ---
+    # Task modules are imported inside the methods; agents' own `gizin log` never builds a Workspace.
+
+    def today(self) -> str:
+        """The office's current day ("YYYY-MM-DD"): before `day_starts`, it is still yesterday."""
+        from gizinterm.days import today
+
+        return today(self.roster.office.day_starts)
+
+    def log_task(
+        self,
+        agent: str,
+        text: str,
+        *,
+        status: str = "done",
+        tags: Sequence[str] = (),
+        at: dt.datetime | None = None,
+        pane_id: str | None = None,
+    ) -> int:
+        from gizinterm.store import connect
+        from gizinterm.store.tasks import add_task
+
+        name = self.roster.agent(agent).name
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return add_task(
+                conn,
+                agent,
+                name,
+                text,
+                day_starts=self.roster.office.day_starts,
+                status=status,
+                tags=tags,
+                created_at=at,
+                pane_id=pane_id,
+            )
+
+    def tasks(
+        self,
+        *,
+        departments: Sequence[str] | None = None,
+        agents: Sequence[str] | None = None,
+        **filters: Any,
+    ) -> list[Task]:
+        """Tasks per `store.tasks.query_tasks` filters; `departments` narrows to their agents."""
+        from gizinterm.store import connect
+        from gizinterm.store.tasks import query_tasks
+
+        chosen = list(agents) if agents is not None else None
+        if departments is not None:
+            members = self.department_members(departments)
+            chosen = [a for a in chosen if a in members] if chosen is not None else members
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return query_tasks(conn, agents=chosen, **filters)
+
+    def department_members(self, departments: Sequence[str]) -> list[str]:
+        """Agent ids in any of `departments` (case-insensitive); UsageError naming an unknown one."""
+        from gizinterm.errors import UsageError
+        from gizinterm.validate import did_you_mean
+
+        known = {d.casefold(): d for d in self.roster.departments}
+        wanted: set[str] = set()
+        for name in departments:
+            if name.casefold() not in known:
+                hint = did_you_mean(name, self.roster.departments)
+                raise UsageError(f"unknown department '{name}'{hint}")
+            wanted.add(known[name.casefold()])
+        return [a.id for a in self.roster.agents if a.department in wanted]
+
+    def task(self, task_id: int) -> Task:
+        from gizinterm.store import connect
+        from gizinterm.store.tasks import get_task
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return get_task(conn, task_id)
+
+    def correct_task(self, task_id: int, action: str, text: str | None = None, by: str = "operator") -> Task:
+        """The operator's corrections: action is "done", "edit" (with `text`) or "rm"; each is recorded
+        in task_changes with the old value, and removed tasks stay in the database."""
+        from gizinterm.store import connect
+        from gizinterm.store import tasks as store_tasks
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            if action == "done":
+                return store_tasks.mark_done(conn, task_id, by)
+            if action == "edit":
+                return store_tasks.edit_task(conn, task_id, text or "", by)
+            if action == "rm":
+                return store_tasks.remove_task(conn, task_id, by)
+        raise ValueError(f"unknown task correction {action!r}")
+
+    def task_changes(self, task_id: int) -> list[TaskChange]:
+        from gizinterm.store import connect
+        from gizinterm.store.tasks import task_changes
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return task_changes(conn, task_id)
+
+    def backup_db(self, target: str | os.PathLike[str], *, force: bool = False) -> BackupResult:
+        from gizinterm.store.backup import backup_to
+
+        return backup_to(self.db_path, Path(target), force=force)
 
     # --- outbound policy, gateway and guard (issue 5) ---
     # Thin delegates: the policy engine, the gateway and the hook installer own the work.
