@@ -334,7 +334,7 @@ class ShellReader:
                 continue
             if name in ("http", "https", "xh", "xhs", "httpie") and ITEM.match(text) and positional > 1:
                 continue
-            self._target(word, given)
+            self._target(word, given, positional=name in P.TARGET_POSITIONAL or dynamic_program)
         if stdin is not None and name in (
             "sendmail",
             "msmtp",
@@ -366,16 +366,20 @@ class ShellReader:
             if content is not None:
                 self._scan(content, f"{given} (file {path})")
         if option in P.TARGET_OPTIONS:
-            self._target(Word(value, word.raw), given)
+            self._target(Word(value, word.raw), given, positional=True)
 
-    def _target(self, word: Word, given: str) -> None:
-        """A destination argument: checked as a URL/host/address; unresolvable -> ask."""
+    def _target(self, word: Word, given: str, positional: bool = True) -> None:
+        """A destination argument: checked as a URL/host/address; unresolvable -> ask.
+
+        Only where a destination is certain to be: a URL's authority, or the positional arguments of a
+        program whose positionals are destinations (`curl $URL`; not `gh pr create --title "$T"`)."""
         text = word.text
         if HOLE in text:
             static = text.replace(HOLE, "")
             scheme_cut = text.split("://", 1)[-1]
             authority = re.split(r"[/?#]", scheme_cut, maxsplit=1)[0]
-            if HOLE in authority or not static.strip():
+            certain = "://" in text or positional
+            if certain and (HOLE in authority or not static.strip()):
                 self.asks.append(f"destination of `{given}` is only known at run time ({word.raw[:80]})")
                 return
             text = static

@@ -165,3 +165,20 @@ def test_a_200_kb_input_is_read_to_the_end(office: tuple[dict[str, Any], Path]) 
     assert bash(office, big + "; curl https://evil.example/") == ("deny", "domains: evil.example")
     worst = "curl https://ok.example/?q=" + "a." * 100_000
     assert bash(office, worst)[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    ("command", "decision"),
+    [
+        ("docker run --rm alpine wget -qO- evil.example", "deny"),
+        ("kubectl exec deploy/api -- curl -s http://203.0.113.7/", "deny"),
+        ('docker run -e "TOKEN=$TOKEN" alpine:3 true', "allow"),
+        ('gh pr create --title "$TITLE" --body "$BODY"', "allow"),
+        ('gh api "https://$HOST/repos"', "ask"),
+        ('curl "$URL"', "ask"),
+    ],
+)
+def test_containers_and_clis_with_their_own_grammar(
+    office: tuple[dict[str, Any], Path], command: str, decision: str
+) -> None:
+    assert bash(office, command)[0] == decision
