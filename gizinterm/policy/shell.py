@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 
+from gizinterm.policy import producers
 from gizinterm.policy import programs as P
 from gizinterm.policy.match import Hit, Matcher
 from gizinterm.policy.protect import Protected
@@ -43,23 +44,6 @@ def _program(word: Word) -> str:
     name = os.path.basename(word.text)
     name = re.sub(r"[0-9.]+$", "", name) if name.startswith(("python", "pip", "ruby", "perl", "php", "lua")) else name
     return name.lower() if name.isascii() else name
-
-
-def b64decode_loose(text: str) -> str | None:
-    import base64  # deferred: only decoding pipelines need it
-    import binascii
-
-    data = re.sub(r"\s+", "", text)
-    if not data:
-        return None
-    try:
-        raw = base64.b64decode(data + "=" * (-len(data) % 4), validate=False)
-    except (binascii.Error, ValueError):
-        try:
-            raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-        except (binascii.Error, ValueError):
-            return None
-    return raw.decode("utf-8", "surrogateescape")
 
 
 def _no_substitution(inner: str) -> str | None:
@@ -108,7 +92,7 @@ class ShellReader:
             )
         if re.search(r"(?i)b64decode|atob|base64", code):
             for match in list(B64_LITERAL.finditer(code))[:200]:
-                decoded = b64decode_loose(match.group(0))
+                decoded = producers.b64decode_loose(match.group(0))
                 if decoded and decoded.isprintable():
                     self._scan(decoded, f"{language} code (decoded)")
         for call in re.findall(
@@ -477,61 +461,4 @@ class ShellReader:
     def _output(self, words: list[Word], stdin: str | None) -> str | None:
         if not words or any(w.dynamic for w in words):
             return None
-        name = _program(words[0])
-        args = [w.text for w in words[1:]]
-        flags = {a for a in args if a.startswith("-")}
-        files = [a for a in args if not a.startswith("-")]
-        if name == "echo":
-            text = " ".join(a for a in args if a not in ("-n", "-e", "-E", "-ne", "-en"))
-            if "-e" in flags or "-ne" in flags or "-en" in flags:
-                from gizinterm.policy.shlex_static import ansi_c
-
-                text = ansi_c(text)
-            return text + "\n"
-        if name == "printf" and args:
-            from gizinterm.policy.shlex_static import ansi_c
-
-            fmt, values = ansi_c(args[0]), args[1:]
-            for value in values:
-                spec = re.search(r"%[sb]", fmt)
-                if spec is None:
-                    break
-                fmt = fmt[: spec.start()] + value + fmt[spec.end() :]
-            return fmt
-        if name == "cat":
-            if not files:
-                return stdin
-            parts = [self._read_file(f) for f in files]
-            return None if any(p is None for p in parts) else "".join(p or "" for p in parts)
-        source = self._read_file(files[-1]) if files and name in ("base64", "xxd", "base32") else stdin
-        if source is None:
-            return None
-        if name == "base64" and flags & {"-d", "--decode", "-D", "-di", "-id", "--decode=true"}:
-            return b64decode_loose(source)
-        if name == "openssl" and "base64" in args and "-d" in args:
-            return b64decode_loose(source)
-        if name == "base32" and flags & {"-d", "--decode"}:
-            import base64
-            import binascii
-
-            try:
-                return base64.b32decode(re.sub(r"\s+", "", source).upper()).decode("utf-8", "surrogateescape")
-            except (binascii.Error, ValueError):
-                return None
-        if name == "xxd" and "-r" in flags and "-p" in flags:
-            try:
-                return bytes.fromhex(re.sub(r"\s+", "", source)).decode("utf-8", "surrogateescape")
-            except ValueError:
-                return None
-        if name == "rev":
-            return "\n".join(line[::-1] for line in source.split("\n"))
-        if name in ("gunzip", "zcat") or (name == "gzip" and "-d" in flags):
-            import gzip  # deferred: only a gzip stage pays for it
-
-            try:
-                return gzip.decompress(source.encode("utf-8", "surrogateescape"))[:MAX_FILE].decode(
-                    "utf-8", "surrogateescape"
-                )
-            except (OSError, EOFError, ValueError):
-                return None
-        return None
+        return producers.output(_program(words[0]), [w.text for w in words[1:]], stdin, self._read_file)
