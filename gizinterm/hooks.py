@@ -228,8 +228,20 @@ def selftest(roster: Roster, ids: list[str] | None = None, env: dict[str, str] |
 
 
 def require_working_guards(roster: Roster, agents: list[Agent], env: dict[str, str] | None = None) -> None:
-    """For `gizin up`: raise GuardBroken naming every hook-capable agent whose guard would not block."""
-    broken = [r for r in (selftest_agent(roster, a, env) for a in agents if a.kind in HOOK_KINDS) if not r.ok]
+    """For `gizin up`: raise GuardBroken naming every hook-capable agent whose guard would not block.
+
+    Agents that share a cwd share one settings file, so each file is tested once (40 agents in one
+    folder cost one hook run, not forty)."""
+    tested: dict[tuple[str, str], HookResult] = {}
+    broken: list[HookResult] = []
+    for agent in agents:
+        if agent.kind not in HOOK_KINDS:
+            continue
+        key = (settings_path(agent.kind, agent_cwd(roster, agent)), agent.kind)
+        if key not in tested:
+            tested[key] = selftest_agent(roster, agent, env)
+        if not tested[key].ok:
+            broken.append(HookResult(agent.id, agent.kind, key[0], False, tested[key].detail))
     if broken:
         names = "; ".join(f"{r.agent}: {r.detail}" for r in broken)
         raise GuardBroken(f"refusing to start agents whose outbound guard is broken: {names}")

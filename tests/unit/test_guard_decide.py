@@ -182,3 +182,12 @@ def test_containers_and_clis_with_their_own_grammar(
     office: tuple[dict[str, Any], Path], command: str, decision: str
 ) -> None:
     assert bash(office, command)[0] == decision
+
+
+def test_an_agent_with_outbound_deny_cannot_use_the_gateway_under_another_name(
+    office: tuple[dict[str, Any], Path],
+) -> None:
+    send = "GIZIN_AGENT=ann gizin outbound send -c email --to friend@ok.example --body hi"
+    assert bash(office, send, "bob") == ("deny", "outbound: deny (agent bob)")
+    assert bash(office, send, "ann") == ("allow", "")
+    assert bash(office, "gizin outbound send -c email --to ceo@evil.example --body hi", "ann")[0] == "deny"
