@@ -57,6 +57,7 @@ class ShellReader:
         self.cwd = cwd
         self.deny_all = deny_all  # set for an agent with outbound = "deny": the rule to cite
         self.vars: dict[str, str] = {}
+        self.written: dict[str, str | None] = {}  # files written earlier in this command line
         self.asks: list[str] = []
         self.count = 0
 
@@ -116,12 +117,27 @@ class ShellReader:
             if own_stdin is not None:
                 stdin = own_stdin
             self._command(command, stdin, piped_in and stdin is None, decoded_upstream, dynamic_upstream, depth)
+            self._remember_writes(command, stdin)
             if command.pipe_next:
                 words = self._strip_wrappers(command.words)
                 name = _program(words[0]) if words else ""
                 decoded_upstream = decoded_upstream or name in P.DECODERS
                 dynamic_upstream = dynamic_upstream or any(w.dynamic for w in words)
                 stdin = self._output(words, stdin)
+
+    def _remember_writes(self, command: Command, stdin: str | None) -> None:
+        """Files this command line writes (`echo … > s.sh`, `cat > s.sh <<EOF`, `tee s.sh`), so that
+        running them later in the same line (`sh s.sh`, `./s.sh`) reads what was written."""
+        targets = [t.text for op, t in command.redirects if op in (">", ">>", ">|", "&>", "&>>")]
+        words = self._strip_wrappers(command.words)
+        if words and _program(words[0]) == "tee":
+            targets += [w.text for w in words[1:] if not w.text.startswith("-")]
+        if not targets:
+            return
+        content = self._output(words, stdin) if words and _program(words[0]) != "tee" else stdin
+        for target in targets:
+            if HOLE not in target:
+                self.written[os.path.normpath(os.path.join(self.cwd, os.path.expanduser(target)))] = content
 
     def _redirect_input(self, command: Command) -> str | None:
         text: str | None = None
@@ -193,6 +209,9 @@ class ShellReader:
         if name in P.SHELLS:
             self._shell(name, args, stdin, unknown_stdin, decoded, dynamic, depth)
             return
+        if "/" in words[0].text and name not in P.NETWORK and name not in P.INTERPRETERS:
+            self._run_script(words[0].text, depth)  # ./send.sh: read what it would run
+            return
         if name in P.INTERPRETERS:
             self._interpreter(name, args, stdin, unknown_stdin, decoded, dynamic, depth)
             return
@@ -252,6 +271,18 @@ class ShellReader:
             self.read(stdin, depth + 1)
         elif unknown and (decoded or dynamic):
             self.asks.append(f"{name} runs decoded or generated input the guard cannot read")
+
+    def _run_script(self, path: str, depth: int) -> None:
+        script = self._read_file(path)
+        if script is None:
+            return
+        first = script.split("\n", 1)[0]
+        interpreter = os.path.basename(first[2:].split()[-1] if first.startswith("#!") and first[2:].split() else "sh")
+        interpreter = re.sub(r"[0-9.]+$", "", interpreter) if interpreter.startswith("python") else interpreter
+        if interpreter in P.INTERPRETERS:
+            self.code(script, interpreter, depth + 1)
+        else:
+            self.read(script, depth + 1)
 
     def _interpreter(
         self, name: str, args: list[Word], stdin: str | None, unknown: bool, decoded: bool, dynamic: bool, depth: int
@@ -437,7 +468,12 @@ class ShellReader:
     def _read_file(self, path: str) -> str | None:
         if not path or HOLE in path:
             return None
-        full = os.path.join(self.cwd, os.path.expanduser(path))
+        full = os.path.normpath(os.path.join(self.cwd, os.path.expanduser(path)))
+        if full in self.written:
+            content = self.written[full]
+            if content is None:
+                self.asks.append(f"{path} is written and used in the same command; its content is unknown")
+            return content
         try:
             with open(full, "rb") as handle:
                 data = handle.read(MAX_FILE)
