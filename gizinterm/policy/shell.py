@@ -202,7 +202,7 @@ class ShellReader:
                 self.asks.append("eval of a value the guard cannot read")
             return
         if name in ("source", ".") and args:
-            script = self._read_file(args[0].text)
+            script = self._read_file(args[0].text, run=True)
             if script is not None:
                 self.read(script, depth + 1)
             return
@@ -263,7 +263,7 @@ class ShellReader:
                         self.asks.append(f"{name} -c runs a command the guard cannot read")
                 return
             if not word.text.startswith("-"):
-                script_text = self._read_file(word.text)
+                script_text = self._read_file(word.text, run=True)
                 if script_text is not None:
                     self.read(script_text, depth + 1)
                 return
@@ -273,7 +273,7 @@ class ShellReader:
             self.asks.append(f"{name} runs decoded or generated input the guard cannot read")
 
     def _run_script(self, path: str, depth: int) -> None:
-        script = self._read_file(path)
+        script = self._read_file(path, run=True)
         if script is None:
             return
         first = script.split("\n", 1)[0]
@@ -304,7 +304,7 @@ class ShellReader:
             if word.text == "-":
                 break
             if not word.text.startswith("-"):
-                script = self._read_file(word.text)
+                script = self._read_file(word.text, run=True)
                 if script is not None:
                     self.code(script, name, depth + 1)
                 return
@@ -465,13 +465,15 @@ class ShellReader:
         if why:
             raise Denied("guard: protected file", path, path, f"{program} would change {why}")
 
-    def _read_file(self, path: str) -> str | None:
+    def _read_file(self, path: str, *, run: bool = False) -> str | None:
+        """A file's text (bounded), or what this command line wrote to it; None when unknown. `run`: the
+        command executes it, so unknown content written by this line makes the verdict `ask`."""
         if not path or HOLE in path:
             return None
         full = os.path.normpath(os.path.join(self.cwd, os.path.expanduser(path)))
         if full in self.written:
             content = self.written[full]
-            if content is None:
+            if content is None and run:
                 self.asks.append(f"{path} is written and used in the same command; its content is unknown")
             return content
         try:
