@@ -163,10 +163,11 @@ PAYLOAD_OPTIONS = {
 # Programs that only read: mentioning a protected settings file with these is fine.
 READ_ONLY = {
     "[", "[[", "ag", "basename", "bat", "batcat", "cat", "cd", "cmp", "column", "cut", "diff", "dirname", "du",
-    "echo", "egrep", "false", "fgrep", "file", "git", "grep", "head", "hexdump", "jq", "less", "ls", "md5sum",
+    "echo", "egrep", "false", "fgrep", "file", "grep", "head", "hexdump", "jq", "less", "ls", "md5sum",
     "more", "nl", "od", "printf", "pwd", "readlink", "realpath", "rg", "sha1sum", "sha256sum", "sort", "stat",
     "strings", "tail", "test", "tree", "true", "type", "uniq", "view", "wc", "which", "yq"
 }
+GIT_READ_ONLY = {"status", "diff", "log", "show", "blame", "ls-files", "grep", "cat-file", "rev-parse", "shortlog"}
 # fmt: on
 # Words that show interpreter code uses the network (then its strings are read for recipients).
 NETWORK_HINT = (

@@ -181,7 +181,8 @@ class ShellReader:
             return
         name = _program(words[0])
         args = words[1:]
-        if name not in P.READ_ONLY:
+        git_reads = name == "git" and next((w.text for w in args if not w.text.startswith("-")), "") in P.GIT_READ_ONLY
+        if name not in P.READ_ONLY and not git_reads:
             for word in args:
                 self._protected(word.text, name, allow_options=True)
         if name == "cd" and args and not args[0].dynamic:

@@ -98,6 +98,8 @@ SHELL = [
     ("mv agents.toml agents.bak", "deny", "guard: protected file"),
     ("sqlite3 .gizin/gizin.db 'DELETE FROM outbound_audit'", "deny", "guard: protected file"),
     ("cat .claude/settings.json", "allow", ""),
+    ("git diff .claude/settings.json", "allow", ""),
+    ("git checkout -- .claude/settings.json", "deny", "guard: protected file"),
 ]
 
 
