@@ -167,7 +167,11 @@ READ_ONLY = {
     "more", "nl", "od", "printf", "pwd", "readlink", "realpath", "rg", "sha1sum", "sha256sum", "sort", "stat",
     "strings", "tail", "test", "tree", "true", "type", "uniq", "view", "wc", "which", "yq"
 }
-GIT_READ_ONLY = {"status", "diff", "log", "show", "blame", "ls-files", "grep", "cat-file", "rev-parse", "shortlog"}
+# git subcommands that change files in the working tree (the others leave a settings file as it is).
+GIT_WRITES = {
+    "checkout", "restore", "reset", "rm", "mv", "stash", "apply", "am", "merge", "pull", "rebase", "cherry-pick",
+    "revert", "clean", "switch", "worktree", "submodule", "filter-branch", "checkout-index", "read-tree",
+}
 # fmt: on
 # Words that show interpreter code uses the network (then its strings are read for recipients).
 NETWORK_HINT = (

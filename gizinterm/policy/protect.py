@@ -16,6 +16,11 @@ SETTINGS = re.compile(
     r"(?:^|/)(?:\.claude/settings(?:\.[\w.-]{0,40})?\.json|\.codex/(?:hooks\.json|config\.toml)|"
     r"\.gemini/settings\.json|claude-code/managed-settings\.json)$"
 )
+# The same names anywhere inside a word: code passed to an interpreter (`python -c "open('.claude/…')"`).
+MENTIONED = re.compile(
+    r"\.claude[/\\]settings[\w.-]{0,40}\.json|\.codex[/\\](?:hooks\.json|config\.toml)|\.gemini[/\\]settings\.json|"
+    r"\.gizin[/\\]"
+)
 PROTECTED_DIRS = (".claude", ".codex", ".gemini", ".gizin")
 EXAMPLES = (
     ".claude/settings.json",
@@ -33,6 +38,16 @@ class Protected:
     def __init__(self, office_files: list[str], office_dir: str | None) -> None:
         self.files = {os.path.normpath(f) for f in office_files}
         self.state_dir = os.path.normpath(os.path.join(office_dir, ".gizin")) if office_dir else None
+
+    def mentioned(self, text: str, *, code: bool = False) -> str | None:
+        """The protected name that `text` mentions anywhere, or None; in interpreter `code`, the office's
+        policy files by name too (`open('agents.toml', 'w')`)."""
+        match = MENTIONED.search(text)
+        if match:
+            return match.group(0)
+        if not code:
+            return None
+        return next((os.path.basename(f) for f in self.files if os.path.basename(f) in text), None)
 
     def why(self, path: str, cwd: str) -> str | None:
         """The reason `path` may not be written, or None."""

@@ -181,10 +181,16 @@ class ShellReader:
             return
         name = _program(words[0])
         args = words[1:]
-        git_reads = name == "git" and next((w.text for w in args if not w.text.startswith("-")), "") in P.GIT_READ_ONLY
-        if name not in P.READ_ONLY and not git_reads:
+        if (
+            name == "gizin"
+            and any(w.text == "blocklist" for w in args[:4])
+            and any(w.text in ("add", "remove") for w in args)
+        ):
+            raise Denied("guard: protected file", "gizin blocklist", "", "agents may not change the office's blocklist")
+        sub = next((w.text for w in args if not w.text.startswith("-")), "")
+        if name not in P.READ_ONLY and name != "gizin" and (name != "git" or sub in P.GIT_WRITES):
             for word in args:
-                self._protected(word.text, name, allow_options=True)
+                self._protected(word.text, name, allow_options=True, code=name in P.INTERPRETERS)
         if name == "cd" and args and not args[0].dynamic:
             self.cwd = os.path.normpath(os.path.join(self.cwd, os.path.expanduser(args[0].text)))
             return
@@ -457,7 +463,7 @@ class ShellReader:
             if hit:
                 self._deny(hit)
 
-    def _protected(self, path: str, program: str, allow_options: bool = False) -> None:
+    def _protected(self, path: str, program: str, allow_options: bool = False, code: bool = False) -> None:
         if allow_options and path.startswith("-"):
             path = path.partition("=")[2]
         if not path:
@@ -465,6 +471,10 @@ class ShellReader:
         why = self.protect.why(path, self.cwd)
         if why:
             raise Denied("guard: protected file", path, path, f"{program} would change {why}")
+        named = self.protect.mentioned(path, code=code)
+        if named:
+            reason = f"{program} is given {named}, which holds agent hook settings or the office's policy"
+            raise Denied("guard: protected file", path[:200], named, reason)
 
     def _read_file(self, path: str, *, run: bool = False) -> str | None:
         """A file's text (bounded), or what this command line wrote to it; None when unknown. `run`: the

@@ -99,6 +99,11 @@ SHELL = [
     ("sqlite3 .gizin/gizin.db 'DELETE FROM outbound_audit'", "deny", "guard: protected file"),
     ("cat .claude/settings.json", "allow", ""),
     ("git diff .claude/settings.json", "allow", ""),
+    ('git commit -m "document agents.toml"', "allow", ""),
+    ('gizin log "tidied agents.toml comments"', "allow", ""),
+    ("gizin blocklist remove domain evil.example", "deny", "guard: protected file"),
+    ("python3 -c \"open('.claude/settings.json', 'w').write('{}')\"", "deny", "guard: protected file"),
+    ("node -e \"require('fs').unlinkSync('agents.toml')\"", "deny", "guard: protected file"),
     ("git checkout -- .claude/settings.json", "deny", "guard: protected file"),
 ]
 
