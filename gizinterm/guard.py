@@ -265,12 +265,19 @@ def decide(event: dict[str, Any], policy: dict[str, Any], agent: str | None) -> 
     key = tool.lower()
     if key in LOCAL_TOOLS:
         return Decision("allow", "a local tool")
-    from gizinterm.policy.match import Matcher, TooMuchInput
     from gizinterm.policy.protect import Protected
+
+    protect = Protected(policy["sources"], policy.get("office"))
+    if key in WRITE_TOOLS:  # file tools reach nobody; they may only not rewrite the guard's own files
+        for path in _written_paths(data):
+            why = protect.why(path, cwd)
+            if why:
+                return Decision("deny", f"gizin guard: {tool} would change {why}", "guard: protected file", path)
+        return Decision("allow", "writes no protected file")
+    from gizinterm.policy.match import Matcher, TooMuchInput
     from gizinterm.policy.shell import Denied, ShellReader
 
     matcher = Matcher(policy)
-    protect = Protected(policy["sources"], policy.get("office"))
     try:
         if key in SHELL_TOOLS:
             command = data.get("command", data.get("cmd"))
@@ -291,11 +298,6 @@ def decide(event: dict[str, Any], policy: dict[str, Any], agent: str | None) -> 
                     _checked(matcher)[0],
                     _checked(matcher)[1],
                 )
-        elif key in WRITE_TOOLS:
-            for path in _written_paths(data):
-                why = protect.why(path, cwd)
-                if why:
-                    return Decision("deny", f"gizin guard: {tool} would change {why}", "guard: protected file", path)
         else:  # web tools, MCP tools (mcp__server__tool) and anything unknown: read every string
             is_web = key in WEB_TOOLS
             if deny_all and (is_web or (key.startswith("mcp") and any(c in key for c in COMMS))):
