@@ -51,9 +51,14 @@ class Floors(Widget):
     def __init__(self, floors: tuple[Floor, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.floors = floors
+        # Remembered apart from the tabs, which do not exist while `show` recomposes: a refresh that
+        # lands in that moment must neither crash nor send the operator back to the first floor.
+        self._active = floors[0].index if floors else 0
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="floor-tabs"):
+        known = {floor.index for floor in self.floors}
+        initial = floor_id(self._active) if self._active in known else ""
+        with TabbedContent(id="floor-tabs", initial=initial):
             for floor in self.floors:
                 label = Content(one_line(f"{floor.name} ({len(floor.seats)})", 40))  # literal, not markup
                 with TabPane(label, id=floor_id(floor.index)), VerticalScroll():
@@ -84,8 +89,15 @@ class Floors(Widget):
 
     @property
     def active_index(self) -> int:
-        active = self.query_one(TabbedContent).active
-        return int(active.removeprefix("floor-")) if active.startswith("floor-") else 0
+        tabs = self.query(TabbedContent)
+        if tabs:
+            active = tabs.first(TabbedContent).active
+            if active.startswith("floor-"):
+                self._active = int(active.removeprefix("floor-"))
+        return self._active
 
     def activate(self, index: int) -> None:
-        self.query_one(TabbedContent).active = floor_id(index)
+        self._active = index
+        tabs = self.query(TabbedContent)
+        if tabs:
+            tabs.first(TabbedContent).active = floor_id(index)
