@@ -14,27 +14,21 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from gizinterm.controls import CONTROL_PICTURES
 from gizinterm.errors import NotFoundError, UsageError
 from gizinterm.roster import Roster
 from gizinterm.validate import did_you_mean
 
 OPERATOR = "operator"
 ALL = "all"
-# C0 controls but \t and \n, DEL, and C1 controls. CR is handled first (line endings), see sanitize().
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
-_PICTURES = {**{chr(c): chr(0x2400 + c) for c in range(0x20)}, "\x7f": "\u2421"}
 FRAME = re.compile(r"^\[gizin #(\d+) from ([^\]]+)\] ")
-
-
-def _picture(match: re.Match[str]) -> str:
-    return _PICTURES.get(match.group(0), "\ufffd")
 
 
 def sanitize(body: str) -> str:
     """The body as it may be pasted: CRLF and lone CR become LF (a CR would submit the line in an
     application without bracketed paste), other controls become visible pictures; all else unchanged."""
     text = body.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub(_picture, text)
+    return text.translate(CONTROL_PICTURES)
 
 
 def frame(message_id: int, sender: str, body: str) -> str:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from gizinterm.controls import BIDI, CONTROL_PICTURES
+
 if TYPE_CHECKING:
     from rich.text import Text
 
@@ -31,19 +33,12 @@ ELLIPSIS = "…"
 # the next ESC or the end of the text, so nothing after it is lost and the regex stays linear.
 _STRING_SEQUENCE = re.compile(r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?")
 
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _INVISIBLE = "\u2028\u2029\ufeff"  # line/paragraph separators would break lines the layout did not plan
 
 
 def _stand_ins() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0x20):
-        if chr(code) not in "\n\t":
-            table[code] = chr(0x2400 + code)  # the Unicode control picture: ␛ for ESC, ␇ for BEL
-    table[0x7F] = "\u2421"  # ␡
-    for code in range(0x80, 0xA0):
-        table[code] = "\ufffd"
-    for ch in _BIDI + _INVISIBLE:
+    table = dict(CONTROL_PICTURES)  # ␛ for ESC, ␇ for BEL, U+FFFD for C1 controls
+    for ch in BIDI + _INVISIBLE:
         table[ord(ch)] = "\ufffd"
     return table
 

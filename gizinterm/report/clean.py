@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import re
 
-# ESC-introduced sequences: OSC/DCS/APC/PM/SOS strings (to BEL or ST), CSI, and two-byte escapes.
-_ESCAPES = re.compile(
-    r"\x1b[\]P^_X][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)?"  # bounded: a hostile 100 KB line stays linear
-    r"|\x1b\[[0-?]{0,64}[ -/]{0,16}[@-~]"
-    r"|\x9b[0-?]{0,64}[ -/]{0,16}[@-~]"
-    r"|\x1b[@-Z\\-_]"
-)
+from gizinterm.controls import BIDI, ESCAPE_SEQUENCE
+
 _SPACE = re.compile(r"\s+")
-# C0 and C1 controls, and the bidi marks, embeddings, overrides and isolates that reorder what is seen.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, and the bidi characters that reorder what is seen.
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI}]")
 REPLACEMENT = "\ufffd"
 
 
 def printable_line(text: str) -> str:
     """One line: escapes dropped, whitespace runs (newlines included) made one space, controls replaced."""
-    text = _ESCAPES.sub("", text)
+    text = ESCAPE_SEQUENCE.sub("", text)
     text = _SPACE.sub(" ", text).strip()
     return _UNSAFE.sub(REPLACEMENT, text)
 

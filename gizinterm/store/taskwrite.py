@@ -11,6 +11,7 @@ import json
 import re
 from datetime import UTC, datetime
 
+from gizinterm.controls import ESCAPE_SEQUENCE
 from gizinterm.days import day_of, iso_utc
 from gizinterm.errors import UsageError
 from gizinterm.store import immediate
@@ -26,15 +27,6 @@ MAX_TEXT = 2000  # characters, after cleaning; longer text is refused, never tru
 MAX_TAGS = 10
 MAX_TAG = 40
 
-# Complete escape sequences first (so "ESC[31m" leaves nothing behind, not "[31m"), then single
-# control characters. Every alternative is bounded by a negated class: linear on hostile input.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: titles, clipboard (OSC 52), hyperlinks
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
-    r"|\x1b[ -/]*[0-~]?"  # two-character and nF escapes, or a lone ESC
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
 _LINE_BREAKS = re.compile(r"[\t\n\r\v\f\u2028\u2029]+")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TAG = re.compile(rf"[^\s,]{{1,{MAX_TAG}}}")
@@ -43,7 +35,7 @@ _TAG = re.compile(rf"[^\s,]{{1,{MAX_TAG}}}")
 def clean_text(text: str) -> str:
     """Text as it will be stored: escape sequences and control characters removed, line breaks and
     tabs turned into one space, surrounding spaces trimmed. Everything else is kept byte for byte."""
-    text = _ESCAPES.sub("", text)
+    text = ESCAPE_SEQUENCE.sub("", text)
     text = _LINE_BREAKS.sub(" ", text)
     return _CONTROLS.sub("", text).strip(" ")
 
