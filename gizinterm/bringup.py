@@ -77,6 +77,20 @@ class UpReport:
     def changed(self) -> bool:
         return bool(self.started or self.restarted or self.pruned or self.created_session)
 
+    def summary(self) -> str:
+        """One line for people: what started, what was already there, what needs a look."""
+        parts = [f"{len(self.started)} started", f"{len(self.running)} running"]
+        for label, items in (
+            ("restarted", self.restarted),
+            ("exited", self.dead),
+            ("skipped", self.skipped),
+            ("not in roster", self.removed),
+            ("pruned", self.pruned),
+        ):
+            if items:
+                parts.append(f"{len(items)} {label}")
+        return f"{self.session}: " + ", ".join(parts)
+
 
 ProgressFn = Callable[[Progress], None]
 
@@ -259,7 +273,7 @@ def up(
         raise TmuxError(f"tmux did not create panes for: {', '.join(missing)}")
     report.tmux_invocations = server.invocations - invocations_before
     report.tmux_seconds = time.perf_counter() - started_clock
-    say(Progress("done", _summary(report)))
+    say(Progress("done", report.summary()))
     return report
 
 
@@ -414,17 +428,3 @@ def _grow_window(
         commands.append(["select-layout", "-t", window_id, "tiled"])
     commands.append(["select-layout", "-t", window_id, _layout(width, height, order)])
     return commands
-
-
-def _summary(report: UpReport) -> str:
-    parts = [f"{len(report.started)} started", f"{len(report.running)} already running"]
-    for label, items in (
-        ("restarted", report.restarted),
-        ("dead", report.dead),
-        ("skipped", report.skipped),
-        ("not in roster", report.removed),
-        ("pruned", report.pruned),
-    ):
-        if items:
-            parts.append(f"{len(items)} {label}")
-    return f"session {report.session}: " + ", ".join(parts)

@@ -103,7 +103,7 @@ def run(
     if as_json:
         sys.stdout.write(json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n")
         return 0
-    print(summary(report))
+    print(report.summary())
     for agent, why in report.skipped.items():
         stderr(f"gizin: skipped {agent}: {why}")
     if report.removed:
@@ -140,17 +140,3 @@ def as_dict(report: UpReport) -> dict[str, Any]:
         "seconds": round(report.tmux_seconds, 4),
         "warnings": report.warnings,
     }
-
-
-def summary(report: UpReport) -> str:
-    parts = [f"{len(report.started)} started", f"{len(report.running)} running"]
-    for label, items in (
-        ("restarted", report.restarted),
-        ("exited", report.dead),
-        ("skipped", report.skipped),
-        ("not in roster", report.removed),
-        ("pruned", report.pruned),
-    ):
-        if items:
-            parts.append(f"{len(items)} {label}")
-    return f"{report.session}: " + ", ".join(parts)
