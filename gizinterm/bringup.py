@@ -16,7 +16,7 @@ import os
 import shlex
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gizinterm.errors import TmuxError
@@ -65,6 +65,7 @@ class UpReport:
     restarted: list[str] = field(default_factory=list)
     dead: list[str] = field(default_factory=list)  # exited and left as they are (see --restart-dead)
     skipped: dict[str, str] = field(default_factory=dict)  # agent -> why it was not started
+    refused: dict[str, str] = field(default_factory=dict)  # agent -> why it must not start (a broken guard)
     removed: list[str] = field(default_factory=list)  # not in the roster any more, pane left alone
     pruned: list[str] = field(default_factory=list)
     exited: list[PaneInfo] = field(default_factory=list)  # deaths not recorded before (for events)
@@ -84,6 +85,7 @@ class UpReport:
             ("restarted", self.restarted),
             ("exited", self.dead),
             ("skipped", self.skipped),
+            ("refused", self.refused),
             ("not in roster", self.removed),
             ("pruned", self.pruned),
         ):
@@ -196,8 +198,10 @@ def up(
     size: tuple[int, int] | None = None,
     progress: ProgressFn | None = None,
     now: Callable[[], float] = time.time,
+    refused: Mapping[str, str] | None = None,
 ) -> UpReport:
-    """Bring the office up or reconcile it. `only` limits creation and restarts to those agents."""
+    """Bring the office up or reconcile it. `only` limits creation and restarts to those agents;
+    agents in `refused` are neither created nor restarted (running panes are left alone)."""
     say: ProgressFn = progress or (lambda _p: None)
     started_clock = time.perf_counter()
     invocations_before = server.invocations
@@ -223,8 +227,13 @@ def up(
             if pane is not None:
                 report.running.append(agent_id)
             continue
+        blocked = (refused or {}).get(agent_id)
         if pane is not None:
-            if pane.dead and (restart_dead or (wanted is not None and pane.stopped)):
+            wants_restart = restart_dead or (wanted is not None and pane.stopped)
+            if pane.dead and wants_restart and blocked is not None:
+                report.refused[agent_id] = blocked
+                say(Progress("skip", f"refusing to restart {agent_id}: {blocked}", agent_id))
+            if pane.dead and wants_restart and blocked is None:
                 say(Progress("restart", f"restarting {agent_id} (pane {pane.pane_id})", agent_id))
                 if not pane.exit_seen and not pane.stopped:
                     report.exited.append(pane)  # its death was never recorded: do it before it is gone
@@ -242,6 +251,10 @@ def up(
             report.skipped[agent_id] = f"cwd {spec.cwd} does not exist"
         elif not spec.agent.autostart and wanted is None:
             report.skipped[agent_id] = "autostart = false (start it with gizin restart)"
+        elif blocked is not None:
+            report.refused[agent_id] = blocked
+            say(Progress("skip", f"refusing to start {agent_id}: {blocked}", agent_id))
+            continue
         else:
             to_create.append(spec)
             continue

@@ -18,18 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gizinterm.errors import ConfigError, ExitCode, GizinError
+from gizinterm.errors import ConfigError
 from gizinterm.roster import Agent, Roster
 
 HOOK_KINDS = ("claude", "codex", "gemini")
 MARKER = " guard --format "  # identifies our entry among an agent's other hooks
 SELFTEST_TIMEOUT = 15.0
-
-
-class GuardBroken(GizinError):
-    """An agent's guard is missing or would not block; the agent must not start."""
-
-    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)
@@ -227,13 +221,13 @@ def selftest(roster: Roster, ids: list[str] | None = None, env: dict[str, str] |
     return [selftest_agent(roster, agent, env) for agent in hook_agents(roster, ids)]
 
 
-def require_working_guards(roster: Roster, agents: list[Agent], env: dict[str, str] | None = None) -> None:
-    """For `gizin up`: raise GuardBroken naming every hook-capable agent whose guard would not block.
+def broken_guards(roster: Roster, agents: list[Agent], env: dict[str, str] | None = None) -> dict[str, str]:
+    """For `gizin up` and `gizin restart`: every hook-capable agent whose guard would not block, with why.
 
     Agents that share a cwd share one settings file, so each file is tested once (40 agents in one
     folder cost one hook run, not forty)."""
     tested: dict[tuple[str, str], HookResult] = {}
-    broken: list[HookResult] = []
+    broken: dict[str, str] = {}
     for agent in agents:
         if agent.kind not in HOOK_KINDS:
             continue
@@ -241,10 +235,8 @@ def require_working_guards(roster: Roster, agents: list[Agent], env: dict[str, s
         if key not in tested:
             tested[key] = selftest_agent(roster, agent, env)
         if not tested[key].ok:
-            broken.append(HookResult(agent.id, agent.kind, key[0], False, tested[key].detail))
-    if broken:
-        names = "; ".join(f"{r.agent}: {r.detail}" for r in broken)
-        raise GuardBroken(f"refusing to start agents whose outbound guard is broken: {names}")
+            broken[agent.id] = f"outbound guard broken ({tested[key].detail}; gizin guard install {agent.id})"
+    return broken
 
 
 def as_dicts(results: list[HookResult]) -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from gizinterm.errors import ExitCode
+
 if TYPE_CHECKING:
     import argparse
 
@@ -100,12 +102,17 @@ def run(
     report = ws.up(prune=prune, restart_dead=restart_dead, size=terminal_size(), progress=show)
     for warning in report.warnings:
         stderr(f"gizin: warning: {warning}")
+    # Agents refused for a broken outbound guard make the whole run exit 3 (refused by policy), after
+    # everyone else came up: the operator must notice, but one broken hook must not keep the office down.
+    code = int(ExitCode.POLICY) if report.refused else 0
     if as_json:
         sys.stdout.write(json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n")
-        return 0
+        return code
     print(report.summary())
     for agent, why in report.skipped.items():
         stderr(f"gizin: skipped {agent}: {why}")
+    for agent, why in report.refused.items():
+        stderr(f"gizin: refused to start {agent}: {why}")
     if report.removed:
         stderr(f"gizin: not in agents.toml any more (kept; --prune closes them): {', '.join(report.removed)}")
     if report.dead:
@@ -116,7 +123,7 @@ def run(
         keep_up(
             ws, lambda fresh: run(fresh, prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=as_json), stderr
         )
-    return 0
+    return code
 
 
 def stderr(line: str) -> None:
@@ -133,6 +140,7 @@ def as_dict(report: UpReport) -> dict[str, Any]:
         "restarted": report.restarted,
         "dead": report.dead,
         "skipped": report.skipped,
+        "refused": report.refused,
         "removed": report.removed,
         "pruned": report.pruned,
         "panes": report.panes,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gizinterm import paths
+from gizinterm.errors import PolicyRefused
 from gizinterm.layout import Layout, Plan, load_layout, make_plan
 from gizinterm.roster import Roster, load_roster
 
@@ -200,9 +201,14 @@ class Workspace:
         from gizinterm import bringup
         from gizinterm.store.events import AgentEvent, exit_event
 
-        self.require_working_guards()  # an agent whose outbound guard would not block must not start
         report = bringup.up(
-            self.tmux(), self.plan(), prune=prune, restart_dead=restart_dead, size=size, progress=progress
+            self.tmux(),
+            self.plan(),
+            prune=prune,
+            restart_dead=restart_dead,
+            size=size,
+            progress=progress,
+            refused=self.broken_guards(),  # an agent whose outbound guard would not block must not start
         )
         events = [AgentEvent(a, "start", report.panes.get(a)) for a in report.started]
         events += [AgentEvent(a, "restart", report.panes.get(a), detail="up --restart-dead") for a in report.restarted]
@@ -242,6 +248,9 @@ class Workspace:
 
         for agent in agents:
             self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
+        refused = self.broken_guards(agents)
+        if refused:
+            raise PolicyRefused("refusing to start " + "; ".join(f"{a}: {why}" for a, why in refused.items()))
         report = lifecycle.restart(self.tmux(), self.plan(), agents, progress=progress)
         events = [exit_event(p.agent, p) for p in report.exited]
         events += [AgentEvent(a, "restart", pane) for a, pane in report.done.items()]
@@ -493,12 +502,13 @@ class Workspace:
 
         return installer.selftest(self.roster, agents or None, self._guard_env())
 
-    def require_working_guards(self) -> None:
-        """Before `up`: raise GuardBroken when an autostart agent whose kind has hooks would not be blocked."""
+    def broken_guards(self, ids: list[str] | None = None) -> dict[str, str]:
+        """Agents (all, or `ids`) whose kind has hooks and whose installed guard would not block, with why:
+        `up` and `restart` refuse to start them."""
         from gizinterm import hooks as installer
 
-        agents = [a for a in self.roster.agents if a.autostart and a.kind in installer.HOOK_KINDS]
-        installer.require_working_guards(self.roster, agents, self._guard_env())
+        agents = [a for a in self.roster.agents if (a.id in ids if ids is not None else a.autostart)]
+        return installer.broken_guards(self.roster, agents, self._guard_env())
 
     def _guard_env(self) -> dict[str, str]:
         return {"GIZIN_HOME": str(self.office_dir), "GIZIN_DB": str(self.db_path)}

@@ -1,5 +1,5 @@
 """`gizin guard install` merges the hook into each agent CLI's settings, `gizin guard selftest` proves it
-blocks by running it, and `gizin up` refuses to start an office whose guard would not block."""
+blocks by running it, and `gizin up` refuses to start an agent whose guard would not block."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TmuxServer
 from tests.helpers import base_env, run_gizin
 from tests.policykit import write_policy_office
 
@@ -97,9 +98,25 @@ def test_selftest_fails_loudly_for_a_hook_that_would_not_block(office: Path) -> 
     assert code == 2
     assert "the guard would not block for: cody, gem" in err
     assert "BROKEN" in out
-    code, _, err = gizin(office, "up")
-    assert code == 2
-    assert "refusing to start agents whose outbound guard is broken" in err and "cody" in err and "gem" in err
+
+
+def test_up_refuses_only_the_agents_whose_guard_is_broken(office: Path, tmux: TmuxServer) -> None:
+    assert gizin(office, "guard", "install")[0] == 0
+    (office / "gem" / ".gemini" / "settings.json").unlink()
+    env = base_env(office.parent, GIZIN_HOME=str(office), GIZIN_TMUX_SOCKET=tmux.socket)
+    done = run_gizin("up", env=env, cwd=office)
+    assert done.returncode == 3, done.stderr  # refused by policy, after everyone else came up
+    assert "refused to start gem: outbound guard broken" in done.stderr
+    assert "gizin guard install gem" in done.stderr
+    seated = set(tmux.out("list-panes", "-s", "-t", "=hooked:", "-F", "#{@gizin-agent}").split())
+    assert seated == {"ann", "cody", "sam"}
+    done = run_gizin("restart", "gem", env=env, cwd=office)
+    assert done.returncode == 3 and "refusing to start gem" in done.stderr
+    assert set(tmux.out("list-panes", "-s", "-t", "=hooked:", "-F", "#{@gizin-agent}").split()) == seated
+    assert gizin(office, "guard", "install", "gem")[0] == 0
+    done = run_gizin("up", env=env, cwd=office)
+    assert done.returncode == 0, done.stderr
+    assert "gem" in tmux.out("list-panes", "-s", "-t", "=hooked:", "-F", "#{@gizin-agent}").split()
 
 
 def test_install_never_clobbers_settings_it_cannot_read(office: Path) -> None:
