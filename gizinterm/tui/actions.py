@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import App, SuspendNotSupported
 
-from gizinterm.errors import GizinError
+from gizinterm.errors import GizinError, PolicyRefused
 from gizinterm.safetext import one_line, plain
 from gizinterm.tui.screens.compose import ComposeScreen, Draft
 from gizinterm.tui.screens.confirm import ConfirmScreen
@@ -155,8 +155,8 @@ class OfficeActions(_Base):
 
         def job() -> str:
             report = ws.up()
-            started = f"started {len(report.started)}" if report.started else "nothing to start"
-            skipped = f", skipped {len(report.skipped)}" if report.skipped else ""
-            return f"session {report.session}: {started}, {len(report.running)} already running{skipped}"
+            if report.refused:  # everyone else came up; the operator must still see who did not
+                raise PolicyRefused("; ".join(f"refused to start {a}: {why}" for a, why in report.refused.items()))
+            return report.summary()
 
         self.in_worker("office up", job)
