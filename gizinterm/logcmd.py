@@ -18,7 +18,10 @@ from gizinterm.errors import NotFoundError, UsageError
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy honours the name)
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
+    from datetime import datetime, tzinfo
+
+    # agents by id -> name, day_starts, the configured db, the office time zone
+    Light = tuple[dict[str, str], str, str | None, str | None]
 
 ROSTER_FILE = "agents.toml"
 STATE_DIR = ".gizin"
@@ -26,7 +29,7 @@ DEFAULT_DB = os.path.join(STATE_DIR, "gizin.db")
 # What this command read from agents.toml, keyed by the file's stat: parsing TOML (tomllib pulls in
 # typing) costs ~7 ms per call, reading this JSON well under one.
 CACHE_FILE = os.path.join(STATE_DIR, "log-roster.json")
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: the office time zone
 SETTLED_SECONDS = 2.0  # a roster changed more recently than this is read afresh (timestamps are coarse)
 AGENT_OPTION = "@gizin-agent"  # the pane option `gizin up` sets on every agent's pane
 FUTURE_SLACK_SECONDS = 300  # --at may run a little ahead of this clock, not more
@@ -63,13 +66,24 @@ Exit codes: 0 logged, 2 bad arguments or no agent identity, 5 unknown agent."""
 class Office:
     """What `gizin log` needs from agents.toml: names by agent id, the day start and the database."""
 
-    __slots__ = ("agents", "day_starts", "db_path", "roster_path")
+    __slots__ = ("agents", "day_starts", "db_path", "roster_path", "timezone")
 
-    def __init__(self, roster_path: str, agents: dict[str, str], day_starts: str, db_path: str) -> None:
+    def __init__(
+        self, roster_path: str, agents: dict[str, str], day_starts: str, db_path: str, timezone: str | None = None
+    ) -> None:
         self.roster_path = roster_path
         self.agents = agents
         self.day_starts = day_starts
         self.db_path = db_path
+        self.timezone = timezone
+
+    def tz(self) -> tzinfo | None:
+        """The office clock (`[office] timezone`), so a pane's own TZ never moves a task to another day."""
+        if self.timezone is None:
+            return None
+        from zoneinfo import ZoneInfo  # only offices that name a zone pay for it
+
+        return ZoneInfo(self.timezone)
 
     def agent_name(self, agent_id: str) -> str:
         name = self.agents.get(agent_id)
@@ -183,9 +197,9 @@ def log_task(
     check_text(text)
     check_status(status)
     check_tags(tags)
-    created = _parse_at(at) if at is not None else None
     agent_id = resolve_agent(agent)
     place = read_office(office, db)
+    created = _parse_at(at, place.tz()) if at is not None else None
     name = place.agent_name(agent_id)
     conn = store.connect(place.db_path)
     try:
@@ -195,6 +209,7 @@ def log_task(
             name,
             text,
             day_starts=place.day_starts,
+            tz=place.tz(),
             status=status,
             tags=tags,
             created_at=created,
@@ -206,13 +221,14 @@ def log_task(
         conn.close()
 
 
-def _parse_at(value: str) -> datetime:
+def _parse_at(value: str, tz: tzinfo | None = None) -> datetime:
+    """`--at` in UTC; a time without an offset is office wall time."""
     from datetime import UTC, datetime, timedelta
 
     from gizinterm.days import parse_time
 
     try:
-        moment = parse_time(value)
+        moment = parse_time(value, tz)
     except ValueError as exc:
         raise UsageError(f"--at: {exc}") from None
     latest = datetime.now(UTC) + timedelta(seconds=FUTURE_SLACK_SECONDS)
@@ -266,14 +282,14 @@ def read_office(office: str | None = None, db: str | None = None) -> Office:
         light = _read_light(roster_path) or _read_strict(roster_path)
         if key is not None:
             _write_cache(cache_path, key, light)
-    agents, day_starts, configured = light
+    agents, day_starts, configured, timezone = light
     for value in (db, os.environ.get("GIZIN_DB") or None, configured):
         if value:
             db_path = os.path.join(folder, os.path.expanduser(value))  # join keeps an absolute value
             break
     else:
         db_path = os.path.join(folder, DEFAULT_DB)
-    return Office(roster_path, agents, day_starts, db_path)
+    return Office(roster_path, agents, day_starts, db_path, timezone)
 
 
 def find_roster(explicit: str | None = None) -> str:
@@ -312,7 +328,7 @@ def _cache_key(roster_path: str) -> list[object] | None:
     return [CACHE_VERSION, roster_path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def _read_cache(cache_path: str, key: list[object]) -> tuple[dict[str, str], str, str | None] | None:
+def _read_cache(cache_path: str, key: list[object]) -> Light | None:
     import json
 
     try:
@@ -320,24 +336,28 @@ def _read_cache(cache_path: str, key: list[object]) -> tuple[dict[str, str], str
             data = json.load(handle)
         if data["key"] != key:
             return None
-        agents, day_starts, configured = data["agents"], data["day_starts"], data["db"]
+        agents, day_starts, configured, timezone = data["agents"], data["day_starts"], data["db"], data["tz"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not isinstance(agents, dict) or not _is_clock(day_starts) or not isinstance(configured, str | None):
         return None
-    return agents, day_starts, configured
+    if not isinstance(timezone, str | None):
+        return None
+    return agents, day_starts, configured, timezone
 
 
-def _write_cache(cache_path: str, key: list[object], light: tuple[dict[str, str], str, str | None]) -> None:
+def _write_cache(cache_path: str, key: list[object], light: Light) -> None:
     """Best effort: an office folder that cannot be written just means no cache."""
     import json
 
-    agents, day_starts, configured = light
+    agents, day_starts, configured, timezone = light
     temporary = f"{cache_path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(cache_path), exist_ok=True)
         with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump({"key": key, "agents": agents, "day_starts": day_starts, "db": configured}, handle)
+            json.dump(
+                {"key": key, "agents": agents, "day_starts": day_starts, "db": configured, "tz": timezone}, handle
+            )
         os.replace(temporary, cache_path)  # atomic: concurrent callers never read half a file
     except OSError:
         import contextlib  # already loaded by the store; imported here to keep it near its one use
@@ -346,7 +366,7 @@ def _write_cache(cache_path: str, key: list[object], light: tuple[dict[str, str]
             os.unlink(temporary)
 
 
-def _read_light(roster_path: str) -> tuple[dict[str, str], str, str | None] | None:
+def _read_light(roster_path: str) -> Light | None:
     """Agents, day start and db from agents.toml, or None when anything looks off (then the strict
     reader explains the problem with file, line and field)."""
     import tomllib
@@ -364,6 +384,9 @@ def _read_light(roster_path: str) -> tuple[dict[str, str], str, str | None] | No
     configured = office.get("db")
     if not _is_clock(day_starts) or not (configured is None or isinstance(configured, str)):
         return None
+    timezone = office.get("timezone")
+    if timezone is not None and not _is_zone(timezone):
+        return None
     agents: dict[str, str] = {}
     for raw in raw_agents:
         if not isinstance(raw, dict):
@@ -372,7 +395,7 @@ def _read_light(roster_path: str) -> tuple[dict[str, str], str, str | None] | No
         if not isinstance(ident, str) or not isinstance(name, str) or not name or ident in agents:
             return None
         agents[ident] = name
-    return agents, day_starts, configured
+    return agents, day_starts, configured, timezone
 
 
 def _is_clock(value: object) -> bool:
@@ -387,10 +410,21 @@ def _is_clock(value: object) -> bool:
     )
 
 
-def _read_strict(roster_path: str) -> tuple[dict[str, str], str, str | None]:
+def _is_zone(value: object) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)  # type: ignore[arg-type]  # a non-string fails here too, as it should
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _read_strict(roster_path: str) -> Light:
     from pathlib import Path
 
     from gizinterm.roster import load_roster  # raises ConfigError naming file, line and field
 
     roster = load_roster(Path(roster_path))
-    return {a.id: a.name for a in roster.agents}, roster.office.day_starts, roster.office.db
+    office = roster.office
+    return {a.id: a.name for a in roster.agents}, office.day_starts, office.db, office.timezone

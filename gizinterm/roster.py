@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ AGENT_KEYS = (
     "outbound",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
-OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts")
+OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
 TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
@@ -72,7 +73,18 @@ class Office:
     layout: str = "grid3"
     db: str | None = None
     day_starts: str = "00:00"
+    timezone: str | None = None  # IANA name; None = the clock of whichever machine runs the command
     layout_line: int | None = None  # where `layout` was written, for "no such layout" errors
+
+    @property
+    def tzinfo(self) -> tzinfo | None:
+        """The office clock that decides which day a task belongs to, for every writer and reader alike
+        (an agent whose own env sets TZ must not move its tasks to another day)."""
+        if self.timezone is None:
+            return None
+        from zoneinfo import ZoneInfo  # only offices that name a zone pay for it
+
+        return ZoneInfo(self.timezone)
 
     @property
     def day_start_minutes(self) -> int:
@@ -184,8 +196,22 @@ def _parse_office(src: TomlSource, top: Table) -> Office:
         db=table.text("db") or None,
         day_starts=table.text("day_starts", pattern=r"([01]\d|2[0-3]):[0-5]\d", hint='use 24-hour HH:MM, e.g. "05:00"')
         or "00:00",
+        timezone=_timezone(table),
         layout_line=src.line_of("office", "layout"),
     )
+
+
+def _timezone(table: Table) -> str | None:
+    name = table.text("timezone")
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise table.fail("timezone", f"unknown time zone '{name}' (use an IANA name such as \"Asia/Tokyo\")") from None
+    return name
 
 
 def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Table) -> Agent:

@@ -308,7 +308,7 @@ class Workspace:
         """The office's current day ("YYYY-MM-DD"): before `day_starts`, it is still yesterday."""
         from gizinterm.days import today
 
-        return today(self.roster.office.day_starts)
+        return today(self.roster.office.day_starts, tz=self.roster.office.tzinfo)
 
     def log_task(
         self,
@@ -331,6 +331,7 @@ class Workspace:
                 name,
                 text,
                 day_starts=self.roster.office.day_starts,
+                tz=self.roster.office.tzinfo,
                 status=status,
                 tags=tags,
                 created_at=at,

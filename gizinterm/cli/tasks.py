@@ -146,7 +146,7 @@ def _range(ws: Workspace, filters: dict[str, Any], since: str | None, until: str
             filters[day_key] = _day(ws, value, option)
             continue
         try:
-            filters[time_key] = parse_time(value)
+            filters[time_key] = parse_time(value, ws.roster.office.tzinfo)
         except ValueError as exc:
             raise UsageError(f"{option}: {exc}") from None
 

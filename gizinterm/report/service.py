@@ -23,7 +23,7 @@ from gizinterm.validate import did_you_mean
 
 def today(roster: Roster) -> dt.date:
     """Today in the office's day convention (a day that starts at 05:00 is still yesterday at 04:59)."""
-    return dt.date.fromisoformat(days.today(roster.office.day_starts))
+    return dt.date.fromisoformat(days.today(roster.office.day_starts, tz=roster.office.tzinfo))
 
 
 def next_move(
@@ -77,5 +77,5 @@ def _utc_start(roster: Roster, since: dt.date | None) -> str:
     """Where office day `since` begins, as the stored UTC text messages are compared with."""
     if since is None:
         return ""
-    start, _ = days.day_bounds(since.isoformat(), roster.office.day_starts)
+    start, _ = days.day_bounds(since.isoformat(), roster.office.day_starts, roster.office.tzinfo)
     return days.iso_utc(start)

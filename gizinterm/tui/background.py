@@ -85,7 +85,7 @@ class Background:
     # --- database: tasks and messages --------------------------------------------------------------------
     def _db_loop(self) -> None:
         ws, stopping, options = self.app.workspace, self.app.stopping, self.app.options
-        db = live.OfficeDb(ws.db_path, ws.roster.office.day_starts)
+        db = live.OfficeDb(ws.db_path, ws.roster.office.day_starts, ws.roster.office.tzinfo)
         next_mail = 0.0
         try:
             while not stopping.is_set():

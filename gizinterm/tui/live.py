@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,11 +98,13 @@ def mail(conn: sqlite3.Connection) -> MailUpdate:
 BLOCKED_SHOWN = 5  # the newest blocked attempts in the strip; the audit screen has them all
 
 
-def outbound_alerts(conn: sqlite3.Connection, day: str, day_starts: str) -> list[Alert]:
+def outbound_alerts(
+    conn: sqlite3.Connection, day: str, day_starts: str, tz: tzinfo | None = None
+) -> list[Alert]:
     """Today's blocked outbound attempts (newest first) and policy versions first seen today."""
     from gizinterm.store.audit import audit_rows, policy_versions
 
-    start = days.iso_utc(days.day_bounds(day, day_starts)[0])
+    start = days.iso_utc(days.day_bounds(day, day_starts, tz)[0])
     alerts: list[Alert] = []
     for row in audit_rows(conn, since=start, decision="deny", limit=BLOCKED_SHOWN):
         who = row.get("agent") or "?"
@@ -157,9 +159,10 @@ class OfficeDb:
     """The dashboard's reads: today's tasks and the open messages. Owns one connection, used only by the
     thread that calls it; every read is one statement, so no read transaction outlives a call."""
 
-    def __init__(self, db_path: Path, day_starts: str) -> None:
+    def __init__(self, db_path: Path, day_starts: str, tz: tzinfo | None = None) -> None:
         self.db_path = db_path
         self.day_starts = day_starts
+        self.tz = tz
         self.conn: sqlite3.Connection | None = None
         self.day = ""
         self.last_id = 0
@@ -181,8 +184,8 @@ class OfficeDb:
     def mail(self) -> MailUpdate:
         """Open messages, plus the outbound alerts (the same one-second rhythm, the same connection)."""
         update = mail(self.connection())
-        day = days.today(self.day_starts)
-        update.alerts.extend(outbound_alerts(self.connection(), day, self.day_starts))
+        day = days.today(self.day_starts, tz=self.tz)
+        update.alerts.extend(outbound_alerts(self.connection(), day, self.day_starts, self.tz))
         return update
 
     def poll(self, now: datetime | None = None) -> FeedUpdate | None:
@@ -190,7 +193,7 @@ class OfficeDb:
         from gizinterm.store.tasks import query_tasks
 
         conn = self.connection()
-        today = days.today(self.day_starts, now)
+        today = days.today(self.day_starts, now, self.tz)
         if today != self.day or time.monotonic() - self.synced_at > RESYNC_SECONDS:
             rows = query_tasks(conn, day=today)
             fresh = {t.id: t for t in rows}

@@ -212,3 +212,27 @@ def test_existing_database_in_a_folder_made_read_only(
     assert result.returncode == 2, result.stderr
     assert result.stderr == f"gizin: cannot write the database: folder {folder / '.gizin'} is read-only\n"
     assert [r["text"] for r in rows(folder, read_only=True)] == ["before"]
+
+
+def test_office_timezone_decides_the_day_whatever_the_pane_clock(tmp_path: Path, env: dict[str, str]) -> None:
+    folder = tmp_path / "tokyo"
+    roster = write_office(folder, 2)
+    roster.write_text(
+        roster.read_text().replace("[office]\n", '[office]\nday_starts = "05:00"\ntimezone = "Asia/Tokyo"\n')
+    )
+    # The agent's pane runs on New York time; the office keeps Tokyo's clock.
+    env = {**env, "GIZIN_HOME": str(folder), "GIZIN_AGENT": "a0", "TZ": "America/New_York"}
+    for at in ("2026-05-01T17:30:00Z", "2026-05-01T21:00:00Z", "2026-05-02T04:30"):
+        assert run_gizin("log", f"at {at}", "--at", at, env=env, cwd=folder).returncode == 0
+    # 02:30 and 06:00 in Tokyo on May 2 (13:30 and 17:00 on May 1 in New York); a bare time is Tokyo's.
+    assert [r["day"] for r in rows(folder)] == ["2026-05-01", "2026-05-02", "2026-05-01"]
+
+
+def test_unknown_office_timezone_is_a_config_error(tmp_path: Path, env: dict[str, str]) -> None:
+    folder = tmp_path / "nowhere"
+    roster = write_office(folder, 1)
+    roster.write_text(roster.read_text().replace("[office]\n", '[office]\ntimezone = "Mars/Olympus"\n'))
+    result = run_gizin("log", "--agent", "a0", "hello", env={**env, "GIZIN_HOME": str(folder)}, cwd=folder)
+    assert result.returncode == 2
+    assert f"{roster}:2: office.timezone: unknown time zone 'Mars/Olympus'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -146,3 +146,12 @@ def test_guess_kind() -> None:
     assert guess_kind("gizin demo-agent") == "demo"
     assert guess_kind("bash -l") == "shell"
     assert guess_kind("'unbalanced") == "shell"
+
+
+def test_office_timezone(tmp_path: Path) -> None:
+    roster = load_roster(write(tmp_path, '[office]\ntimezone = "Asia/Tokyo"\n'))
+    assert roster.office.timezone == "Asia/Tokyo"
+    assert str(roster.office.tzinfo) == "Asia/Tokyo"
+    assert load_roster(write(tmp_path, "[office]\n")).office.tzinfo is None
+    with pytest.raises(ConfigError, match=r":2: office.timezone: unknown time zone 'Tokio/Japan'"):
+        load_roster(write(tmp_path, '[office]\ntimezone = "Tokio/Japan"\n'))
