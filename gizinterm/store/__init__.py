@@ -32,14 +32,18 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def connect(path: StrPath, *, migrate: bool = True) -> sqlite3.Connection:
+def connect(path: StrPath, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """A connection with the office's durability settings, and the schema brought up to date.
 
     `isolation_level=None` means no implicit transactions: every write says `BEGIN IMMEDIATE` itself
     (see `immediate`), so read-modify-write never upgrades a deferred lock and fails under contention.
+    `busy_timeout_ms` is for callers with a deadline of their own (the guard must answer before its
+    hook times out); everyone else keeps the default, which lets 33 writers queue instead of failing.
     """
+    if busy_timeout_ms < 0:
+        raise ValueError(f"busy_timeout_ms must be >= 0, not {busy_timeout_ms}")
     if migrate and os.path.exists(path):
-        conn = _open(path)  # the common case: one open, one cheap check, and this connection is kept
+        conn = _open(path, busy_timeout_ms)  # the common case: one open, one cheap check, connection kept
         try:
             if schema_is_current(conn):
                 return conn
@@ -49,14 +53,14 @@ def connect(path: StrPath, *, migrate: bool = True) -> sqlite3.Connection:
         conn.close()
     if migrate:
         ensure_schema(path)
-    return _open(path)
+    return _open(path, busy_timeout_ms)
 
 
-def _open(path: StrPath) -> sqlite3.Connection:
+def _open(path: StrPath, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # the log is the company's record: survive power loss
         conn.execute("PRAGMA foreign_keys = ON")
@@ -79,14 +83,21 @@ def friendly_error(path: StrPath, exc: sqlite3.Error) -> UsageError:
 
 @contextlib.contextmanager
 def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`)."""
+    """A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`).
+
+    SQLite rolls some failures back by itself (an interrupt, a full disk), so ROLLBACK runs only while a
+    transaction is still open: an unconditional one would raise "no transaction is active" and hide the
+    real error. A COMMIT can fail and leave the transaction open (a deferred foreign key); it is rolled
+    back then, so the connection is never left holding the write lock.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def schema_is_current(conn: sqlite3.Connection) -> bool:
