@@ -137,10 +137,17 @@ INSERT INTO tasks_fts (tasks_fts) VALUES ('rebuild');
 """Task search by trigrams: the default tokenizer sees a run of Japanese as one word, so "請求書" never
 matched inside "月次の請求書を送付"; trigrams match any substring of three or more characters."""
 
+OUTBOUND_AUDIT_POLICY_HASH = """
+CREATE INDEX outbound_audit_policy_hash ON outbound_audit (policy_hash);
+"""
+"""The dashboard counts each policy version's decisions every second; without this index each count
+scanned the whole audit, which only grows."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
     ("m003_messages", MESSAGES),
     ("m004_outbound", OUTBOUND),
     ("m005_tasks_fts_trigram", TASKS_FTS_TRIGRAM),
+    ("m006_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
 ]

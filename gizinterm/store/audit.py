@@ -143,11 +143,16 @@ def audit_rows(
     return [dict(row) for row in conn.execute(sql, params).fetchall()]
 
 
+POLICY_VERSIONS_SQL = (
+    "SELECT v.id, v.hash, v.content, v.source, v.first_seen_at,"
+    " (SELECT count(*) FROM outbound_audit a WHERE a.policy_hash = v.hash) AS decisions"
+    " FROM policy_versions v ORDER BY v.id"
+)
+"""Named so a test can check its plan: the dashboard runs it every second, so the count must use the
+outbound_audit_policy_hash index rather than scan the audit."""
+
+
 def policy_versions(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every recorded policy version, oldest first, with how many decisions each one made."""
-    rows = conn.execute(
-        "SELECT v.id, v.hash, v.content, v.source, v.first_seen_at,"
-        " (SELECT count(*) FROM outbound_audit a WHERE a.policy_hash = v.hash) AS decisions"
-        " FROM policy_versions v ORDER BY v.id"
-    ).fetchall()
+    rows = conn.execute(POLICY_VERSIONS_SQL).fetchall()
     return [dict(row) for row in rows]

@@ -85,3 +85,41 @@ def test_connect_takes_a_busy_timeout(tmp_path: Path, conn: sqlite3.Connection) 
         short.close()
     with pytest.raises(ValueError, match="busy_timeout_ms"):
         connect(tmp_path / "gizin.db", busy_timeout_ms=-1)
+
+
+def test_policy_version_counts_use_the_policy_hash_index(tmp_path: Path) -> None:
+    from gizinterm.store.audit import POLICY_VERSIONS_SQL, policy_versions, record_decision
+
+    conn = connect(tmp_path / "audit.db")
+    try:
+        for n, digest in enumerate(["h1", "h1", "h2", "h1", None]):
+            record_decision(
+                conn,
+                channel="email",
+                decision="deny" if n % 2 else "allow",
+                policy_hash=digest,
+                policy_content=f"content of {digest}" if digest else None,
+            )
+        plan = " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + POLICY_VERSIONS_SQL))
+        assert "outbound_audit_policy_hash" in plan, plan
+        assert "SCAN a" not in plan and "SCAN outbound_audit" not in plan, plan
+        assert [(v["hash"], v["decisions"]) for v in policy_versions(conn)] == [("h1", 3), ("h2", 1)]
+    finally:
+        conn.close()
+
+
+def test_an_existing_database_gains_the_policy_hash_index(tmp_path: Path) -> None:
+    """Databases made before the index existed are migrated on their next open."""
+    path = tmp_path / "old.db"
+    connect(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute("DROP INDEX outbound_audit_policy_hash")
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name = ?", ("m006_outbound_audit_policy_hash",))
+    raw.commit()
+    raw.close()
+    conn = connect(path)
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "outbound_audit_policy_hash" in names
+    finally:
+        conn.close()
