@@ -30,6 +30,7 @@ DEBOUNCE_MS = 200  # an editor's burst of events for one save arrives within thi
 # Also compare the files' digest every so often: covers an edit made before the watch was in place,
 # and file systems whose events do not arrive (network mounts). Reading two small files is cheap.
 RECHECK_MS = 2_000
+MAX_RELOADS = 5  # re-reads of files edited during a reload before the last reading is applied anyway
 
 
 @dataclass(frozen=True)
@@ -95,28 +96,46 @@ class OfficeWatcher:
         self._rejected: str | None = None
 
     def files(self) -> list[Path]:
-        return [*config_files(self.current), *(p for p in self._policy_files if p not in config_files(self.current))]
+        return _files(self.current, self._policy_files)
 
     def check(self) -> Outcome | None:
-        """Re-read the files now; None when their bytes did not change (or an error is already known)."""
+        """Re-read the files now; None when their bytes did not change (or an error is already known).
+
+        The digest is taken before each reload and compared after it: an edit saved while the files were
+        being read is read again at once, never marked seen without being applied. A reload that names
+        a new file (another layout, a blocklist include) is repeated with that file's digest taken first.
+        """
         files = self.files()
-        now = digest(files)
-        if now == self._digest:
+        before = digest(files)
+        if before == self._digest:
             return None
         names = tuple(f.name for f in files)
-        try:
-            fresh = self.current.reload()
-            fresh.plan()  # the layout, seating and every cross-check: the whole configuration must be valid
-            compiled = fresh.policy()  # the blocklist compiles (fail closed) and its version is recorded
-        except GizinError as exc:
-            if self._rejected == now:
-                return None  # the same broken bytes seen again (another event of the same save)
-            self._rejected = now
-            return Rejected(error=str(exc), files=names)
+        for _attempt in range(MAX_RELOADS):
+            try:
+                fresh = self.current.reload()
+                fresh.plan()  # the layout, seating and every cross-check: the whole configuration must be valid
+                compiled = fresh.policy()  # the blocklist compiles (fail closed) and its version is recorded
+            except GizinError as exc:
+                after = digest(files)
+                if after != before:
+                    before = after  # edited while being read: the error may be about bytes already gone
+                    continue
+                if self._rejected == before:
+                    return None  # the same broken bytes seen again (another event of the same save)
+                self._rejected = before
+                return Rejected(error=str(exc), files=names)
+            policy_files = [Path(p) for p in compiled["sources"]]
+            fresh_files = _files(fresh, policy_files)
+            after = digest(files)
+            if fresh_files == files and after == before:
+                break  # what was read is what is on disk: nothing slipped in during the reload
+            files, before = fresh_files, digest(fresh_files)
+        else:
+            before = ""  # edited throughout: apply the last reading, and read the files again next check
         old, old_layout, old_policy = self.current, self._layout, self._policy_hash
         self.current, self._layout = fresh, _layout_or_none(fresh)
-        self._policy_hash, self._policy_files = str(compiled["hash"]), [Path(p) for p in compiled["sources"]]
-        self._digest, self._rejected = digest(self.files()), None
+        self._policy_hash, self._policy_files = str(compiled["hash"]), policy_files
+        self._digest, self._rejected = before, None
         outcome = diff(old, fresh, names, layout_changed=old_layout != self._layout)
         return dataclasses.replace(outcome, policy_changed=old_policy != self._policy_hash)
 
@@ -167,6 +186,11 @@ def keep_up(workspace: Workspace, reconcile: Callable[[Workspace], object], say:
 
     say(f"gizin: watching {', '.join(str(f) for f in watcher.files())} (Ctrl-C to stop)")
     watcher.run(changed, threading.Event())
+
+
+def _files(ws: Workspace, policy_files: list[Path]) -> list[Path]:
+    config = config_files(ws)
+    return [*config, *(p for p in policy_files if p not in config)]
 
 
 def config_files(ws: Workspace) -> list[Path]:

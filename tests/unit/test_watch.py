@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gizinterm.watch import OfficeWatcher, Rejected, Reloaded, config_files
 from gizinterm.workspace import Workspace
 
@@ -86,3 +88,28 @@ def test_a_blocklist_edit_records_a_policy_version_and_a_broken_one_is_refused(e
     outcome = watcher.check()
     assert isinstance(outcome, Rejected) and "agents.toml:" in outcome.error and "blocklist.emails" in outcome.error
     assert watcher.current is good
+
+
+def test_an_edit_saved_during_a_reload_is_applied_not_marked_seen(
+    example_office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are really re-read; the only help is the timing: the second save lands right after the
+    reload has read the roster, as when an operator saves twice in quick succession."""
+    roster = example_office / "agents.toml"
+    text = roster.read_text(encoding="utf-8")
+    watcher = OfficeWatcher(Workspace.open(example_office))
+    real_reload = Workspace.reload
+    saves = [text + NEW_AGENT + '\n[[agent]]\nid = "mio"\nname = "Mio"\n']
+
+    def reload_then_save(self: Workspace) -> Workspace:
+        fresh = real_reload(self)
+        if saves:
+            roster.write_text(saves.pop(), encoding="utf-8")
+        return fresh
+
+    monkeypatch.setattr(Workspace, "reload", reload_then_save)
+    roster.write_text(text + NEW_AGENT, encoding="utf-8")
+    outcome = watcher.check()
+    assert isinstance(outcome, Reloaded) and outcome.added == ("kai", "mio")
+    assert watcher.current.roster.has_agent("mio")
+    assert watcher.check() is None  # both saves applied, nothing left pending
