@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from gizinterm import hooks, outbound
     from gizinterm.bringup import Progress, UpReport
+    from gizinterm.dashboard_feed import OfficeDb
     from gizinterm.delivery import Deliverer, DeliveryEvent
     from gizinterm.lifecycle import ActionReport, Attach
     from gizinterm.panestate import AgentStatus
@@ -522,3 +523,21 @@ class Workspace:
         compiled = compile_office(str(self.roster.path))
         channel_transports(self.roster)
         return compiled
+
+    # --- dashboard reads (issue 8) ---
+    # The dashboard's workers poll these; `dashboard_feed` owns the reads and loads store/tmux lazily.
+
+    def dashboard_feed(self) -> OfficeDb:
+        """Today's tasks, open messages and outbound alerts for one polling thread: it owns one
+        connection (close it when done) and reads in single statements, never a held transaction."""
+        from gizinterm.dashboard_feed import OfficeDb
+
+        office = self.roster.office
+        return OfficeDb(self.db_path, office.day_starts, office.tzinfo)
+
+    def pane_preview(self, pane_id: str, lines: int | None = None) -> str | None:
+        """The pane's last lines with their escape sequences, raw and untrusted (render them through
+        safetext); None when the pane is gone. One tmux invocation."""
+        from gizinterm import dashboard_feed
+
+        return dashboard_feed.preview(self.tmux(), pane_id, lines or dashboard_feed.PREVIEW_LINES)

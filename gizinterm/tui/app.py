@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+from gizinterm.dashboard_feed import Alert
 from gizinterm.safetext import plain
 from gizinterm.tui.actions import OfficeActions
 from gizinterm.tui.background import Background
-from gizinterm.tui.model import Alert, floors_of
+from gizinterm.tui.model import floors_of
 from gizinterm.tui.screens.help import HelpScreen
 from gizinterm.tui.screens.main import MainScreen
 from gizinterm.watch import OfficeWatcher, Outcome, Rejected

@@ -2,9 +2,10 @@
 and posting a message back to the main screen (the harlequin pattern).
 
 - office: every `refresh` seconds, pane states for the whole office (`Workspace.status`, three tmux
-  invocations) and the selected agent's preview (one more): a constant cost whatever the office size;
-- db: every `feed` seconds, today's new tasks; every `refresh` seconds, the open messages. One
-  connection in its own thread, one statement per read;
+  invocations) and the selected agent's preview (`Workspace.pane_preview`, one more): a constant cost
+  whatever the office size;
+- db: every `feed` seconds, today's new tasks; every `refresh` seconds, the open messages
+  (`Workspace.dashboard_feed`). One connection in its own thread, one statement per read;
 - watch: configuration edits (watch.py);
 - deliverer: the office's deliverer, through the same lease as `gizin deliver`, while the app is open.
 """
@@ -15,9 +16,8 @@ import time
 from typing import TYPE_CHECKING
 
 from gizinterm.errors import GizinError
-from gizinterm.safetext import plain
-from gizinterm.tui import live
-from gizinterm.tui.model import AgentLive
+from gizinterm.safetext import plain, safe_text
+from gizinterm.tui.model import AgentLive, Snapshot, snapshot_of
 from gizinterm.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -57,7 +57,10 @@ class Background:
             self.app.run_worker(self._office_once, thread=True, group="office", name="office")
 
     def _office_once(self) -> None:
-        snapshot = live.snapshot(self.app.workspace)
+        try:
+            snapshot = snapshot_of(self.app.workspace.status())  # a constant three tmux invocations
+        except GizinError as exc:  # tmux missing or broken: say so on the top bar, keep the cards
+            snapshot = Snapshot(office_running=False, error=str(exc))
         self.main.post_message(MainScreen.Refreshed(snapshot))
         self.app.refreshes += 1
         self._preview_once(snapshot.live)
@@ -76,16 +79,16 @@ class Background:
         if pane_id is None:
             return
         try:
-            body = live.preview(self.app.workspace, pane_id)
+            screen = self.app.workspace.pane_preview(pane_id)
         except GizinError:
             return  # the pane went away between the refresh and the capture: the next refresh says so
-        if body is not None:
-            self.main.post_message(MainScreen.Previewed(agent_id, body))
+        if screen is not None:
+            self.main.post_message(MainScreen.Previewed(agent_id, safe_text(screen)))  # made inert here
 
     # --- database: tasks and messages --------------------------------------------------------------------
     def _db_loop(self) -> None:
         ws, stopping, options = self.app.workspace, self.app.stopping, self.app.options
-        db = live.OfficeDb(ws.db_path, ws.roster.office.day_starts, ws.roster.office.tzinfo)
+        db = ws.dashboard_feed()
         next_mail = 0.0
         try:
             while not stopping.is_set():

@@ -1,15 +1,22 @@
 """What the dashboard shows, as plain data: the floors of seats, and what is live about each employee.
 
 Textual-free on purpose: the refresh workers build these objects off the UI thread from the workspace
-façade, and unit tests can check them without starting an app.
+façade, and unit tests can check them without starting an app. The feed, mail and alert types come from
+the service that reads them (`gizinterm.dashboard_feed`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from gizinterm.dashboard_feed import Alert
 from gizinterm.layout import PaneSpec, Plan
 from gizinterm.roster import Agent
+
+if TYPE_CHECKING:
+    from gizinterm.panestate import AgentStatus
 
 # The words a card shows, in the order an operator cares about them. `None` (shown as "…") means
 # the dashboard has not heard from tmux yet.
@@ -80,28 +87,6 @@ class AgentLive:
     detail: str = ""  # why the state is what it is, e.g. "exited with status 1", "in copy mode"
 
 
-@dataclass(frozen=True)
-class Alert:
-    """One line of the alert strip; `key` keeps the same alert from being listed twice."""
-
-    key: str
-    kind: str  # blocked | policy | dead | unknown | config
-    text: str
-    at: str = ""
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """A task as the feed shows it; `text` is untrusted and rendered through safetext."""
-
-    id: int
-    agent: str
-    name: str
-    text: str
-    status: str
-    at: str  # local HH:MM
-
-
 @dataclass
 class Snapshot:
     """One refresh's worth of live data for every agent, built in a worker thread."""
@@ -110,3 +95,15 @@ class Snapshot:
     alerts: list[Alert] = field(default_factory=list)
     office_running: bool | None = None
     error: str | None = None
+
+
+def snapshot_of(rows: Sequence[AgentStatus]) -> Snapshot:
+    """`Workspace.status` rows as the cards see them; an agent that died (not one stopped on purpose)
+    also raises an alert."""
+    live: dict[str, AgentLive] = {}
+    alerts: list[Alert] = []
+    for row in rows:
+        live[row.agent] = AgentLive(state=row.state, pane_id=row.pane_id, detail=row.detail)
+        if row.state == "dead" and not row.stopped:
+            alerts.append(Alert(key=f"dead:{row.agent}", kind="dead", text=f"{row.name} {row.detail or 'exited'}"))
+    return Snapshot(live=live, alerts=alerts, office_running=any(r.pane_id for r in rows))

@@ -29,7 +29,10 @@ def test_entry_point_loads_nothing_heavy_before_dispatch() -> None:
     assert not loaded_after("import gizinterm.entry, gizinterm.demo_agent") & set(HEAVY)
 
 
-@pytest.mark.parametrize("module", ["gizinterm.safetext", "gizinterm.watch", "gizinterm.tui", "gizinterm.tui.model"])
+@pytest.mark.parametrize(
+    "module",
+    ["gizinterm.safetext", "gizinterm.watch", "gizinterm.tui", "gizinterm.tui.model", "gizinterm.dashboard_feed"],
+)
 def test_dashboard_data_and_safe_text_load_nothing_heavy(module: str) -> None:
     """The safe-text helpers serve stdlib-only paths too; the dashboard's data model is textual-free."""
     assert not loaded_after(f"import {module}") & set(HEAVY)

@@ -1,6 +1,6 @@
 """The main screen: the office as floors of cards, the selected agent's pane, today's feed and alerts.
 
-All data arrives as messages posted by thread workers (`tui/live.py` functions over the workspace);
+All data arrives as messages posted by thread workers (`background.py`, over the workspace façade);
 handlers here only hand it to widgets. Actions that change the office live on the app, so the command
 palette and every screen share them.
 """
@@ -17,9 +17,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent
 
+from gizinterm.dashboard_feed import AgentDay, FeedUpdate, MailUpdate
 from gizinterm.safetext import one_line
 from gizinterm.tui import model
-from gizinterm.tui.live import AgentDay, FeedUpdate, MailUpdate
 from gizinterm.tui.model import Floor, Snapshot
 from gizinterm.tui.widgets.bottom.alerts import AlertStrip
 from gizinterm.tui.widgets.bottom.feed import TaskFeed

@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
 
+from gizinterm.dashboard_feed import AgentDay
 from gizinterm.roster import Agent
 from gizinterm.safetext import one_line
-from gizinterm.tui.live import AgentDay
 from gizinterm.tui.model import AgentLive
 
 STATE_STYLE = {

@@ -8,8 +8,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
+from gizinterm.dashboard_feed import AgentDay
 from gizinterm.safetext import one_line
-from gizinterm.tui.live import AgentDay
 from gizinterm.tui.model import AgentLive, Floor
 from gizinterm.tui.widgets.office.card import AgentCard, card_id
 

@@ -1,9 +1,11 @@
-"""What the dashboard's workers fetch, as plain functions and classes over the service layer.
+"""The dashboard's live reads: today's task feed, the open messages, the alerts they raise, and pane
+previews, as plain data for any front end.
 
-These run in Textual thread workers, never on the UI thread, and return plain data (model.py) or rich
-Text that safetext already made inert; the screens only paint. Every database read is one statement in
-autocommit mode, never a transaction held open across polls (DESIGN §6: one open reader grew the WAL
-to 100 MB).
+The dashboard reaches these only through `Workspace` (`dashboard_feed()`, `pane_preview()`); its
+workers call them off the UI thread. Every database read is one statement in autocommit mode, never a
+transaction held open across polls (DESIGN §6: one open reader grew the WAL to 100 MB). No textual and
+no printing here; store and tmux modules are imported inside the functions that use them, so the
+dashboard's model can load this module for its types at no cost.
 """
 
 from __future__ import annotations
@@ -15,50 +17,60 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gizinterm import days
-from gizinterm.errors import GizinError
-from gizinterm.safetext import one_line, safe_text
-from gizinterm.tui.model import AgentLive, Alert, FeedItem, Snapshot
+from gizinterm.safetext import one_line
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from rich.text import Text
-
     from gizinterm.store.tasks import Task
-    from gizinterm.workspace import Workspace
+    from gizinterm.tmux import TmuxServer
 
 RESYNC_SECONDS = 5.0  # a full re-read of today picks up edits and removals; new rows arrive every poll
 PREVIEW_LINES = 200  # history kept for the preview: a screenful and some, cheap to capture
 FEED_KEEP = 500  # feed rows the widget keeps
 OPEN_MAIL = ("queued", "sending")  # counted on the recipient's card
 TROUBLE_MAIL = ("unknown", "failed")  # shown in the alert strip until the operator retries or cancels
+BLOCKED_SHOWN = 5  # the newest blocked attempts in the strip; the audit screen has them all
 
 
-def snapshot(ws: Workspace) -> Snapshot:
-    """Every agent's pane state: `Workspace.status`, a constant three tmux invocations for any office."""
-    try:
-        rows = ws.status()
-    except GizinError as exc:  # tmux missing or broken: say so on the top bar, keep the cards
-        return Snapshot(office_running=False, error=str(exc))
-    live: dict[str, AgentLive] = {}
-    alerts: list[Alert] = []
-    for row in rows:
-        live[row.agent] = AgentLive(state=row.state, pane_id=row.pane_id, detail=row.detail)
-        if row.state == "dead" and not row.stopped:
-            alerts.append(Alert(key=f"dead:{row.agent}", kind="dead", text=f"{row.name} {row.detail or 'exited'}"))
-    return Snapshot(live=live, alerts=alerts, office_running=any(r.pane_id for r in rows))
+@dataclass(frozen=True)
+class Alert:
+    """One line of the alert strip; `key` keeps the same alert from being listed twice."""
+
+    key: str
+    kind: str  # blocked | policy | dead | unknown | config
+    text: str
+    at: str = ""
 
 
-def preview(ws: Workspace, pane_id: str) -> Text | None:
-    """The pane's last PREVIEW_LINES lines with colours, made inert; one tmux invocation."""
-    from gizinterm.tmux import capture_many
+@dataclass(frozen=True)
+class FeedItem:
+    """A task as the feed shows it; `text` is untrusted and rendered through safetext."""
 
-    screens = capture_many(ws.tmux(), [pane_id], start=-PREVIEW_LINES, escapes=True)
-    text = screens.get(pane_id)
-    return safe_text(text) if text is not None else None
+    id: int
+    agent: str
+    name: str
+    text: str
+    status: str
+    at: str  # local HH:MM
 
 
-# --- messages ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AgentDay:
+    """One employee's day so far, for their card."""
+
+    count: int
+    last_task: str | None
+
+
+@dataclass
+class FeedUpdate:
+    """New tasks since the last poll; `reset` means "today from scratch" (a new day, an edit, a removal)."""
+
+    day: str
+    reset: bool
+    items: list[FeedItem] = field(default_factory=list)
+    per_agent: dict[str, AgentDay] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,20 @@ class MailUpdate:
 
     undelivered: dict[str, int]
     alerts: list[Alert]
+
+
+# --- panes ------------------------------------------------------------------------------------------
+
+
+def preview(server: TmuxServer, pane_id: str, lines: int = PREVIEW_LINES) -> str | None:
+    """The pane's last `lines` lines with their escape sequences, raw and untrusted (the caller makes
+    them inert); None when the pane is gone. One tmux invocation."""
+    from gizinterm.tmux import capture_many
+
+    return capture_many(server, [pane_id], start=-lines, escapes=True).get(pane_id)
+
+
+# --- messages ---------------------------------------------------------------------------------------
 
 
 def mail(conn: sqlite3.Connection) -> MailUpdate:
@@ -95,12 +121,7 @@ def mail(conn: sqlite3.Connection) -> MailUpdate:
 # --- outbound: blocked attempts and policy versions ------------------------------------------------
 
 
-BLOCKED_SHOWN = 5  # the newest blocked attempts in the strip; the audit screen has them all
-
-
-def outbound_alerts(
-    conn: sqlite3.Connection, day: str, day_starts: str, tz: tzinfo | None = None
-) -> list[Alert]:
+def outbound_alerts(conn: sqlite3.Connection, day: str, day_starts: str, tz: tzinfo | None = None) -> list[Alert]:
     """Today's blocked outbound attempts (newest first) and policy versions first seen today."""
     from gizinterm.store.audit import audit_rows, policy_versions
 
@@ -135,24 +156,6 @@ def _hhmm(iso: str) -> str:
 
 
 # --- today's tasks --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgentDay:
-    """One employee's day so far, for their card."""
-
-    count: int
-    last_task: str | None
-
-
-@dataclass
-class FeedUpdate:
-    """New tasks since the last poll; `reset` means "today from scratch" (a new day, an edit, a removal)."""
-
-    day: str
-    reset: bool
-    items: list[FeedItem] = field(default_factory=list)
-    per_agent: dict[str, AgentDay] = field(default_factory=dict)
 
 
 class OfficeDb:
