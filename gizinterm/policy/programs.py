@@ -97,8 +97,33 @@ INTERPRETERS: dict[str, set[str]] = {
     "tclsh": set(),
     "awk": set(),
     "gawk": set(),
+    "mawk": set(),
+    "nawk": set(),
     "jshell": set(),
 }
+# Options that consume the next word, per interpreter, so `python3 -W ignore -c …` still finds `-c`.
+INTERPRETER_VALUE_OPTIONS: dict[str, set[str]] = {
+    "python": {"-W", "-X", "--check-hash-based-pycs"},
+    "node": {"-r", "--require", "--import", "--loader", "--experimental-loader", "--input-type", "--title", "-C",
+             "--conditions", "--env-file", "--inspect-port"},
+    "nodejs": {"-r", "--require", "--import", "--loader", "--input-type"},
+    "ruby": {"-I", "-r", "-E", "-C", "-F", "--encoding"},
+    "perl": {"-I", "-M", "-m"},
+    "bun": {"-r", "--preload", "--cwd", "--env-file"},
+    "php": {"-c", "-d", "-z"},
+    "lua": {"-l"},
+    "awk": {"-F", "-v", "-W", "--field-separator", "--assign"},
+}
+for _awk in ("gawk", "mawk", "nawk"):
+    INTERPRETER_VALUE_OPTIONS[_awk] = INTERPRETER_VALUE_OPTIONS["awk"]
+AWKS = {"awk", "gawk", "mawk", "nawk"}
+# `python -m MODULE` modules that reach the network themselves: denied outright for outbound = deny.
+NETWORK_MODULES = {
+    "pip", "pip3", "http.server", "smtplib", "smtpd", "aiosmtpd", "urllib.request", "ftplib", "webbrowser",
+    "httpx", "requests", "ensurepip", "pipx", "uv", "twine", "wget", "poplib", "imaplib", "telnetlib"
+}
+# Programs that run another command given in their arguments: `find -exec CMD … ;`, `parallel CMD ::: …`.
+EXEC_OPTIONS = {"-exec", "-execdir", "-ok", "-okdir"}
 # Programs whose output can be computed statically (for `echo ... | base64 -d | sh`).
 DECODERS = {
     "base32", "base64", "basenc", "gunzip", "gzip", "openssl", "rev", "uudecode", "xxd", "zcat"

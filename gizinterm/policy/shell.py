@@ -29,6 +29,16 @@ DEV_NET = re.compile(r"/dev/(?:tcp|udp)/([^/\s]{1,300})/")
 B64_LITERAL = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 ITEM = re.compile(r"[\w.\-]{1,100}(?::=|==|=|:|@)")  # httpie request items: name=value, header:value
 WRITE_REDIRECTS = (">", ">>", ">|", "<>", "&>", "&>>", ">&")
+# Reserved words in front of a command (`if curl …`, `then curl …`, `! curl …`): the command follows.
+LEADING_KEYWORDS = {"!", "if", "then", "elif", "else", "while", "until", "do", "coproc", "time", "{"}
+# Reserved words that close a compound command and run nothing themselves (`done < f`, `fi | cat`).
+CLOSING_KEYWORDS = {"fi", "done", "esac", "}"}
+# bash/sh options that take the next word as their value (`-o pipefail`, `-O extglob`, `--rcfile f`).
+SHELL_VALUE_OPTIONS = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
+# git options before the subcommand that take the next word (`git -C dir push`, `git -c k=v fetch`).
+GIT_VALUE_OPTIONS = {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env", "--super-prefix"}
+URL_LITERAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s'\"`<>]{1,2000}")
+MAX_CODE_URLS = 1000
 
 
 class Denied(Exception):
@@ -81,7 +91,15 @@ class ShellReader:
 
     def code(self, code: str, language: str, depth: int = 0) -> None:
         """Interpreter code (`python -c`, a script, stdin): checked when it uses the network."""
-        if depth > MAX_DEPTH or not re.search(P.NETWORK_HINT, code):
+        if depth > MAX_DEPTH:
+            return
+        if "://" in code:
+            # a URL literal is a destination whatever library or alias reaches it (`import requests as q`)
+            if self.deny_all:
+                raise Denied(self.deny_all, f"{language} code", "", f"{language} code names a URL ({self.deny_all})")
+            for found in list(URL_LITERAL.finditer(code))[:MAX_CODE_URLS]:
+                self._scan(found.group(0), f"{language} code")
+        if not re.search(P.NETWORK_HINT, code):
             return
         self._scan(code, f"{language} code")
         joined = re.sub(r"""["']\s*(?:\+|\.|,|\.\.)?\s*["']""", "", code)  # "ev" + "il.example"
@@ -158,7 +176,9 @@ class ShellReader:
             self._dev_net(target)
             if op in WRITE_REDIRECTS:
                 self._protected(target.text, "redirect")
-        words = list(command.words)
+        words = self._strip_keywords(list(command.words))
+        if words and words[0].text in ("for", "select", "case", "function"):
+            return  # a loop's word list or a case subject runs nothing; the body is its own command
         while words and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0].text, re.S):
             name, _, value = words[0].text.partition("=")
             if HOLE not in value:
@@ -187,10 +207,16 @@ class ShellReader:
             and any(w.text in ("add", "remove") for w in args)
         ):
             raise Denied("guard: protected file", "gizin blocklist", "", "agents may not change the office's blocklist")
-        sub = next((w.text for w in args if not w.text.startswith("-")), "")
-        if name not in P.READ_ONLY and name != "gizin" and (name != "git" or sub in P.GIT_WRITES):
+        if name == "git":
+            self._git(args, depth)
+            return
+        if name not in P.READ_ONLY and name != "gizin":
             for word in args:
                 self._protected(word.text, name, allow_options=True, code=name in P.INTERPRETERS)
+        if name == "ln":
+            self._link(args)
+        if name in ("find", "parallel", "sem"):
+            self._runs_commands(name, args, stdin, depth)
         if name == "cd" and args and not args[0].dynamic:
             self.cwd = os.path.normpath(os.path.join(self.cwd, os.path.expanduser(args[0].text)))
             return
@@ -201,7 +227,7 @@ class ShellReader:
                     self.vars[key] = value
             return
         if words[0].dynamic:
-            self._network(name, words, dynamic_program=True)
+            self._dynamic_program(words)
             return
         if name in ("eval",):
             self.read(" ".join(w.text.replace(HOLE, "") for w in args), depth + 1)
@@ -228,8 +254,94 @@ class ShellReader:
         if name in P.URL_FETCHERS:
             self._fetcher(name, args)
 
+    def _git(self, args: list[Word], depth: int) -> None:
+        """git's global options come before the subcommand (`git -C dir -c k=v push …`): `-C` moves the
+        working tree the paths are relative to, and a `-c` value may itself be a command
+        (`core.sshCommand`, `alias.x=!cmd`, `credential.helper`), so it is read as one."""
+        cwd = self.cwd
+        index = 0
+        while index < len(args):
+            text = args[index].text
+            if text in GIT_VALUE_OPTIONS and index + 1 < len(args):
+                value = args[index + 1].text
+                if text == "-C" and HOLE not in value:
+                    cwd = os.path.normpath(os.path.join(cwd, os.path.expanduser(value)))
+                elif text == "-c":
+                    self.read(value.partition("=")[2].lstrip("!").replace(HOLE, ""), depth + 1)
+                index += 2
+                continue
+            if text.startswith("-"):
+                if text.startswith("--work-tree=") or text.startswith("--git-dir="):
+                    self._protected(text, "git", allow_options=True)
+                index += 1
+                continue
+            break
+        sub = args[index].text if index < len(args) else ""
+        rest = args[index + 1 :]
+        if sub in P.GIT_WRITES:
+            saved, self.cwd = self.cwd, cwd
+            try:
+                for word in rest:
+                    self._protected(word.text, "git", allow_options=True)
+            finally:
+                self.cwd = saved
+        self._fetcher("git", args[index:])
+
+    def _link(self, args: list[Word]) -> None:
+        """`ln -s . o` makes every protected file writable as `o/agents.toml` later in the same line, before
+        any link exists for the path check to resolve: a link to the office, one of its ancestors or a
+        protected folder is denied."""
+        operands = [w.text for w in args if not w.text.startswith("-") and HOLE not in w.text]
+        link_dir = os.path.dirname(os.path.join(self.cwd, operands[-1])) if len(operands) > 1 else self.cwd
+        for text in operands[:-1] or operands:
+            for base in {self.cwd, link_dir}:
+                why = self.protect.link_target(os.path.join(base, os.path.expanduser(text)))
+                if why:
+                    raise Denied("guard: protected file", text, text, f"ln would make {why} reachable by another name")
+
+    def _runs_commands(self, name: str, args: list[Word], stdin: str | None, depth: int) -> None:
+        """`find … -exec CMD {} ;` and `parallel CMD ::: ARGS`: the command they run is read as one."""
+        if name == "find":
+            index = 0
+            while index < len(args):
+                if args[index].text in P.EXEC_OPTIONS:
+                    end = index + 1
+                    while end < len(args) and args[end].text not in (";", "+"):
+                        end += 1
+                    inner = Command()
+                    inner.words = args[index + 1 : end]
+                    self._pipeline_walk([inner], depth + 1)
+                    index = end
+                index += 1
+            return
+        cut = next((i for i, w in enumerate(args) if w.text in (":::", "::::", ":::+", "::::+")), len(args))
+        start = 0
+        while start < cut and args[start].text.startswith("-"):
+            start += 1
+        inputs = [w for w in args[cut:] if w.text not in (":::", "::::", ":::+", "::::+")]
+        if cut == len(args):
+            inputs = [Word(w, w) for w in stdin.split()[:10_000]] if stdin is not None else [Word(HOLE, "$(stdin)")]
+        template = args[start:cut]
+        if not template:
+            return
+        inner = Command()
+        inner.words = [Word(w.text.replace("{}", ""), w.raw) for w in template if w.text != "{}"] + inputs
+        self._pipeline_walk([inner], depth + 1)
+
+    @staticmethod
+    def _strip_keywords(words: list[Word]) -> list[Word]:
+        start = 0
+        while (
+            start < len(words)
+            and words[start].text == words[start].raw
+            and (words[start].text in LEADING_KEYWORDS or words[start].text in CLOSING_KEYWORDS)
+        ):
+            start += 1
+        return words[start:] if start else words
+
     def _strip_wrappers(self, words: list[Word]) -> list[Word]:
-        for _ in range(8):
+        for _ in range(16):
+            words = self._strip_keywords(words)
             if not words:
                 return words
             name = _program(words[0])
@@ -261,19 +373,39 @@ class ShellReader:
     def _shell(
         self, name: str, args: list[Word], stdin: str | None, unknown: bool, decoded: bool, dynamic: bool, depth: int
     ) -> None:
-        for index, word in enumerate(args):
-            if word.text.startswith("-") and "c" in word.text.lstrip("-") and not word.text.startswith("--"):
-                if index + 1 < len(args):
-                    script = args[index + 1]
-                    self.read(script.text.replace(HOLE, ""), depth + 1)
-                    if script.dynamic:
-                        self.asks.append(f"{name} -c runs a command the guard cannot read")
+        """`bash -o pipefail -e -c 'cmd'`: options are skipped with their values; the first operand is the
+        command string when `-c` was among the options, else a script file."""
+        inline = False
+        index = 0
+        while index < len(args):
+            text = args[index].text
+            if text == "--":
+                index += 1
+                break
+            if text in SHELL_VALUE_OPTIONS:
+                index += 2
+                continue
+            if text.startswith("--"):
+                index += 1
+                continue
+            if text[:1] in "-+" and len(text) > 1:
+                inline = inline or (text[0] == "-" and "c" in text[1:])
+                index += 1
+                continue
+            break
+        if index < len(args):
+            operand = args[index]
+            if inline:
+                self.read(operand.text.replace(HOLE, ""), depth + 1)
+                if operand.dynamic:
+                    self.asks.append(f"{name} -c runs a command the guard cannot read")
                 return
-            if not word.text.startswith("-"):
-                script_text = self._read_file(word.text, run=True)
-                if script_text is not None:
-                    self.read(script_text, depth + 1)
-                return
+            script_text = self._read_file(operand.text, run=True)
+            if script_text is not None:
+                self.read(script_text, depth + 1)
+            return
+        if inline:
+            return
         if stdin is not None:
             self.read(stdin, depth + 1)
         elif unknown and (decoded or dynamic):
@@ -294,31 +426,59 @@ class ShellReader:
     def _interpreter(
         self, name: str, args: list[Word], stdin: str | None, unknown: bool, decoded: bool, dynamic: bool, depth: int
     ) -> None:
+        """Options are skipped with their values (`python3 -W ignore -X utf8 -c …`); inline code, a
+        module (`python -m pip install …`, read like a URL fetcher) or a script file is read."""
         flags = P.INTERPRETERS.get(name, set())
-        for index, word in enumerate(args):
-            if word.text in flags or (
-                name == "python"
-                and word.text.startswith("-")
-                and word.text.endswith("c")
-                and not word.text.startswith("--")
+        takes = P.INTERPRETER_VALUE_OPTIONS.get(name, set())
+        index = 0
+        while index < len(args):
+            word = args[index]
+            text = word.text
+            if text in flags or (
+                name == "python" and text.startswith("-") and text.endswith("c") and not text.startswith("--")
             ):
                 if index + 1 < len(args):
-                    code = args[index + 1]
-                    self.code(code.text.replace(HOLE, ""), name, depth + 1)
-                    if code.dynamic and self.deny_all:
-                        raise Denied(self.deny_all, name, "", f"{name} code the guard cannot read ({self.deny_all})")
+                    self._inline_code(name, args[index + 1], depth)
                 return
-            if word.text == "-":
+            if name == "python" and text.startswith("-") and not text.startswith("--") and "m" in text[1:]:
+                module = text.split("m", 1)[1] or (args[index + 1].text if index + 1 < len(args) else "")
+                rest = args[index + (1 if text.split("m", 1)[1] else 2) :]
+                self._module(module, rest)
+                return
+            if text in ("-", "--"):
                 break
-            if not word.text.startswith("-"):
-                script = self._read_file(word.text, run=True)
+            if text in takes:
+                index += 2
+                continue
+            if not text.startswith("-"):
+                if name in P.AWKS:
+                    self._inline_code(name, word, depth)
+                    return
+                script = self._read_file(text, run=True)
                 if script is not None:
                     self.code(script, name, depth + 1)
                 return
+            if name in P.AWKS and text in ("-f", "--file") and index + 1 < len(args):
+                script = self._read_file(args[index + 1].text, run=True)
+                if script is not None:
+                    self.code(script, name, depth + 1)
+                return
+            index += 1
         if stdin is not None:
             self.code(stdin, name, depth + 1)
         elif unknown and (decoded or dynamic):
             self.asks.append(f"{name} runs decoded or generated code the guard cannot read")
+
+    def _inline_code(self, name: str, code: Word, depth: int) -> None:
+        self.code(code.text.replace(HOLE, ""), name, depth + 1)
+        if code.dynamic and self.deny_all:
+            raise Denied(self.deny_all, name, "", f"{name} code the guard cannot read ({self.deny_all})")
+
+    def _module(self, module: str, args: list[Word]) -> None:
+        """`python -m pip|http.server|…`: the module's arguments are read like a URL fetcher's."""
+        if module in P.NETWORK_MODULES and self.deny_all:
+            raise Denied(self.deny_all, f"python -m {module}", module, f"python -m {module} ({self.deny_all})")
+        self._fetcher(module, args)
 
     # --- network programs --------------------------------------------------------------------------
     def _network(
@@ -379,6 +539,18 @@ class ShellReader:
             self._scan(stdin, f"{given} (input)")
         if dynamic_program:
             return
+
+    def _dynamic_program(self, words: list[Word]) -> None:
+        """`curl${IFS}https://…`, `$X https://…`: the program is only known at run time, so its own
+        word is read as well as its arguments; an allow would be a guess."""
+        given = " ".join(w.text.replace(HOLE, "$?") for w in words)[:300]
+        self._scan(words[0].text.replace(HOLE, " "), given)
+        if words[0].raw != words[0].text:
+            self._scan(words[0].raw, given)
+        self._network(_program(words[0]), words, dynamic_program=True)
+        if self.deny_all:
+            raise Denied(self.deny_all, given, "", f"a program only known at run time ({self.deny_all})")
+        self.asks.append(f"the program of `{given[:80]}` is only known at run time")
 
     def _option_value(self, option: str, value: str, word: Word, given: str) -> None:
         if value.startswith("@") or (option in ("-F", "--form") and "=@" in value) or option in P.PAYLOAD_OPTIONS:
@@ -468,7 +640,8 @@ class ShellReader:
             path = path.partition("=")[2]
         if not path:
             return
-        why = self.protect.why(path, self.cwd)
+        value = path.partition("=")[2]
+        why = self.protect.why(path, self.cwd) or (self.protect.why(value, self.cwd) if value else None)
         if why:
             raise Denied("guard: protected file", path, path, f"{program} would change {why}")
         named = self.protect.mentioned(path, code=code)

@@ -239,6 +239,8 @@ class Lexer:
         return self.commands
 
     def _end(self, command: Command) -> None:
+        if self.assign is not None and len(command.words) > 1 and command.words[0].text in ("for", "select"):
+            self.assign(command.words[1].text, HOLE)  # type: ignore[operator]  # the loop variable is unknown
         if self.assign is not None and command.words:
             words = command.words[1:] if command.words[0].text in ("export", "declare", "local", "readonly") else []
             if words or all(_ASSIGNMENT.fullmatch(w.text) for w in command.words):

