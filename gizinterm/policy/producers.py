@@ -30,6 +30,50 @@ def b64decode_loose(text: str) -> str | None:
     return raw.decode("utf-8", "surrogateescape")
 
 
+_SPEC = re.compile(r"%(?:(%)|([-+ #0]*)([0-9]*)(?:\.([0-9]*))?([a-zA-Z]))")
+
+
+def printf(fmt: str, values: list[str]) -> str | None:
+    """What bash's `printf FORMAT ARGS…` prints: the format is reused while arguments remain, `%s`/`%b`
+    /`%d`/`%c` are filled; anything this cannot model exactly (`-v`, other conversions, octal or `\\c`
+    in `%b`) is None, an unknown, never a guess."""
+    if fmt.startswith("-"):
+        return None
+    specs = [m for m in _SPEC.finditer(fmt) if not m.group(1)]
+    if any(m.group(5) not in "sbdic" for m in specs):
+        return None
+    out: list[str] = []
+    queue = list(values)
+    while True:
+        position = 0
+        for match in _SPEC.finditer(fmt):
+            out.append(ansi_c(fmt[position : match.start()]))
+            position = match.end()
+            if match.group(1):
+                out.append("%")
+                continue
+            flags, width, precision, conversion = match.group(2, 3, 4, 5)
+            value = queue.pop(0) if queue else ""
+            if conversion == "b":
+                if re.search(r"\\(?:[0-7]|c)", value):
+                    return None
+                value = ansi_c(value)
+            elif conversion in "di":
+                if not re.fullmatch(r"[+-]?[0-9]{1,18}", value or "0"):
+                    return None
+                value = str(int(value or "0"))
+            elif conversion == "c":
+                value = value[:1]
+            if precision is not None and conversion in "sb":
+                value = value[: int(precision or "0")]
+            if width:
+                value = value.ljust(int(width)) if "-" in flags else value.rjust(int(width))
+            out.append(value)
+        out.append(ansi_c(fmt[position:]))
+        if not queue or not specs or sum(len(o) for o in out) > MAX_OUTPUT:
+            return "".join(out)[:MAX_OUTPUT]
+
+
 def output(name: str, args: list[str], stdin: str | None, read_file: Callable[[str], str | None]) -> str | None:
     """What `name args` writes to stdout given `stdin`, or None when it cannot be known statically."""
     flags = {a for a in args if a.startswith("-")}
@@ -40,13 +84,7 @@ def output(name: str, args: list[str], stdin: str | None, read_file: Callable[[s
             text = ansi_c(text)
         return text + "\n"
     if name == "printf" and args:
-        fmt, values = ansi_c(args[0]), args[1:]
-        for value in values:
-            spec = re.search(r"%[sb]", fmt)
-            if spec is None:
-                break
-            fmt = fmt[: spec.start()] + value + fmt[spec.end() :]
-        return fmt
+        return printf(args[0], args[1:])
     if name == "cat":
         if not files:
             return stdin
