@@ -37,7 +37,10 @@ class Protected:
 
     def __init__(self, office_files: list[str], office_dir: str | None) -> None:
         self.files = {os.path.normpath(f) for f in office_files}
+        self.files |= {os.path.realpath(f) for f in self.files}
         self.state_dir = os.path.normpath(os.path.join(office_dir, ".gizin")) if office_dir else None
+        self.office_dir = os.path.realpath(office_dir) if office_dir else None
+        self.state_dirs = (self.state_dir, os.path.realpath(self.state_dir)) if self.state_dir else ()
 
     def mentioned(self, text: str, *, code: bool = False) -> str | None:
         """The protected name that `text` mentions anywhere, or None; in interpreter `code`, the office's
@@ -50,13 +53,30 @@ class Protected:
         return next((os.path.basename(f) for f in self.files if os.path.basename(f) in text), None)
 
     def why(self, path: str, cwd: str) -> str | None:
-        """The reason `path` may not be written, or None."""
+        """The reason `path` may not be written, or None. Both the path as written and where it leads
+        are checked: `ln -s . o` makes `o/agents.toml` the office's policy."""
         text = path.replace("\x00", "").strip()
         if not text:
             return None
         if text.startswith("~"):
             text = os.path.expanduser(text)
         full = os.path.normpath(os.path.join(cwd, text))
+        real = os.path.realpath(full)
+        if real != full:
+            why = self._why(path, real, real)
+            if why:
+                return why
+        return self._why(path, text, full)
+
+    def link_target(self, target: str) -> str | None:
+        """Why a symbolic link to `target` would expose a protected file, or None: the office folder, a
+        folder above it, a protected folder or file."""
+        real = os.path.realpath(target)
+        if self.office_dir and (self.office_dir + os.sep).startswith(real.rstrip(os.sep) + os.sep):
+            return f"the office folder ({self.office_dir})"
+        return self._why(target, real, real)
+
+    def _why(self, path: str, text: str, full: str) -> str | None:
         tail = text.replace("\\", "/")
         if SETTINGS.search(full) or SETTINGS.search(tail):
             return f"{path} holds an agent's hook settings"
@@ -69,6 +89,6 @@ class Protected:
             return f"{path} holds agent hook settings or office state"
         if full in self.files:
             return f"{path} is the office's outbound policy"
-        if self.state_dir and (full == self.state_dir or full.startswith(self.state_dir + os.sep)):
+        if any(full == state or full.startswith(state + os.sep) for state in self.state_dirs):
             return f"{path} is office state (policy cache, audit)"
         return None
