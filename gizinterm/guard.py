@@ -230,7 +230,7 @@ def respond(fmt: str, decision: Decision) -> int:
     """Print the answer in the CLI's dialect; returns the exit code."""
     event_name = "BeforeTool" if fmt == "gemini" else "PreToolUse"
     kind = decision.decision
-    if kind == "ask" and fmt == "gemini":  # Gemini CLI has no "ask": fail closed
+    if kind == "ask" and fmt in ("gemini", "codex"):  # neither has "ask" (Codex would run the tool): fail closed
         kind = "deny"
         decision.reason += " (needs the operator's approval)"
     if kind == "allow":

@@ -60,7 +60,7 @@ def test_allow_is_exit_0(office: Path, fmt: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "code", "decision"), [("claude", 0, "ask"), ("codex", 0, "ask"), ("gemini", 2, "deny")]
+    ("fmt", "code", "decision"), [("claude", 0, "ask"), ("codex", 2, "deny"), ("gemini", 2, "deny")]
 )
 def test_unresolvable_target_asks_where_the_cli_can(office: Path, fmt: str, code: int, decision: str) -> None:
     got, out, err = guard(office, shell_event(fmt, "curl https://$H.example/", office), fmt)
