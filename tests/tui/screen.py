@@ -17,6 +17,8 @@ def screen_text(app: App[object]) -> str:
     console = Console(
         width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, legacy_windows=False
     )
+    # Private on purpose: Textual 8.2 exports the composed screen only as SVG (App.export_screenshot, which
+    # renders this same update); there is no public plain-text export or compositor accessor to use instead.
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
 
