@@ -12,6 +12,8 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -125,12 +127,34 @@ def _replace_key(text: str, table: str | None, key: str, rendered: str) -> str:
 
 
 def edit(roster_path: Path, kind: str, value: str, *, add: bool) -> tuple[Path, bool]:
-    """Add or remove one entry; (file edited, whether it changed). Validates before writing."""
-    from gizinterm.policy.cache import compile_office
+    """Add or remove one entry; (file edited, whether it changed).
 
+    The new text is compiled from a temporary file beside the real one and only then moved over it
+    (os.replace), so a guard reading the policy meanwhile sees the old file or the new one, never a
+    truncated or invalid one; the read-modify-replace runs under a lock in .gizin/ so that two
+    concurrent edits never lose one."""
     key = KINDS.get(kind)
     if key is None:
         raise UsageError(f"KIND: '{kind}' is not one of {', '.join(KINDS)}")
+    with _edit_lock(roster_path):
+        return _edit_locked(roster_path, key, value, add=add)
+
+
+@contextmanager
+def _edit_lock(roster_path: Path) -> Iterator[None]:
+    import fcntl  # deferred: only blocklist edits take the lock
+
+    state = roster_path.parent / ".gizin"
+    state.mkdir(exist_ok=True)
+    with open(state / "blocklist.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _edit_locked(roster_path: Path, key: str, value: str, *, add: bool) -> tuple[Path, bool]:
     path, is_include = policy_file(roster_path)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     data = tomllib.loads(text)
@@ -160,11 +184,34 @@ def edit(roster_path: Path, kind: str, value: str, *, add: bool) -> tuple[Path, 
     items = [*items, value] if add else [i for i in items if not same(i)]
     new_text = _replace_key(text, None if is_include else "blocklist", key, _render(key, items))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(new_text, encoding="utf-8")
-    os.replace(tmp, path)
+    made = [tmp]
     try:
-        compile_office(str(roster_path))
-    except Exception:
-        path.write_text(text, encoding="utf-8")  # put the operator's file back exactly as it was
-        raise
+        tmp.write_text(new_text, encoding="utf-8")
+        if is_include:  # a roster beside the real one that includes the new text instead of the old
+            roster_text = roster_path.read_text(encoding="utf-8")
+            probe = roster_path.with_name(f".{roster_path.name}.{os.getpid()}.tmp")
+            made.append(probe)
+            pointer = f"include = {json.dumps(str(tmp.resolve()), ensure_ascii=False)}"
+            probe.write_text(_replace_key(roster_text, "blocklist", "include", pointer), encoding="utf-8")
+            _validate(probe, {probe: roster_path, tmp: path})
+        else:
+            _validate(tmp, {tmp: path})
+        os.replace(tmp, path)
+    finally:
+        for leftover in made:
+            leftover.unlink(missing_ok=True)
     return path, True
+
+
+def _validate(roster: Path, names: dict[Path, Path]) -> None:
+    """Compile the policy of `roster`; errors name the real files, not the temporary ones."""
+    from gizinterm.errors import ConfigError
+    from gizinterm.policy.cache import compile_office
+
+    try:
+        compile_office(str(roster))
+    except ConfigError as exc:
+        file = exc.file
+        for temporary, real in names.items():
+            file = file.replace(str(temporary.resolve()), str(real)).replace(str(temporary), str(real))
+        raise ConfigError(file, exc.field, exc.problem, exc.line) from None

@@ -215,3 +215,34 @@ def test_config_validate_reports_policy_errors(office: Path) -> None:
     )
     code, _, err = gizin(office, "config", "validate")
     assert code == 2 and "channels.mail: unknown channel" in err
+
+
+def test_concurrent_edits_are_all_kept(office: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"leak{i}.example" for i in range(6)]
+    with ThreadPoolExecutor(len(names)) as pool:
+        results = list(pool.map(lambda n: gizin(office, "blocklist", "add", "domain", n), names))
+    assert all(code == 0 for code, _, _ in results), results
+    text = (office / "agents.toml").read_text(encoding="utf-8")
+    assert all(f'"{n}"' in text for n in names)
+    assert not list(office.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("include", [False, True])
+def test_an_edit_that_would_break_the_policy_leaves_every_file_as_it_was(office: Path, include: bool) -> None:
+    roster = office / "agents.toml"
+    text = roster.read_text(encoding="utf-8")
+    if include:
+        text = text.replace("[blocklist]\n", '[blocklist]\ninclude = "b.toml"\n')
+        (office / "b.toml").write_text('emails = ["ok@ok.example"]\nphones = ["not a phone"]\n', encoding="utf-8")
+        edited = office / "b.toml"
+    else:
+        text = text.replace('"evil.example", ', '"evil.example", "not a domain!", ')
+        edited = roster
+    roster.write_text(text, encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in (roster, edited)}
+    code, _, err = gizin(office, "blocklist", "add", "email", "leak@ok.example")
+    assert code == 2 and f"{edited}:" in err and ".tmp" not in err
+    assert {p.name: p.read_text(encoding="utf-8") for p in (roster, edited)} == before
+    assert not list(office.glob(".*.tmp"))
