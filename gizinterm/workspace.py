@@ -200,17 +200,14 @@ class Workspace:
         """Create or reconcile the office's session; every start, restart, prune and newly seen exit
         becomes an agent event."""
         from gizinterm import bringup
+        from gizinterm.officelock import office_lock
         from gizinterm.store.events import AgentEvent, exit_event
 
-        report = bringup.up(
-            self.tmux(),
-            self.plan(),
-            prune=prune,
-            restart_dead=restart_dead,
-            size=size,
-            progress=progress,
-            refused=self.broken_guards(),  # an agent whose outbound guard would not block must not start
-        )
+        plan, refused = self.plan(), self.broken_guards()  # an agent whose guard would not block must not start
+        with office_lock(self.state_dir):  # two ups at once would each create the same missing panes
+            report = bringup.up(
+                self.tmux(), plan, prune=prune, restart_dead=restart_dead, size=size, progress=progress, refused=refused
+            )
         events = [AgentEvent(a, "start", report.panes.get(a)) for a in report.started]
         events += [AgentEvent(a, "restart", report.panes.get(a), detail="up --restart-dead") for a in report.restarted]
         events += [AgentEvent(a, "prune", detail="not in the roster") for a in report.pruned]
@@ -245,6 +242,7 @@ class Workspace:
 
     def restart(self, agents: list[str], progress: Callable[[Progress], None] | None = None) -> ActionReport:
         from gizinterm import lifecycle
+        from gizinterm.officelock import office_lock
         from gizinterm.store.events import AgentEvent, exit_event
 
         for agent in agents:
@@ -252,7 +250,9 @@ class Workspace:
         refused = self.broken_guards(agents)
         if refused:
             raise PolicyRefused("refusing to start " + "; ".join(f"{a}: {why}" for a, why in refused.items()))
-        report = lifecycle.restart(self.tmux(), self.plan(), agents, progress=progress)
+        plan = self.plan()
+        with office_lock(self.state_dir):
+            report = lifecycle.restart(self.tmux(), plan, agents, progress=progress)
         events = [exit_event(p.agent, p) for p in report.exited]
         events += [AgentEvent(a, "restart", pane) for a, pane in report.done.items()]
         if report.up is not None:
@@ -262,11 +262,14 @@ class Workspace:
 
     def stop(self, agents: list[str]) -> ActionReport:
         from gizinterm import lifecycle
+        from gizinterm.officelock import office_lock
         from gizinterm.store.events import AgentEvent
 
         for agent in agents:
             self.roster.agent(agent)
-        report = lifecycle.stop(self.tmux(), self.plan(), agents)
+        plan = self.plan()
+        with office_lock(self.state_dir):
+            report = lifecycle.stop(self.tmux(), plan, agents)
         self.record_agent_events([AgentEvent(a, "stop", pane) for a, pane in report.done.items()])
         return report
 
