@@ -20,7 +20,10 @@ A message goes out in three moves, each guarded:
    says it refused, the message goes back to `queued`; the pane is provably untouched.
 3. Enter, as a separate key, once the application has taken the paste (the text's tail shows on the
    screen, or the screen changed and settled, or a time limit passed), then `delivered`. A paste that
-   cannot be confirmed becomes `unknown`, never pasted again.
+   cannot be confirmed becomes `unknown`, never pasted again. The screen captured in the same pass,
+   just before the Enter, is checked for a permission prompt once more: a busy agent may raise one
+   after the paste, and Enter would answer it with its default. The Enter is then held; a prompt that
+   outlasts the grace period leaves the message `unknown`.
 """
 
 from __future__ import annotations
@@ -46,11 +49,12 @@ from gizinterm.store import messages as store
 
 DEFAULT_TTL = 5.0  # seconds a lease lives without a heartbeat; a standby takes over after this
 TAKE_TIMEOUT = 2.0  # longest wait for an application to show a paste before Enter is pressed anyway
+TAKE_TIMEOUT_ENV = "GIZIN_DELIVER_TAKE_TIMEOUT"  # overrides TAKE_TIMEOUT (seconds) for slow agents or CI
 SETTLE = 0.1  # a changed screen that stays still this long has taken the paste (Claude Code: ~100 ms)
 # After Enter, a pane gets its next message once its screen was still for COOL_QUIET, between COOL_MIN
 # and COOL_MAX after the Enter (see _cooled).
 COOL_MIN, COOL_QUIET, COOL_MAX = 0.1, 0.05, 1.0
-ENTER_GRACE = 30.0  # how long a pasted message may wait for Enter (pane in copy mode) before `unknown`
+ENTER_GRACE = 30.0  # how long a pasted message may wait for Enter (copy mode, a prompt) before `unknown`
 TAIL = 16  # characters of the text's end looked for on the screen
 
 
@@ -71,13 +75,18 @@ class DeliveryEvent:
 @dataclass
 class _InFlight:
     msg: store.Message
-    pane_id: str
+    pane: tmux.PaneInfo
     text: str
     before: str
     pasted_at: float
     last_screen: str | None = None
     stable_since: float | None = None
     taken: bool = False
+    prompt_since: float | None = None  # when a permission prompt first held this message's Enter
+
+    @property
+    def pane_id(self) -> str:
+        return self.pane.pane_id
 
 
 @dataclass
@@ -109,6 +118,21 @@ def showing_prompt(kind: str, agent: str, pane: tmux.PaneInfo, screen: str) -> b
     return classify(profile_for(kind), agent, pane, screen, time.time()).state == "waiting"
 
 
+def take_timeout_from_env(default: float = TAKE_TIMEOUT) -> float:
+    """TAKE_TIMEOUT, or the seconds in GIZIN_DELIVER_TAKE_TIMEOUT: an agent (or a CI machine) slower
+    to show a paste than the default would otherwise get its Enter before it has read the text."""
+    raw = os.environ.get(TAKE_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise UsageError(f"{TAKE_TIMEOUT_ENV}: not a positive number of seconds: {raw!r}")
+    return seconds
+
+
 def new_holder() -> str:
     return f"{socketlib.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -126,8 +150,9 @@ class Deliverer:
         ttl: float = DEFAULT_TTL,
         on_event: Callable[[DeliveryEvent], None] | None = None,
         prompt_check: PromptCheck | None = None,
-        take_timeout: float = TAKE_TIMEOUT,
+        take_timeout: float | None = None,
         settle: float = SETTLE,
+        enter_grace: float = ENTER_GRACE,
     ) -> None:
         self.roster = roster
         self.db_path = db_path
@@ -136,8 +161,9 @@ class Deliverer:
         self.ttl = ttl
         self.on_event = on_event
         self.prompt_check = prompt_check or showing_prompt
-        self.take_timeout = take_timeout
+        self.take_timeout = take_timeout_from_env() if take_timeout is None else take_timeout
         self.settle = settle
+        self.enter_grace = enter_grace
         self.holding = False
         self.ever_held = False
         self.other: store.Lease | None = None  # the lease we found held by someone else, when standing by
@@ -295,7 +321,7 @@ class Deliverer:
         except TmuxError as exc:
             outcome = tmux.PasteOutcome.unsure(str(exc))
         if outcome.pasted:
-            self._inflight[msg.id] = _InFlight(msg, pane.pane_id, text, before, time.monotonic())
+            self._inflight[msg.id] = _InFlight(msg, pane, text, before, time.monotonic())
         elif outcome.untouched:
             after = store.unclaim(self.conn, msg.id, outcome.reason)
             self.stats.requeued += 1
@@ -308,17 +334,18 @@ class Deliverer:
 
     def _advance_inflight(self) -> None:
         now = time.monotonic()
-        pending = [f for f in self._inflight.values() if not f.taken]
-        watch = [f.pane_id for f in pending] + [c.pane_id for c in self._cooling.values()]
+        # Every in-flight pane, taken or not: the Enter below is decided on this fresh screen.
+        watch = [f.pane_id for f in self._inflight.values()] + [c.pane_id for c in self._cooling.values()]
         screens = tmux.capture_many(self.server, watch) if watch else {}
         for recipient, cooling in list(self._cooling.items()):
             if self._cooled(cooling, screens.get(cooling.pane_id), now):
                 del self._cooling[recipient]
         ready = []
-        for flight in self._inflight.values():
+        for flight in list(self._inflight.values()):
+            screen = screens.get(flight.pane_id)
             if not flight.taken:
-                flight.taken = self._taken(flight, screens.get(flight.pane_id), now)
-            if flight.taken:
+                flight.taken = self._taken(flight, screen, now)
+            if flight.taken and not self._held_by_prompt(flight, screen, now):
                 ready.append(flight)
         if not ready:
             return
@@ -328,6 +355,28 @@ class Deliverer:
             outcomes = {f.pane_id: tmux.EnterOutcome("error", str(exc)) for f in ready}
         for flight in ready:
             self._entered(flight, outcomes[flight.pane_id], now)
+
+    def _held_by_prompt(self, flight: _InFlight, screen: str | None, now: float) -> bool:
+        """True when a permission prompt shows now: Enter would answer it (with its default, often
+        "yes") instead of submitting our text. Held until the prompt goes; past the grace period the
+        message becomes `unknown` (the operator decides; it is never pasted again)."""
+        msg = flight.msg
+        if screen is None or not self.prompt_check(self._kind(msg.recipient), msg.recipient, flight.pane, screen):
+            flight.prompt_since = None
+            return False
+        if flight.prompt_since is None:
+            flight.prompt_since = now
+            self._emit("deferred", msg, f"{msg.recipient} raised a permission prompt after the paste; Enter held")
+        if now - flight.prompt_since >= self.enter_grace:
+            del self._inflight[msg.id]
+            reason = (
+                f"pasted into {flight.pane_id}, but a permission prompt stayed on the screen for "
+                f"{self.enter_grace:g} s; Enter was not pressed (it would have answered the prompt)"
+            )
+            if store.mark_unknown(self.conn, msg.id, reason):
+                self.stats.unknown += 1
+                self._emit("unknown", msg, reason)
+        return True
 
     def _taken(self, flight: _InFlight, screen: str | None, now: float) -> bool:
         if screen is None or now - flight.pasted_at >= self.take_timeout:
@@ -362,13 +411,16 @@ class Deliverer:
                 self.stats.delivered += 1
                 self._emit("delivered", msg, flight.pane_id)
             return
-        if outcome.status == "in-mode" and now - flight.pasted_at < ENTER_GRACE:
+        if outcome.status == "in-mode" and now - flight.pasted_at < self.enter_grace:
             return  # the text is in the input; press Enter once the operator leaves copy mode
         del self._inflight[msg.id]
         reason = f"pasted into {flight.pane_id}, but Enter could not be pressed: {outcome.detail}"
         store.mark_unknown(self.conn, msg.id, reason)
         self.stats.unknown += 1
         self._emit("unknown", msg, reason)
+
+    def _unheld(self) -> bool:
+        return any(f.prompt_since is None for f in self._inflight.values())
 
     # --- running ----------------------------------------------------------------------------------------
 
@@ -396,11 +448,12 @@ class Deliverer:
     def stop(self) -> None:
         self._stop.set()
 
-    def close(self, finish_within: float = TAKE_TIMEOUT + 1.0) -> None:
-        """Finish pasted messages (press their Enter), then release the lease and the connection."""
+    def close(self, finish_within: float | None = None) -> None:
+        """Finish pasted messages (press their Enter), then release the lease and the connection.
+        One still held (a prompt, copy mode) stays `sending`: the next deliverer calls it `unknown`."""
         self._stop.set()
-        deadline = time.monotonic() + finish_within
-        while self._inflight and self._ensure_lease() and time.monotonic() < deadline:
+        deadline = time.monotonic() + (self.take_timeout + 1.0 if finish_within is None else finish_within)
+        while self._unheld() and self._ensure_lease() and time.monotonic() < deadline:
             self._advance_inflight()
             time.sleep(0.01)
         if self._conn is not None:
