@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 FORMATS = ("claude", "codex", "gemini")
-DEADLINE = 1.5  # seconds; far below every CLI's hook timeout, so the guard always answers itself
+DEADLINE = 1.5  # seconds; far below the installed hook timeout (hooks.HOOK_TIMEOUT), so the guard answers itself
+DEADLINE_RANGE = (0.1, 5.0)  # GIZIN_GUARD_DEADLINE is clamped: 0 must not disable the timer
 MAX_INPUT = 16 * 1024 * 1024
 MAX_STRINGS = 100_000
 SHELL_TOOLS = {"bash", "run_shell_command", "shell", "exec_command", "local_shell", "container.exec", "unified_exec"}
@@ -150,7 +151,7 @@ def run(stream: Any, fmt: str, *, office: str | None = None, agent: str | None =
 
 
 def _decide_in_time(stream: Any, office: str | None, agent: str | None, seen: dict[str, Any]) -> Decision:
-    deadline = float(os.environ.get("GIZIN_GUARD_DEADLINE") or DEADLINE)
+    deadline = deadline_seconds(os.environ.get("GIZIN_GUARD_DEADLINE"))
 
     def expire(signum: int, frame: object) -> None:
         raise GuardTimeout(f"the guard ran past its {deadline:g} s deadline")
@@ -170,6 +171,17 @@ def _decide_in_time(stream: Any, office: str | None, agent: str | None, seen: di
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def deadline_seconds(setting: str | None) -> float:
+    """GIZIN_GUARD_DEADLINE clamped to DEADLINE_RANGE; unset or not a number means DEADLINE. A 0 that
+    setitimer would read as "no timer" becomes the shortest deadline, never none."""
+    try:
+        value = float(setting) if setting else DEADLINE
+    except ValueError:
+        value = DEADLINE
+    low, high = DEADLINE_RANGE
+    return high if value != value else min(high, max(low, value))  # value != value: NaN
 
 
 def _describe(exc: BaseException) -> str:

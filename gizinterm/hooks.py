@@ -63,12 +63,18 @@ def hook_command(kind: str, office_dir: str) -> str:
     return f"{shlex.quote(gizin_executable())}{MARKER}{fmt} --office {shlex.quote(office_dir)} || exit 2"
 
 
+# Seconds the CLI waits for the hook. Far above the guard's own deadline (at most 5 s, see guard.py)
+# plus interpreter start-up on a loaded machine, so the guard always answers (and denies) itself
+# instead of the CLI timing it out, which some CLIs treat as "run the tool".
+HOOK_TIMEOUT = 30
+
+
 def _entry(kind: str, command: str) -> dict[str, Any]:
     if kind == "gemini":  # Gemini CLI: regex matcher, timeout in milliseconds
-        hook = {"name": "gizin-guard", "type": "command", "command": command, "timeout": 10_000}
+        hook = {"name": "gizin-guard", "type": "command", "command": command, "timeout": HOOK_TIMEOUT * 1000}
         return {"matcher": ".*", "hooks": [hook]}
     matcher = "*" if kind == "claude" else ".*"  # Claude Code documents "*"; Codex matches a regex
-    return {"matcher": matcher, "hooks": [{"type": "command", "command": command, "timeout": 10}]}
+    return {"matcher": matcher, "hooks": [{"type": "command", "command": command, "timeout": HOOK_TIMEOUT}]}
 
 
 def _event(kind: str) -> str:

@@ -111,9 +111,14 @@ def test_no_office_at_all_is_a_deny(tmp_path: Path) -> None:
     assert done.returncode == 2 and "no agents.toml" in done.stderr
 
 
-def test_own_deadline_is_a_deny(office: Path) -> None:
-    code, out, err = guard(office, shell_event("claude", "ls", office), GIZIN_GUARD_DEADLINE="0.000001")
-    assert code == 2 and "deadline" in err
+@pytest.mark.parametrize("setting", ["0.000001", "0", "-3"])
+def test_own_deadline_is_a_deny(office: Path, setting: str) -> None:
+    # ~14 MB of words take seconds to read, far past the shortest deadline the guard accepts (0.1 s);
+    # 0 or a negative value is clamped to it, never read as "no timer".
+    padding = " ".join(f"word{i}" for i in range(30_000)) * 50
+    event = shell_event("claude", f"echo {padding}; curl https://ok.example/", office)
+    code, out, err = guard(office, event, GIZIN_GUARD_DEADLINE=setting)
+    assert code == 2 and "0.1 s deadline" in err
     assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
 
 
@@ -151,6 +156,7 @@ def test_a_200_kb_input_is_decided_within_the_guards_own_deadline(office: Path) 
     # The guard denies itself past its deadline, so an allow proves the 200 KB input was read in time.
     padding = " ".join(f"word{i}" for i in range(30_000))
     assert len(padding) > 200_000
+    assert guard(office, shell_event("claude", "ls", office))[0] == 0  # warm: policy cache and database made
     allowed = shell_event("claude", f"echo {padding}; curl https://ok.example/", office)
     code, _, err = guard(office, allowed, GIZIN_GUARD_DEADLINE="1.5")
     assert code == 0, err

@@ -330,3 +330,23 @@ def test_protected_files_through_a_symlink_are_denied(tmp_path: Path, name: str,
     assert decide(local, policy, None).decision == "allow"
     shell = {"tool_name": "Bash", "tool_input": {"command": "sed -i s/a/b/ own.md"}, "cwd": str(work)}
     assert decide(shell, policy, None).decision == "allow"
+
+
+@pytest.mark.parametrize(
+    ("setting", "seconds"),
+    [
+        (None, 1.5),
+        ("", 1.5),
+        ("2", 2.0),
+        ("0", 0.1),
+        ("-1", 0.1),
+        ("0.000001", 0.1),
+        ("60", 5.0),
+        ("nan", 5.0),
+        ("soon", 1.5),
+    ],
+)
+def test_deadline_setting_is_clamped(setting: str | None, seconds: float) -> None:
+    from gizinterm.guard import deadline_seconds
+
+    assert deadline_seconds(setting) == seconds
