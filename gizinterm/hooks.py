@@ -67,6 +67,9 @@ def hook_command(kind: str, office_dir: str) -> str:
 # plus interpreter start-up on a loaded machine, so the guard always answers (and denies) itself
 # instead of the CLI timing it out, which some CLIs treat as "run the tool".
 HOOK_TIMEOUT = 30
+# Codex runs a project's hooks only once the user has trusted the project, which no file here shows:
+# a passing selftest proves the hook blocks, not that Codex calls it.
+CODEX_TRUST = "Codex runs project hooks only after the project is trusted"
 
 
 def _entry(kind: str, command: str) -> dict[str, Any]:
@@ -205,7 +208,10 @@ def selftest_agent(roster: Roster, agent: Agent, env: dict[str, str] | None = No
     except subprocess.TimeoutExpired:
         return HookResult(agent.id, agent.kind, path, False, f"hook did not answer within {SELFTEST_TIMEOUT:g} s")
     problem = _why_not_blocked(agent.kind, done)
-    return HookResult(agent.id, agent.kind, path, problem is None, problem or "blocks a known-bad call")
+    detail = problem or "blocks a known-bad call"
+    if problem is None and agent.kind == "codex":  # the hook works, but Codex may not be running it yet
+        detail = f"installed, unverified until trusted in Codex ({CODEX_TRUST}); {detail}"
+    return HookResult(agent.id, agent.kind, path, problem is None, detail)
 
 
 def _why_not_blocked(kind: str, done: subprocess.CompletedProcess[str]) -> str | None:

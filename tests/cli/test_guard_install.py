@@ -85,6 +85,9 @@ def test_install_merges_then_selftest_passes(office: Path) -> None:
     code, out, err = gizin(office, "guard", "selftest", "--json")
     assert code == 0, err
     assert {r["agent"]: r["ok"] for r in json.loads(out)} == {"ann": "ok", "cody": "ok", "gem": "ok"}
+    details = {r["agent"]: r["detail"] for r in json.loads(out)}
+    assert details["cody"].startswith("installed, unverified until trusted in Codex")
+    assert details["ann"] == details["gem"] == "blocks a known-bad call"
 
 
 def test_selftest_fails_loudly_for_a_hook_that_would_not_block(office: Path) -> None:
