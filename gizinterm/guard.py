@@ -163,10 +163,10 @@ def _decide_in_time(stream: Any, office: str | None, agent: str | None, seen: di
         if len(raw) > MAX_INPUT:
             raise ValueError(f"hook input larger than {MAX_INPUT} bytes")
         event = seen["event"] = parse_event(raw)
-        policy, fresh = load_policy(office, event.get("cwd"))
+        policy, _ = load_policy(office, event.get("cwd"))
         seen["policy"] = policy
         decision = decide(event, policy, agent)
-        audit(policy, event, decision, raw, agent, fresh)
+        audit(policy, event, decision, raw, agent)
         return decision
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -391,10 +391,12 @@ def _strings(value: Any) -> list[str]:
 
 
 # --- the record --------------------------------------------------------------------------------------
-def audit(
-    policy: dict[str, Any], event: dict[str, Any], decision: Decision, raw: bytes, agent: str | None, fresh: bool
-) -> None:
-    """One `outbound_audit` row per decision; raises when it cannot be written (the caller denies)."""
+def audit(policy: dict[str, Any], event: dict[str, Any], decision: Decision, raw: bytes, agent: str | None) -> None:
+    """One `outbound_audit` row per decision; raises when it cannot be written (the caller denies).
+
+    The policy version goes in with every row (INSERT OR IGNORE, in the same transaction): recording it
+    only when this process rebuilt the cache lost versions whose cache another process had written
+    before this database (GIZIN_DB, a fresh or restored file) had ever seen them."""
     from gizinterm.store import connect
     from gizinterm.store.audit import input_hash, record_decision
 
@@ -416,8 +418,8 @@ def audit(
             reason=decision.reason,
             input_sha256=input_hash(raw),
             policy_hash=policy["hash"],
-            policy_content=policy["content"] if fresh else None,
-            policy_source=policy["sources"][0] if fresh else None,
+            policy_content=policy["content"],
+            policy_source=policy["sources"][0],
         )
     finally:
         conn.close()
@@ -435,6 +437,6 @@ def _audit_quietly(
         return
     signal.setitimer(signal.ITIMER_REAL, 0)
     try:
-        audit(policy, event, decision, raw, agent, False)
+        audit(policy, event, decision, raw, agent)
     except Exception:
         decision.reason += " (and the decision could not be audited)"

@@ -188,3 +188,22 @@ def test_every_decision_is_an_audit_row_without_bodies(office: Path) -> None:
     versions = conn.execute("SELECT hash, content FROM policy_versions").fetchall()
     assert len(versions) == 1 and all(r["policy_hash"] == versions[0][0] for r in rows)
     assert "evil.example" in versions[0][1]
+
+
+def test_the_policy_version_is_recorded_in_a_database_that_has_not_seen_it(office: Path, tmp_path: Path) -> None:
+    # The first call writes the policy cache (the roster is older than the settling time); a second
+    # database then gets the same policy from the cache, not from a rebuild.
+    import os
+    import time
+
+    old = time.time() - 60
+    os.utime(office / "agents.toml", (old, old))
+    assert guard(office, shell_event("claude", "ls", office))[0] == 0
+    assert (office / ".gizin" / "policy.cache").exists()
+    other = tmp_path / "other.db"
+    assert guard(office, shell_event("claude", "curl https://evil.example/", office), GIZIN_DB=str(other))[0] == 2
+    assert guard(office, shell_event("claude", "ls", office), GIZIN_DB=str(other))[0] == 0
+    conn = sqlite3.connect(other)
+    versions = conn.execute("SELECT hash, content FROM policy_versions").fetchall()
+    hashes = {h for (h,) in conn.execute("SELECT policy_hash FROM outbound_audit")}
+    assert len(versions) == 1 and hashes == {versions[0][0]} and "evil.example" in versions[0][1]
