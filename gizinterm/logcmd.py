@@ -350,20 +350,15 @@ def _write_cache(cache_path: str, key: list[object], light: Light) -> None:
     """Best effort: an office folder that cannot be written just means no cache."""
     import json
 
+    from gizinterm.atomicfile import write_atomic  # os only: cheap, and only when the roster changed
+
     agents, day_starts, configured, timezone = light
-    temporary = f"{cache_path}.{os.getpid()}.tmp"
+    data = {"key": key, "agents": agents, "day_starts": day_starts, "db": configured, "tz": timezone}
     try:
         os.makedirs(os.path.dirname(cache_path), exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(
-                {"key": key, "agents": agents, "day_starts": day_starts, "db": configured, "tz": timezone}, handle
-            )
-        os.replace(temporary, cache_path)  # atomic: concurrent callers never read half a file
+        write_atomic(cache_path, json.dumps(data))  # concurrent callers never read half a file
     except OSError:
-        import contextlib  # already loaded by the store; imported here to keep it near its one use
-
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        pass  # no cache this time: the next call parses agents.toml again
 
 
 def _read_light(roster_path: str) -> Light | None:

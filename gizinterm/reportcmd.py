@@ -10,7 +10,6 @@ errors have one source. Nothing heavy is imported here; rich only when printing 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,16 +109,15 @@ def emit(report: Report, fmt: str | None, json_flag: bool, out: Path | None) -> 
 
 
 def write_atomically(path: Path, text: str) -> None:
-    import tempfile  # deferred: ~9 ms (shutil, random), and only --out needs it
+    """Readers (a mailer, possibly another user) see the old report or the new one, with the mode a plain
+    write would give: the umask's, not a temporary file's 0600."""
+    from gizinterm.atomicfile import write_atomic  # deferred: only --out needs it
 
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"--out: folder {folder} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_atomic(path, text)
     except OSError as exc:
         raise UsageError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
 
