@@ -30,7 +30,9 @@ def send(
     cc: Annotated[list[str] | None, typer.Option("--cc", help="Copy to (email; repeatable).")] = None,
     bcc: Annotated[list[str] | None, typer.Option("--bcc", help="Blind copy to (email; repeatable).")] = None,
     subject: Annotated[str, typer.Option("--subject", help="Subject (email).")] = "",
-    agent: Annotated[str | None, typer.Option("--agent", help="Who sends (default: GIZIN_AGENT).")] = None,
+    agent: Annotated[
+        str | None, typer.Option("--agent", help="Who sends (default: GIZIN_AGENT, else the tmux pane's agent).")
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
 ) -> None:
     """Check every recipient (and URLs and @mentions in the text), record the decision, then hand the
@@ -62,7 +64,7 @@ def send(
         bcc=tuple(bcc or ()),
         subject=subject,
         body=text,
-        agent=agent or os.environ.get("GIZIN_AGENT") or None,
+        agent=_sender(agent),
     )
     verdict, where, audit_id = ws.send_outbound(message)
     if json:
@@ -78,3 +80,17 @@ def send(
     else:
         count = len(message.to) + len(message.cc) + len(message.bcc)
         print(f"sent: {message.channel} to {count} recipient(s) via {where} (audit #{audit_id})")
+
+
+def _sender(explicit: str | None) -> str | None:
+    """Who sends: --agent, GIZIN_AGENT, else the @gizin-agent of the tmux pane it runs in (the same
+    lookup as `gizin log`), so an agent whose environment lost GIZIN_AGENT is still itself; None for
+    the operator outside any office pane."""
+    if not (explicit or os.environ.get("GIZIN_AGENT") or os.environ.get("TMUX_PANE")):
+        return None
+    from gizinterm.logcmd import resolve_agent
+
+    try:
+        return resolve_agent(explicit)
+    except UsageError:
+        return None  # a pane that names no agent: the operator's own

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -246,3 +247,16 @@ def test_an_edit_that_would_break_the_policy_leaves_every_file_as_it_was(office:
     assert code == 2 and f"{edited}:" in err and ".tmp" not in err
     assert {p.name: p.read_text(encoding="utf-8") for p in (roster, edited)} == before
     assert not list(office.glob(".*.tmp"))
+
+
+def test_the_sender_is_the_panes_agent_when_gizin_agent_is_unset(office: Path, tmux: Any) -> None:
+    tmux.cmd("new-session", "-d", "-s", "o", "-x", "80", "-y", "20", "sh")
+    pane = tmux.out("display", "-p", "-t", "o", "#{pane_id}").strip()
+    tmux.cmd("set-option", "-p", "-t", pane, "@gizin-agent", "bob")
+    env = {"TMUX_PANE": pane, "GIZIN_TMUX_SOCKET": tmux.socket}
+    send = ("outbound", "send", "-c", "sms", "--to", "+1 212 555 0100", "--body", "x")
+    code, _, err = gizin(office, *send, **env)
+    assert code == 3 and "outbound: deny (agent bob)" in err
+    tmux.cmd("set-option", "-p", "-t", pane, "@gizin-agent", "ann")
+    code, _, err = gizin(office, *send, **env)
+    assert code == 0, err
