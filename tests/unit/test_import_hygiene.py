@@ -142,7 +142,7 @@ def test_gizin_guard_loads_only_what_the_input_needs(tmp_path: Path) -> None:
 
     write_policy_office(tmp_path)
 
-    def guard(command: str) -> set[str]:
+    def guard(command: str, code: int) -> set[str]:
         event = json.dumps({"tool_name": "Bash", "tool_input": {"command": command}, "cwd": str(tmp_path)})
         call = (
             "import io, os, sys, gizinterm.policy.cache as cache\n"
@@ -151,15 +151,15 @@ def test_gizin_guard_loads_only_what_the_input_needs(tmp_path: Path) -> None:
             f"sys.stdin = io.TextIOWrapper(io.BytesIO({event.encode()!r}))\n"
             "sys.stdout = io.StringIO(); sys.stderr = io.StringIO()\n"
             "from gizinterm.entry import main\n"
-            "assert main(['guard']) in (0, 2)\n"
+            f"assert main(['guard']) == {code}\n"
             "sys.stdout = sys.__stdout__"
         )
         return loaded_after(call)
 
-    guard("ls")  # creates the database and the policy cache
-    light = guard("git status && curl -s https://ok.example/api")
+    guard("ls", 0)  # creates the database and the policy cache
+    light = guard("git status && curl -s https://ok.example/api", 0)
     assert not light & set(HEAVY)
     assert not light & {"tomllib", "pathlib", "typing", "dataclasses", "hashlib", "urllib", "ipaddress"}
     assert not light & {"idna", "phonenumbers", "confusable_homoglyphs"}
-    assert {"idna", "confusable_homoglyphs"} <= guard("curl https://еvil.example/")
-    assert "phonenumbers" in guard("curl 'https://sms.example/send?to=+1 415 555 2671'")
+    assert {"idna", "confusable_homoglyphs"} <= guard("curl https://еvil.example/", 2)
+    assert "phonenumbers" in guard("curl 'https://sms.example/send?to=+1 415 555 2671'", 2)
