@@ -33,11 +33,11 @@ def ledger(office: Office, *args: str) -> list[dict[str, object]]:
     return rows
 
 
-def start_deliverer(office: Office, *args: str) -> subprocess.Popen[str]:
+def start_deliverer(office: Office, *args: str, **env: str) -> subprocess.Popen[str]:
     command = [str(GIZIN)] if GIZIN.exists() else [sys.executable, "-m", "gizinterm"]
     return subprocess.Popen(
         [*command, "deliver", "--quiet", *args],
-        env=office.env,
+        env={**office.env, **env},
         cwd=office.dir,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -70,6 +70,9 @@ def test_send_errors_and_exit_codes(office: Office, tmp_path: Path) -> None:
     big.write_text("x" * (64 * 1024 + 1))
     assert "maximum is 65536" in gizin(office, "send", "a1", "--file", str(big)).stderr
     assert gizin(office, "send", "a1").returncode == 2
+    slow = gizin(office, "deliver", "--once", GIZIN_DELIVER_TAKE_TIMEOUT="soon")
+    assert slow.returncode == 2
+    assert slow.stderr.strip() == "gizin: GIZIN_DELIVER_TAKE_TIMEOUT: not a positive number of seconds: 'soon'"
     assert "Traceback" not in result.stderr
     assert ledger(office) == [], "nothing half-written by any refused send"
 
@@ -159,7 +162,8 @@ def test_kill_9_right_after_the_paste_leaves_unknown_and_no_second_copy(office: 
     out = tmp_path / "a3.raw"
     office.seat("a3", recorder(out, echo=False))  # shows nothing, so the deliverer waits before Enter
     (mid,) = office.send("a3", "exactly once, please")
-    proc = start_deliverer(office, "--ttl", "1")
+    # It never presses Enter on its own before the kill, however slow the machine is between the two.
+    proc = start_deliverer(office, "--ttl", "1", GIZIN_DELIVER_TAKE_TIMEOUT="600")
     try:
         wait_until(lambda: out.exists() and b"exactly once" in out.read_bytes(), what="the paste")
         os.kill(proc.pid, signal.SIGKILL)

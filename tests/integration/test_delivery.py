@@ -116,9 +116,19 @@ def test_a_permission_prompt_defers_the_next_message(office: Office, tmux: TmuxS
     pane = office.seat("a0", demo("a0"))
     wait_prompt(tmux, pane, "a0")
     first, second = office.send("a0", "please /ask before acting")[0], office.send("a0", "second")[0]
-    office.deliver_once()
+    d = office.deliverer()
+    try:  # steps only until the first one's Enter: the second is looked at once the prompt is up, however
+        # long a loaded machine makes the demo agent take to raise it (not within the cool-down window)
+        wait_until(
+            lambda: d.step() is not None and office.message(first).state in ("delivered", "acked"),
+            what="the first message's Enter",
+        )
+    finally:
+        d.close()
     assert office.message(first).state in ("delivered", "acked")
-    wait_until(lambda: tmux.capture(pane).rstrip().endswith("[y/n]"), what="the permission prompt")
+    assert office.message(second).state == "queued"
+    wait_until(lambda: tmux.capture(pane).rstrip().endswith("[y/n]"), timeout=30, what="the permission prompt")
+    office.deliver_once()
     msg = office.message(second)
     assert msg.state == "queued" and "permission prompt" in (msg.error or "")
     tmux.cmd("send-keys", "-t", pane, "-l", "y")
