@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
+from gizinterm import paths  # os.path only: the same office and database rules as every command
 from gizinterm.errors import NotFoundError, UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy honours the name)
@@ -23,12 +24,9 @@ if TYPE_CHECKING:
     # agents by id -> name, day_starts, the configured db, the office time zone
     Light = tuple[dict[str, str], str, str | None, str | None]
 
-ROSTER_FILE = "agents.toml"
-STATE_DIR = ".gizin"
-DEFAULT_DB = os.path.join(STATE_DIR, "gizin.db")
 # What this command read from agents.toml, keyed by the file's stat: parsing TOML (tomllib pulls in
 # typing) costs ~7 ms per call, reading this JSON well under one.
-CACHE_FILE = os.path.join(STATE_DIR, "log-roster.json")
+CACHE_FILE = os.path.join(paths.STATE_DIR, "log-roster.json")
 CACHE_VERSION = 2  # 2: the office time zone
 SETTLED_SECONDS = 2.0  # a roster changed more recently than this is read afresh (timestamps are coarse)
 AGENT_OPTION = "@gizin-agent"  # the pane option `gizin up` sets on every agent's pane
@@ -272,8 +270,8 @@ def pane_agent(pane: str) -> str | None:
 
 
 def read_office(office: str | None = None, db: str | None = None) -> Office:
-    """The office for this call (same discovery and database rules as paths.find_roster/resolve_db)."""
-    roster_path = find_roster(office)
+    """The office for this call, by the one set of rules in `paths` (discovery, then the database)."""
+    roster_path = paths.roster_path(office)
     folder = os.path.dirname(roster_path)
     cache_path = os.path.join(folder, CACHE_FILE)
     key = _cache_key(roster_path)
@@ -283,35 +281,7 @@ def read_office(office: str | None = None, db: str | None = None) -> Office:
         if key is not None:
             _write_cache(cache_path, key, light)
     agents, day_starts, configured, timezone = light
-    for value in (db, os.environ.get("GIZIN_DB") or None, configured):
-        if value:
-            db_path = os.path.join(folder, os.path.expanduser(value))  # join keeps an absolute value
-            break
-    else:
-        db_path = os.path.join(folder, DEFAULT_DB)
-    return Office(roster_path, agents, day_starts, db_path, timezone)
-
-
-def find_roster(explicit: str | None = None) -> str:
-    given = explicit if explicit is not None else os.environ.get("GIZIN_HOME") or None
-    if given is not None:
-        path = os.path.expanduser(given)
-        candidate = os.path.join(path, ROSTER_FILE) if os.path.isdir(path) else path
-        if os.path.isfile(candidate):
-            return os.path.realpath(candidate)
-    else:
-        folder = os.path.realpath(os.getcwd())
-        while True:
-            candidate = os.path.join(folder, ROSTER_FILE)
-            if os.path.isfile(candidate):
-                return candidate
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                break
-            folder = parent
-    from gizinterm import paths  # raises the one canonical "no agents.toml" error
-
-    return str(paths.find_roster(explicit))
+    return Office(roster_path, agents, day_starts, paths.db_path(folder, configured, db), timezone)
 
 
 def _cache_key(roster_path: str) -> list[object] | None:
