@@ -74,6 +74,23 @@ def check_sender(roster: Roster, sender: str) -> str:
     raise NotFoundError(f"--from: unknown agent '{sender}'{hint} (or use '{OPERATOR}')")
 
 
+def pick_sender(explicit: str | None, identity: str | None) -> str:
+    """Who a message is from. `identity` is who is calling (GIZIN_AGENT, else the pane's @gizin-agent):
+    an agent sends as itself only, so the frame a colleague reads cannot be forged with --from. Without
+    an identity the caller is the operator, who may also send on an agent's behalf."""
+    if identity == OPERATOR:
+        raise UsageError(
+            f"GIZIN_AGENT={OPERATOR}: '{OPERATOR}' is not an agent; unset GIZIN_AGENT to act as the operator"
+        )
+    if identity is None:
+        return explicit or OPERATOR
+    if explicit is not None and explicit != identity:
+        raise UsageError(
+            f"--from {explicit}: you are {identity} (GIZIN_AGENT or this pane's agent); agents send as themselves"
+        )
+    return identity
+
+
 def read_body_file(path: str, stdin_bytes: bytes | None = None) -> str:
     """The body from `--file` (`-` = stdin). Invalid UTF-8 is refused with the byte offset, not guessed."""
     if path == "-":

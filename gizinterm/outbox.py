@@ -92,5 +92,5 @@ def raise_unless_ok(result: WaitResult) -> None:
         raise NotDelivered(result.reason())
 
 
-def ack(conn: sqlite3.Connection, message_id: int, by: str | None) -> store.Message:
+def ack(conn: sqlite3.Connection, message_id: int, by: str) -> store.Message:
     return store.ack(conn, message_id, by)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import NoReturn
 
 from gizinterm import outbox, paths
 from gizinterm.errors import UsageError
-from gizinterm.framing import OPERATOR, read_body_file
+from gizinterm.framing import OPERATOR, pick_sender, read_body_file
+from gizinterm.logcmd import resolve_agent
 from gizinterm.roster import Roster, load_roster
 from gizinterm.store import connect
 
@@ -29,8 +29,19 @@ TO is an agent id, @Department or all (everyone but the sender). The body arrive
 `[gizin #ID from SENDER] …`; control characters are shown as ␛-style pictures. Put a TEXT that starts
 with '-' after '--'. Bodies over 64 KiB are refused.
 
-exit codes: 0 queued (or delivered with --wait), 2 bad arguments, 4 not delivered within --wait,
-5 unknown agent or department."""
+An agent (GIZIN_AGENT, else its pane's @gizin-agent) always sends as itself: --from may only repeat
+its own id. Without an agent identity you are the operator, who may send --from any agent.
+
+exit codes: 0 queued (or delivered with --wait), 2 bad arguments or --from someone you are not,
+4 not delivered within --wait, 5 unknown agent or department."""
+
+ACK_HELP = """Confirm a message arrived: `gizin ack ID` from the recipient's pane.
+
+Who acks is the caller's identity, as for `gizin log`: GIZIN_AGENT, else the @gizin-agent option of
+the tmux pane it runs in; an agent may ack only messages addressed to it. The operator (no agent
+identity) acks any message with --as operator.
+
+exit codes: 0 acked, 2 no identity, not the recipient's, or not yet delivered, 5 no such message."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +61,12 @@ def send_parser() -> argparse.ArgumentParser:
     p.add_argument("to", metavar="TO", help="agent id, @Department or all")
     p.add_argument("text", metavar="TEXT", nargs="?", help="the message (or --file)")
     p.add_argument("--file", "-f", metavar="F", help="read the message from F ('-' = stdin), as UTF-8")
-    p.add_argument("--from", dest="sender", metavar="ID", help="sender (default: GIZIN_AGENT, else operator)")
+    p.add_argument(
+        "--from",
+        dest="sender",
+        metavar="ID",
+        help="sender (default and only choice for an agent: itself; else operator)",
+    )
     p.add_argument("--key", metavar="KEY", help="idempotency key: the same key twice is one message")
     p.add_argument(
         "--wait",
@@ -89,7 +105,7 @@ def send_main(argv: list[str], office: str | None = None, db: str | None = None)
         raise UsageError("gizin send: no message: give TEXT or --file F")
     body = args.text if args.text is not None else read_body_file(args.file, _stdin_bytes(args.file))
     roster, db_path = _office(args.office or office, args.db or db)
-    sender = args.sender or os.environ.get("GIZIN_AGENT") or OPERATOR
+    sender = pick_sender(args.sender, caller_identity())
     conn = connect(db_path)
     try:
         queued = outbox.send(conn, roster, args.to, body, sender=sender, key=args.key)
@@ -126,13 +142,23 @@ def _wait(conn: sqlite3.Connection, roster: Roster, db_path: Path, ids: list[int
         deliverer.close()
 
 
+def caller_identity() -> str | None:
+    """The agent calling (GIZIN_AGENT, else its pane's @gizin-agent: `gizin log`'s own resolution),
+    or None for the operator. The pane is asked only when GIZIN_AGENT is empty (one tmux call)."""
+    try:
+        return resolve_agent()
+    except UsageError:
+        return None
+
+
 def _stdin_bytes(file: str | None) -> bytes | None:
     return sys.stdin.buffer.read() if file == "-" else None
 
 
 def ack_main(argv: list[str], office: str | None = None, db: str | None = None) -> int:
-    p = _Parser(prog="gizin ack", description="Confirm a message arrived: `gizin ack ID` from the recipient's pane.")
+    p = _Parser(prog="gizin ack", description=ACK_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("id", metavar="ID", help="the message id, as in `[gizin #ID from …]`")
+    p.add_argument("--as", dest="as_", metavar=OPERATOR, help="ack as the operator (only without an agent identity)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing")
     p.add_argument("--office", help=argparse.SUPPRESS)
     p.add_argument("--db", help=argparse.SUPPRESS)
@@ -141,15 +167,34 @@ def ack_main(argv: list[str], office: str | None = None, db: str | None = None) 
         message_id = int(args.id.lstrip("#"))
     except ValueError:
         raise UsageError(f"gizin ack: not a message id: {args.id!r}") from None
+    by = _acker(args.as_, caller_identity())
     _, db_path = _office(args.office or office, args.db or db)
     conn = connect(db_path)
     try:
-        msg = outbox.ack(conn, message_id, os.environ.get("GIZIN_AGENT") or None)
+        msg = outbox.ack(conn, message_id, by)
     finally:
         conn.close()
     if not args.quiet:
         print(f"acked #{msg.id}")
     return 0
+
+
+def _acker(as_: str | None, identity: str | None) -> str:
+    """Who vouches for the receipt: the calling agent, or the operator saying so explicitly."""
+    if identity == OPERATOR:
+        raise UsageError(f"GIZIN_AGENT={OPERATOR}: '{OPERATOR}' is not an agent; unset it and use --as {OPERATOR}")
+    if as_ is not None:
+        if as_ != OPERATOR:
+            raise UsageError(f"--as: only '{OPERATOR}' (an agent acks as itself, from its pane)")
+        if identity is not None:
+            raise UsageError(f"--as {OPERATOR}: you are {identity} (GIZIN_AGENT or this pane's agent)")
+        return OPERATOR
+    if identity is None:
+        raise UsageError(
+            "gizin ack: who is acking? run it in the recipient's pane (GIZIN_AGENT or its @gizin-agent), "
+            f"or pass --as {OPERATOR}"
+        )
+    return identity
 
 
 main = send_main

@@ -153,7 +153,8 @@ class Workspace:
         with contextlib.closing(connect(self.db_path)) as conn:
             return store.query(conn, to=to, sender=sender, states=states, limit=limit)
 
-    def ack_message(self, message_id: int, by: str | None = None) -> Message:
+    def ack_message(self, message_id: int, by: str = "operator") -> Message:
+        """The façade serves the operator's front ends; an agent acks through `gizin ack` from its pane."""
         from gizinterm import outbox
         from gizinterm.store import connect
 

@@ -38,7 +38,7 @@ def send(ctx: typer.Context) -> None:
 
 @app.command("ack", context_settings=PASS_THROUGH, add_help_option=False)
 def ack(ctx: typer.Context) -> None:
-    """Confirm a message arrived: gizin ack ID (from the recipient's pane)."""
+    """Confirm a message arrived: gizin ack ID from the recipient's pane; the operator: --as operator."""
     from gizinterm.sendcmd import ack_main
 
     state = _globals(ctx)

@@ -276,11 +276,12 @@ def recover_sending(conn: sqlite3.Connection) -> list[int]:
 # --- receipts and the operator's decisions ------------------------------------------------------------
 
 
-def ack(conn: sqlite3.Connection, message_id: int, by: str | None = None) -> Message:
-    """The recipient confirms receipt. Acking twice is fine. An `unknown` message that gets acked has
-    provably arrived, so it becomes `acked` too."""
+def ack(conn: sqlite3.Connection, message_id: int, by: str) -> Message:
+    """The recipient (or the operator, who has looked at the pane) confirms receipt. Acking twice is
+    fine. An `unknown` message that gets acked has provably arrived, so it becomes `acked` too. `by`
+    is required: a receipt nobody vouches for is no receipt."""
     msg = get(conn, message_id)
-    if by is not None and by not in (msg.recipient, "operator"):
+    if by not in (msg.recipient, "operator"):
         raise UsageError(f"message #{message_id} is for {msg.recipient}, not {by}")
     if msg.state == "acked":
         return msg

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -12,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from gizinterm.framing import frame
+from gizinterm.store import connect
+from gizinterm.store import messages as store
 from tests.conftest import TmuxServer
 from tests.helpers import GIZIN, run_gizin, wait_until
 from tests.integration.messaging import Office, demo, make_office, recorder, wait_file, wait_prompt
@@ -88,7 +92,9 @@ def test_duplicate_keys_ack_cancel_and_the_ledger(office: Office) -> None:
     rows = ledger(office)
     assert [r["body"] for r in rows] == ["-- leading dash? no: text", "-rf /"]
     mid = str(rows[0]["id"])
-    assert gizin(office, "ack", mid).returncode == 2, "a queued message cannot be acked"
+    queued_ack = gizin(office, "ack", mid, "--as", "operator")
+    assert queued_ack.returncode == 2, "a queued message cannot be acked"
+    assert "is queued; only a delivered message can be acked" in queued_ack.stderr
     assert gizin(office, "messages", "cancel", mid).returncode == 0
     assert gizin(office, "messages", "cancel", mid).returncode == 2
     assert gizin(office, "messages", "retry", mid).returncode == 2
@@ -196,3 +202,69 @@ def test_send_wait_hosts_a_deliverer_and_reports_why_not(office: Office, tmux: T
     nobody = gizin(office, "send", "a6", "anyone?", "--wait", "1")
     assert nobody.returncode == 4
     assert nobody.stderr.strip().endswith("still queued (no pane for a6 (not started?))")
+
+
+def delivered(office: Office, to: str, body: str) -> int:
+    """A message for `to` that has been delivered (claimed and confirmed through the real store)."""
+    (mid,) = office.send(to, body)
+    conn = connect(office.db)
+    try:
+        assert store.claim_head(conn, to, "%0") is not None and store.mark_delivered(conn, mid)
+    finally:
+        conn.close()
+    return mid
+
+
+def test_sender_and_acknowledger_cannot_be_forged(office: Office) -> None:
+    theirs = delivered(office, "a2", "for a2")
+    forged = [
+        gizin(office, "send", "a3", "hi", "--from", "operator", GIZIN_AGENT="a1"),
+        gizin(office, "send", "a3", "hi", "--from", "a2", GIZIN_AGENT="a1"),
+        gizin(office, "send", "a3", "hi", GIZIN_AGENT="operator"),
+        gizin(office, "ack", str(theirs)),  # GIZIN_AGENT= gizin ack N: nobody, outside any pane
+        gizin(office, "ack", str(theirs), GIZIN_AGENT="a1"),
+        gizin(office, "ack", str(theirs), "--as", "operator", GIZIN_AGENT="a1"),
+        gizin(office, "ack", str(theirs), "--as", "a2"),
+    ]
+    assert [r.returncode for r in forged] == [2] * len(forged), [r.stderr for r in forged]
+    assert all(len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr for r in forged)
+    assert "--from operator: you are a1" in forged[0].stderr
+    assert "who is acking?" in forged[3].stderr and "--as operator" in forged[3].stderr
+    assert "is for a2, not a1" in forged[4].stderr
+    assert [r["id"] for r in ledger(office)] == [theirs], "nothing queued by a refused send"
+    assert office.message(theirs).state == "delivered"
+
+    own = gizin(office, "send", "a3", "hi", "--from", "a1", GIZIN_AGENT="a1")
+    default = gizin(office, "send", "a3", "hi again", GIZIN_AGENT="a1")
+    on_behalf = gizin(office, "send", "a3", "from the operator, for a4", "--from", "a4")
+    assert own.returncode == default.returncode == on_behalf.returncode == 0
+    assert [r["sender"] for r in ledger(office, "--to", "a3")] == ["a1", "a1", "a4"]
+    assert gizin(office, "ack", str(theirs), GIZIN_AGENT="a2").returncode == 0
+    mine = delivered(office, "a5", "the operator looked at the pane")
+    operator_ack = gizin(office, "ack", str(mine), "--as", "operator")
+    assert operator_ack.returncode == 0 and operator_ack.stdout.strip() == f"acked #{mine}"
+    assert office.message(theirs).state == office.message(mine).state == "acked"
+
+
+def test_in_an_agent_pane_emptying_gizin_agent_does_not_make_you_someone_else(
+    office: Office, tmux: TmuxServer, tmp_path: Path
+) -> None:
+    """The pane's @gizin-agent names the caller, as for `gizin log`: an agent cannot shed its identity."""
+    theirs, mine = delivered(office, "a2", "for a2"), delivered(office, "a1", "for a1")
+    out, script = tmp_path / "forge.out", tmp_path / "forge.sh"
+    g = f"{shlex.quote(sys.executable)} -m gizinterm"
+    script.write_text(
+        "unset GIZIN_AGENT\n"
+        "until [ -n \"$(tmux display -p '#{@gizin-agent}')\" ]; do sleep 0.02; done\n"
+        f"{{ {g} ack {theirs}; echo rc=$?; {g} ack --as operator {theirs}; echo rc=$?;"
+        f" {g} send a3 forged --from operator; echo rc=$?; {g} ack {mine}; echo rc=$?;"
+        f" {g} send a3 'from my pane'; echo rc=$?; }} > {shlex.quote(str(out))} 2>&1\n"
+        f"echo done >> {shlex.quote(str(out))}\n"
+    )
+    office.seat("a1", f"sh {shlex.quote(str(script))}")
+    wait_until(lambda: out.exists() and out.read_text().endswith("done\n"), timeout=30, what="the forging script")
+    report = out.read_text()
+    assert re.findall(r"rc=(\d+)", report) == ["2", "2", "2", "0", "0"], report
+    assert "is for a2, not a1" in report and "--as operator: you are a1" in report
+    assert office.message(theirs).state == "delivered" and office.message(mine).state == "acked"
+    assert [(r["sender"], r["body"]) for r in ledger(office, "--to", "a3")] == [("a1", "from my pane")]

@@ -8,7 +8,7 @@ import pytest
 
 from gizinterm.delivery import tail_visible, text_in_input
 from gizinterm.errors import NotFoundError, UsageError
-from gizinterm.framing import frame, parse_frame, read_body_file, resolve_recipients, sanitize
+from gizinterm.framing import frame, parse_frame, pick_sender, read_body_file, resolve_recipients, sanitize
 from gizinterm.roster import load_roster
 from tests.helpers import write_office
 
@@ -92,3 +92,16 @@ def test_screen_checks() -> None:
     assert not tail_visible(text, "ren demo> \n")
     assert text_in_input(text, f"older output\nren demo> {text}\n\n")
     assert not text_in_input(text, f"ren demo> {text}\nRen received: ...\nren demo>")
+
+
+def test_an_agent_sends_only_as_itself_and_only_the_operator_may_choose() -> None:
+    assert pick_sender(None, "riku") == "riku"
+    assert pick_sender("riku", "riku") == "riku"
+    for forged in ("operator", "ren"):
+        with pytest.raises(UsageError, match=f"--from {forged}: you are riku"):
+            pick_sender(forged, "riku")
+    assert pick_sender(None, None) == "operator"
+    assert pick_sender("operator", None) == "operator"
+    assert pick_sender("ren", None) == "ren", "the operator may send on an agent's behalf"
+    with pytest.raises(UsageError, match="'operator' is not an agent"):
+        pick_sender(None, "operator")
