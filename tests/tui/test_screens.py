@@ -108,7 +108,16 @@ async def _next_move(ws: Workspace) -> None:
         for fmt in ("md", "html"):
             path = export_path(ws, DAY, fmt)
             await until(pilot, path.exists, what=f"the {fmt} export")
-        assert "Ren" in export_path(ws, DAY, "md").read_text(encoding="utf-8")
+        markdown = export_path(ws, DAY, "md")
+        assert "Ren" in markdown.read_text(encoding="utf-8")
+        with markdown.open(encoding="utf-8") as reader:  # a mailer part-way through the first export
+            ws.log_task(
+                "maki", "exported the week's campaign figures", at=dt.datetime(2026, 2, 28, 12, 0, tzinfo=dt.UTC)
+            )
+            await pilot.press("m")
+            await until(pilot, lambda: "campaign figures" in markdown.read_text(encoding="utf-8"), what="re-export")
+            assert "campaign figures" not in reader.read()  # replaced, not rewritten under the reader
+        assert not [p.name for p in markdown.parent.iterdir() if p.name.startswith(".")]  # no temporary left
         assert "&lt;" in export_path(ws, DAY, "html").read_text(encoding="utf-8") or "<html" in export_path(
             ws, DAY, "html"
         ).read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 The report is composed in a worker (`Workspace.next_move`) and drawn by the report package's own rich
 renderer, which already turns every task text into inert Text; export writes Markdown or HTML through
-the same renderers `gizin report next-move --out` uses.
+the same renderers `gizin report next-move --out` uses, replacing the file atomically as it does.
 """
 
 from __future__ import annotations
@@ -111,12 +111,13 @@ class NextMoveScreen(Screen[None]):
         target = export_path(ws, day, fmt)
 
         def work() -> None:
+            from gizinterm.atomicfile import write_atomic
             from gizinterm.report.render import render
 
             try:
                 text = render(ws.next_move(day), fmt)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+                write_atomic(target, text)  # a mailer reading the export sees the old report or the new one
             except (GizinError, OSError) as exc:
                 self.app.notify(plain(f"export failed: {exc}"), severity="error", markup=False)
                 return
