@@ -81,13 +81,32 @@ def _fail(message: str) -> None:
 
 
 def _run_typer(args: list[str]) -> int:
+    """Run the typer app, turning its usage errors into gizin's one-line form.
+
+    typer's own reporting prints the usage block, a hint and the error on four lines; scripts and people
+    get one line naming the command instead, with the same exit code (2).
+    """
+    import typer
     from typer.main import get_command
 
     from gizinterm.cli import app
 
     command = get_command(app)
     try:
-        command.main(args=args, prog_name="gizin", standalone_mode=True)
+        result = command.main(args=args, prog_name="gizin", standalone_mode=False)
+    except typer.Abort:
+        _fail("aborted")
+        return 1
+    except typer.TyperException as exc:  # click's usage errors (typer vendors click)
+        message = exc.format_message()
+        if "\n" in message:  # a group called without a subcommand: its help is the message
+            print(message, file=sys.stderr)
+        else:
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "gizin"
+            command_name = where.removeprefix("gizin").strip()
+            _fail(f"{command_name + ': ' if command_name else ''}{message} (see '{where} --help')")
+        return int(getattr(exc, "exit_code", 2))
     except SystemExit as exc:
         code = exc.code
         if code is None:
@@ -96,4 +115,5 @@ def _run_typer(args: list[str]) -> int:
             return code
         _fail(str(code))
         return 1
-    return 0
+    # Without standalone mode, `typer.Exit(code)` comes back as the return value.
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0

@@ -94,3 +94,18 @@ def test_plan_json(env: dict[str, str]) -> None:
     data = json.loads(result.stdout)
     assert data["layout"] == "grid3" and len(data["panes"]) == 17
     assert data["panes"][9] == {**data["panes"][9], "agent": "erin", "window": "floor-2", "column": 1, "row": 1}
+
+
+def test_usage_errors_are_one_line(env: dict[str, str]) -> None:
+    for args, expected in (
+        (("stauts",), "gizin: No such command 'stauts'. Did you mean 'status'"),
+        (("agents", "--jsno"), "gizin: agents: No such option: --jsno"),
+        (("restart",), "gizin: restart: Missing argument"),
+        (("tasks", "edit"), "gizin: tasks edit: Missing argument"),
+    ):
+        result = run_gizin(*args, cwd=REPO, env=env)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr
+        assert result.stderr.startswith(expected), result.stderr
+    help_run = run_gizin("config", cwd=REPO, env=env)  # a group without its subcommand shows its help
+    assert help_run.returncode == 2 and "validate" in help_run.stderr

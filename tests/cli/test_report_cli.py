@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from gizinterm.store import connect
+from gizinterm.store.tasks import add_task
 from tests.helpers import copy_example_office, run_gizin
 from tests.integration.test_report_store import expected_md, expected_text
 from tests.report_data import seed_newsletter_day
@@ -151,6 +155,51 @@ def test_fast_path_and_typer_path_agree(office: tuple[Path, dict[str, str]]) -> 
         assert fast.stdout == typer.stdout and fast.stdout
     for bad in (("next-move", "--bogus"), ("agent",), ("next-move", "--max-items", "0")):
         result = run_gizin("report", *bad, env=env)
-        assert result.returncode == 2 and "Usage: gizin report" in result.stderr  # typer's own usage error
+        # typer's usage error, in gizin's one-line form
+        assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("gizin: report ") and "(see 'gizin report" in result.stderr
     help_text = run_gizin("report", "next-move", "--help", env=env).stdout
     assert "--summarize-with" in help_text and "--max-items" in help_text
+
+
+def far_zone() -> str:
+    """A zone whose date differs from this machine's right now (UTC+14 and UTC-12 are 26 hours apart, so
+    one of them always does): a report that read 'today' off the machine's clock would show the wrong day."""
+    local = dt.datetime.now().date()
+    zone = next((z for z in ("Pacific/Kiritimati", "Etc/GMT+12") if dt.datetime.now(ZoneInfo(z)).date() != local), "")
+    assert zone, "no zone differs from the local date"
+    return zone
+
+
+def test_today_and_yesterday_on_the_office_clock_in_every_report(tmp_path: Path, env: dict[str, str]) -> None:
+    roster = copy_example_office(tmp_path / "office")
+    zone = far_zone()
+    roster.write_text(roster.read_text().replace("[office]\n", f'[office]\ntimezone = "{zone}"\n'))
+    office_now = dt.datetime.now(ZoneInfo(zone))
+    conn = connect(roster.parent / ".gizin" / "gizin.db")
+    try:
+        add_task(
+            conn, "riku", "Riku", "worked yesterday", created_at=office_now - dt.timedelta(days=1), tz=ZoneInfo(zone)
+        )
+    finally:
+        conn.close()
+    env = {**env, "GIZIN_HOME": str(roster.parent)}
+    checks = [
+        (("next-move", "--date", "yesterday"), "date", -1),
+        (("next-move", "--date", "today"), "date", 0),
+        (("week", "--ending", "yesterday"), "end", -1),
+        (("agent", "riku", "--since", "yesterday"), "since", -1),
+        (("providers", "--since", "today"), "since", 0),
+    ]
+    for prefix in ((), ("--office", str(roster.parent))):  # the fast path, then typer
+        for args, key, shift in checks:
+            before = (dt.datetime.now(ZoneInfo(zone)) + dt.timedelta(days=shift)).date().isoformat()
+            result = run_gizin(*prefix, "report", *args, "--json", env=env)
+            after = (dt.datetime.now(ZoneInfo(zone)) + dt.timedelta(days=shift)).date().isoformat()
+            assert result.returncode == 0, (prefix, args, result.stderr)
+            assert json.loads(result.stdout)[key] in (before, after), (prefix, args)
+        moved = json.loads(run_gizin(*prefix, "report", "next-move", "--date", "yesterday", "--json", env=env).stdout)
+        assert moved["active"] == 1 and moved["rows"][0]["summary"] == "Worked yesterday"
+        bad = run_gizin(*prefix, "report", "week", "--ending", "tomorrow", env=env)
+        assert bad.returncode == 2 and bad.stdout == ""
+        assert bad.stderr.strip() == "gizin: --ending: 'tomorrow' is not a day (YYYY-MM-DD), 'today' or 'yesterday'"
