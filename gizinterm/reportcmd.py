@@ -42,15 +42,22 @@ MINIMUM = {"summarize_timeout": 0.1, "max_items": 1}
 # --- the command bodies (shared with cli/report.py) ------------------------------------------------
 
 
-def parse_date(value: str | None, option: str) -> dt.date | None:
+RELATIVE_DAYS = {"today": 0, "yesterday": -1}
+
+
+def parse_date(ws: Workspace, value: str | None, option: str) -> dt.date | None:
+    """A report's day option, read the way `gizin tasks --date` reads it: YYYY-MM-DD, or `today` /
+    `yesterday` on the office's clock (`day_starts`, `[office] timezone`), not the machine's."""
     if value is None:
         return None
-    from gizinterm.days import parse_day  # light, but only dated commands need it
+    from gizinterm.days import parse_day, shift_day  # light, but only dated commands need it
 
+    if value in RELATIVE_DAYS:
+        return parse_day(shift_day(ws.today(), RELATIVE_DAYS[value]))
     try:
         return parse_day(value)
     except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
+        raise UsageError(f"{option}: {exc}, 'today' or 'yesterday'") from None
 
 
 def next_move(
@@ -62,7 +69,7 @@ def next_move(
     composed: bool = False,
     max_items: int | None = None,
 ) -> Report:
-    report = ws.next_move(parse_date(date, "--date"), max_items=max_items)
+    report = ws.next_move(parse_date(ws, date, "--date"), max_items=max_items)
     command = None if composed else (summarize_with or ws.report_settings().summarize_with)
     if command:  # parsed even on an empty day, so a typo in CMD is caught before the night it matters
         report, fallbacks = ws.summarize_next_move(report, command, summarize_timeout)
@@ -75,15 +82,15 @@ def next_move(
 
 
 def week(ws: Workspace, *, ending: str | None = None) -> Report:
-    return ws.week_report(parse_date(ending, "--ending"))
+    return ws.week_report(parse_date(ws, ending, "--ending"))
 
 
 def agent(ws: Workspace, *, agent_id: str, since: str | None = None) -> Report:
-    return ws.agent_report(agent_id, parse_date(since, "--since"))
+    return ws.agent_report(agent_id, parse_date(ws, since, "--since"))
 
 
 def providers(ws: Workspace, *, since: str | None = None) -> Report:
-    return ws.provider_report(parse_date(since, "--since"))
+    return ws.provider_report(parse_date(ws, since, "--since"))
 
 
 def emit(report: Report, fmt: str | None, json_flag: bool, out: Path | None) -> None:

@@ -31,7 +31,9 @@ OutOpt = Annotated[
 @report_app.command("next-move")
 def next_move(
     ctx: typer.Context,
-    date: Annotated[str | None, typer.Option("--date", help="The day, YYYY-MM-DD (default: today).")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The office day: YYYY-MM-DD, today or yesterday (default: today).")
+    ] = None,
     fmt: FormatOpt = None,
     json: JsonOpt = False,
     out: OutOpt = None,
@@ -69,7 +71,10 @@ def next_move(
 @report_app.command("week")
 def week(
     ctx: typer.Context,
-    ending: Annotated[str | None, typer.Option("--ending", help="The week's last day (default: today).")] = None,
+    ending: Annotated[
+        str | None,
+        typer.Option("--ending", help="The week's last day: YYYY-MM-DD, today or yesterday (default: today)."),
+    ] = None,
     fmt: FormatOpt = None,
     json: JsonOpt = False,
     out: OutOpt = None,
@@ -82,7 +87,9 @@ def week(
 def agent(
     ctx: typer.Context,
     agent_id: Annotated[str, typer.Argument(metavar="ID", help="The employee's id (also one since removed).")],
-    since: Annotated[str | None, typer.Option("--since", help="First day, YYYY-MM-DD (default: 7 days).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day: YYYY-MM-DD, today or yesterday (default: 7 days).")
+    ] = None,
     fmt: FormatOpt = None,
     json: JsonOpt = False,
     out: OutOpt = None,
@@ -94,7 +101,10 @@ def agent(
 @report_app.command("providers")
 def providers(
     ctx: typer.Context,
-    since: Annotated[str | None, typer.Option("--since", help="Count work from this day on (default: all).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Count work from this day on: YYYY-MM-DD, today or yesterday (default: all)."),
+    ] = None,
     fmt: FormatOpt = None,
     json: JsonOpt = False,
     out: OutOpt = None,
