@@ -81,10 +81,14 @@ class DemoAgent:
                 return
         self.work()
         self.write(f'{self.name}: done with "{shown[:60]}"\n')
-        if frame:
-            self.run_gizin(["ack", frame.group(1)])
+        problems = [self.run_gizin(["ack", frame.group(1)])] if frame else []
         if os.environ.get("GIZIN_DEMO_LOG_MESSAGES", "1") == "1":
-            self.log_task(f"handled a request: {shown.splitlines()[0][:80] if shown else 'empty message'}")
+            problems.append(
+                self.log_task(f"handled a request: {shown.splitlines()[0][:80] if shown else 'empty message'}")
+            )
+        for problem in problems:
+            if problem:
+                self.write(problem + "\n")
 
     def work(self) -> None:
         deadline = time.monotonic() + self.work_seconds
@@ -94,18 +98,20 @@ class DemoAgent:
             self.write(f"{WORKING_LINE} {'.' * (step % 4 + 1)} ({step})\n")
             time.sleep(0.25)
 
-    def tick(self) -> None:
-        """Idle behaviour: now and then, record a plausible task as a real employee would."""
+    def tick(self) -> str | None:
+        """Idle behaviour: now and then, record a plausible task as a real employee would.
+        Returns a line to show when that failed; a success leaves the screen (and the prompt) alone."""
         if self.log_every > 0 and time.monotonic() - self.last_log >= self.log_every:
             choices = TASKS.get(self.department, GENERIC)
-            self.log_task(random.choice(choices))
-            self.write(self.prompt)
+            return self.log_task(random.choice(choices))
+        return None
 
-    def log_task(self, text: str) -> None:
+    def log_task(self, text: str) -> str | None:
         self.last_log = time.monotonic()
-        self.run_gizin(["log", "--quiet", "--agent", self.agent, text])
+        return self.run_gizin(["log", "--quiet", "--agent", self.agent, text])
 
-    def run_gizin(self, args: list[str]) -> None:
+    def run_gizin(self, args: list[str]) -> str | None:
+        """Run a gizin command as the agent would; the reason it failed, or None."""
         try:
             result = subprocess.run(
                 [sys.executable, "-m", "gizinterm", *args],
@@ -115,11 +121,11 @@ class DemoAgent:
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            self.write(f"  (gizin {args[0]} failed: {exc})\n")
-            return
+            return f"  (gizin {args[0]} failed: {exc})"
         if result.returncode != 0:
             reason = (result.stderr.strip().splitlines() or ["no output"])[-1]
-            self.write(f"  (gizin {args[0]} failed: {reason})\n")
+            return f"  (gizin {args[0]} failed: {reason})"
+        return None
 
     raw = False
 
@@ -183,7 +189,9 @@ class DemoAgent:
                     if not read_chars(1.0):
                         return 0
                     if not pending:
-                        self.tick()
+                        note = self.tick()
+                        if note:  # say it on its own line, then give back the prompt and what was typed
+                            self.write("\r\x1b[K" + note + "\n" + self.prompt + buf)
                         continue
                 ch = pending.pop(0)
                 if esc:

@@ -70,3 +70,22 @@ def test_ctrl_c_clears_the_line_and_keeps_running(tmux: TmuxServer, example_offi
     tmux.cmd("send-keys", "-t", pane, "-l", "again")
     tmux.cmd("send-keys", "-t", pane, "Enter")
     wait_until(lambda: 'Ren: done with "again"' in tmux.capture(pane), what="a fresh line after ^C")
+
+
+def test_idle_logging_records_tasks_and_leaves_one_prompt(tmux: TmuxServer, example_office: Path) -> None:
+    import json
+
+    from tests.helpers import run_gizin
+
+    pane = start_demo(tmux, example_office, "--log-every 1")
+    tmux.cmd("send-keys", "-t", pane, "-l", "half")
+    env = {**tmux.env, "GIZIN_HOME": str(example_office)}
+
+    def logged() -> int:
+        done = run_gizin("tasks", "--agent", "ren", "--json", env=env, cwd=example_office)
+        return len(json.loads(done.stdout)) if done.returncode == 0 else 0
+
+    wait_until(lambda: logged() >= 2, timeout=20, what="two tasks logged while idle")
+    screen = tmux.capture(pane)
+    assert "demo> ren demo>" not in screen  # a successful log does not print the prompt again
+    assert screen.rstrip().endswith("ren demo> half")  # and what was being typed is still there
