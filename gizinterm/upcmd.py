@@ -42,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--prune", action="store_true", help="close panes of agents no longer in agents.toml")
     p.add_argument("--restart-dead", action="store_true", help="start again the agents whose program exited")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems: no progress, no summary")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
     p.add_argument(
         "--watch", action="store_true", help="then reconcile on every edit of agents.toml, layout, blocklist"
@@ -96,8 +96,12 @@ def run(
     watch: bool = False,
 ) -> int:
     def show(step: Progress) -> None:
-        if not quiet and (step.step != "done" or as_json):
-            stderr(f"gizin: {step.message}")
+        # The summary ("<session>: 3 started, …") is the command's data: stdout, unprefixed, like the
+        # lines of `gizin down/restart/stop`. With --json the JSON is the data, so it goes to stderr,
+        # still unprefixed (it names its session already).
+        if quiet or (step.step == "done" and not as_json):
+            return
+        stderr(step.message if step.step == "done" else f"gizin: {step.message}")
 
     report = ws.up(prune=prune, restart_dead=restart_dead, size=terminal_size(), progress=show)
     for warning in report.warnings:
@@ -108,14 +112,16 @@ def run(
     if as_json:
         sys.stdout.write(json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n")
         return code
-    print(report.summary())
+    if not quiet:
+        print(report.summary(), flush=True)
+    # Problems print even with --quiet: an agent that did not come up needs the operator.
     for agent, why in report.skipped.items():
         stderr(f"gizin: skipped {agent}: {why}")
     for agent, why in report.refused.items():
         stderr(f"gizin: refused to start {agent}: {why}")
-    if report.removed:
+    if report.removed and not quiet:
         stderr(f"gizin: not in agents.toml any more (kept; --prune closes them): {', '.join(report.removed)}")
-    if report.dead:
+    if report.dead and not quiet:
         stderr(f"gizin: exited (--restart-dead or gizin restart ID): {', '.join(report.dead)}")
     if watch:  # `up --watch`: the dashboard's hot reload without the dashboard (gizinterm.watch)
         from gizinterm.watch import keep_up

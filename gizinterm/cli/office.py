@@ -35,7 +35,7 @@ def up(
     restart_dead: Annotated[
         bool, typer.Option("--restart-dead", help="Start again the agents whose program exited.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only problems: no progress, no summary.")] = False,
     json: JsonFlag = False,
     watch: Annotated[
         bool, typer.Option("--watch", help="Then reconcile on every edit of agents.toml, the layout or the blocklist.")
@@ -44,7 +44,11 @@ def up(
     """Bring the office up in tmux, or reconcile it with agents.toml (running panes are never touched)."""
     from gizinterm import upcmd  # `gizin up` itself skips typer (entry.HOT_COMMANDS); this is `gizin --office X up`
 
-    upcmd.run(open_workspace(ctx), prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=json, watch=watch)
+    code = upcmd.run(
+        open_workspace(ctx), prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=json, watch=watch
+    )
+    if code:
+        raise typer.Exit(code)  # 3 when an agent was refused for a broken guard, as on the hot path
 
 
 @app.command("status")

@@ -1,0 +1,51 @@
+"""What the office commands print, as real `gizin` subprocesses on a private tmux server: where the
+`up` summary goes, what --quiet silences, attach without a terminal, and roster order in every list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import TmuxServer
+from tests.helpers import run_gizin, write_office
+
+
+def office_env(folder: Path, tmux: TmuxServer) -> dict[str, str]:
+    return {**tmux.env, "GIZIN_HOME": str(folder)}
+
+
+def test_up_summary_is_stdout_data_and_json_mode_never_doubles_the_prefix(tmp_path: Path, tmux: TmuxServer) -> None:
+    write_office(tmp_path, 2, command="cat -v", session="gizin")  # a session named like the program
+    env = office_env(tmp_path, tmux)
+    plain = run_gizin("up", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout == "gizin: 2 started, 0 running\n"
+    assert "gizin: 2 started" not in plain.stderr  # said once, on stdout
+    as_json = run_gizin("up", "--json", env=env)
+    assert json.loads(as_json.stdout)["running"] == ["a0", "a1"]
+    assert "gizin: gizin:" not in as_json.stderr
+    assert as_json.stderr.splitlines()[-1] == "gizin: 0 started, 2 running"
+
+
+def test_up_quiet_prints_only_problems(tmp_path: Path, tmux: TmuxServer) -> None:
+    write_office(tmp_path, 3, command="cat -v")
+    env = office_env(tmp_path, tmux)
+    assert run_gizin("up", env=env).returncode == 0
+    pane_a1 = tmux.out("list-panes", "-a", "-F", "#{pane_id} #{@gizin-agent}").split("\n")
+    a1 = next(line.split()[0] for line in pane_a1 if line.endswith(" a1"))
+    tmux.cmd("respawn-pane", "-k", "-t", a1, "exit 4")  # an exited agent: a note without --quiet
+    text = (tmp_path / "agents.toml").read_text()
+    cut = text.index('[[agent]]\nid = "a2"')
+    lost = '[[agent]]\nid = "lost"\nname = "Lost"\ncwd = "gone"\n'
+    (tmp_path / "agents.toml").write_text(text[:cut] + lost)  # a2 leaves the roster, lost cannot start
+
+    loud = run_gizin("up", env=env)
+    assert loud.returncode == 0, loud.stderr
+    assert loud.stdout == "office: 0 started, 1 running, 1 exited, 1 skipped, 1 not in roster\n"
+    assert "gizin: exited (--restart-dead or gizin restart ID): a1" in loud.stderr
+    assert "gizin: not in agents.toml any more (kept; --prune closes them): a2" in loud.stderr
+
+    quiet = run_gizin("up", "--quiet", env=env)
+    assert quiet.returncode == 0
+    assert quiet.stdout == ""
+    assert quiet.stderr == f"gizin: skipped lost: cwd {tmp_path / 'gone'} does not exist\n"
