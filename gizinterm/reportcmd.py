@@ -93,15 +93,26 @@ def providers(ws: Workspace, *, since: str | None = None) -> Report:
     return ws.provider_report(parse_date(ws, since, "--since"))
 
 
-def emit(report: Report, fmt: str | None, json_flag: bool, out: Path | None) -> None:
-    """Print `report`, or write it to `out` whole (a temporary file renamed into place: never half-written)."""
-    from gizinterm.report.render import pick_format, render, renderable
+def output_format(fmt: str | None, json_flag: bool, out: Path | None) -> str:
+    """The format to print or write. Asked before the report is built, so a wrong --format or --out
+    suffix is refused before any summarizer runs."""
+    from gizinterm.report.render import pick_format
 
     if json_flag:
         if fmt not in (None, "json"):
             raise UsageError("--json and --format disagree; give one of them")
         fmt = "json"
     chosen = pick_format(fmt, out, sys.stdout.isatty())
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"--out: folder {out.parent} does not exist")
+    return chosen
+
+
+def emit(report: Report, chosen: str, out: Path | None) -> None:
+    """Print `report` as `chosen` (see output_format), or write it to `out` whole (a temporary file
+    renamed into place: never half-written)."""
+    from gizinterm.report.render import render, renderable
+
     if chosen == "rich":
         from rich.console import Console  # deferred: ~40 ms, for terminal output only
 
@@ -193,9 +204,9 @@ def main(argv: list[str]) -> int:
     name, params = parsed
     from gizinterm.workspace import Workspace
 
-    fmt = params.pop("fmt", None)
-    out = params.pop("out", None)
-    json_flag = bool(params.pop("json", False))
+    fmt, out = params.pop("fmt", None), params.pop("out", None)
+    out_path = Path(out) if isinstance(out, str) else None
+    chosen = output_format(fmt if isinstance(fmt, str) else None, bool(params.pop("json", False)), out_path)
     report = COMMANDS[name](Workspace.open(), **params)  # type: ignore[operator]
-    emit(report, fmt if isinstance(fmt, str) else None, json_flag, Path(out) if isinstance(out, str) else None)
+    emit(report, chosen, out_path)
     return 0

@@ -57,6 +57,7 @@ def next_move(
     ] = None,
 ) -> None:
     """The day's Next Move: one line per employee who logged work, in roster order."""
+    chosen = reportcmd.output_format(fmt, json, out)
     report = reportcmd.next_move(
         open_workspace(ctx),
         date=date,
@@ -65,7 +66,7 @@ def next_move(
         composed=composed,
         max_items=max_items,
     )
-    reportcmd.emit(report, fmt, json, out)
+    reportcmd.emit(report, chosen, out)
 
 
 @report_app.command("week")
@@ -80,7 +81,8 @@ def week(
     out: OutOpt = None,
 ) -> None:
     """The seven days ending on --ending: per employee, days active, tasks, and each day's line."""
-    reportcmd.emit(reportcmd.week(open_workspace(ctx), ending=ending), fmt, json, out)
+    chosen = reportcmd.output_format(fmt, json, out)
+    reportcmd.emit(reportcmd.week(open_workspace(ctx), ending=ending), chosen, out)
 
 
 @report_app.command("agent")
@@ -95,7 +97,8 @@ def agent(
     out: OutOpt = None,
 ) -> None:
     """One employee's record: each day's line and its tasks, newest first."""
-    reportcmd.emit(reportcmd.agent(open_workspace(ctx), agent_id=agent_id, since=since), fmt, json, out)
+    chosen = reportcmd.output_format(fmt, json, out)
+    reportcmd.emit(reportcmd.agent(open_workspace(ctx), agent_id=agent_id, since=since), chosen, out)
 
 
 @report_app.command("providers")
@@ -110,4 +113,5 @@ def providers(
     out: OutOpt = None,
 ) -> None:
     """What share of agents, tasks and messages depends on each provider and model."""
-    reportcmd.emit(reportcmd.providers(open_workspace(ctx), since=since), fmt, json, out)
+    chosen = reportcmd.output_format(fmt, json, out)
+    reportcmd.emit(reportcmd.providers(open_workspace(ctx), since=since), chosen, out)

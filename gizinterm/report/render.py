@@ -21,11 +21,23 @@ if TYPE_CHECKING:
 Report = NextMove | WeekReport | AgentReport | ProviderReport
 FORMATS = ("rich", "text", "md", "html", "json")
 STRING_FORMATS = ("text", "md", "html", "json")
-SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}
+SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".txt": "text",
+    ".text": "text",
+    ".log": "text",
+}
 
 
 def pick_format(fmt: str | None, out: Path | None, terminal: bool) -> str:
-    """The format asked for, else the one `out`'s suffix implies, else rich at a terminal, else text."""
+    """The format asked for, else the one `out`'s suffix implies, else rich at a terminal, else text.
+
+    A suffix that names no format (`r.pdf`, or none at all) is refused rather than guessed: writing text
+    into a file called .pdf would hand a mailer or a viewer something it cannot open."""
     if fmt is not None:
         if fmt not in FORMATS:
             raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
@@ -33,7 +45,11 @@ def pick_format(fmt: str | None, out: Path | None, terminal: bool) -> str:
             raise UsageError("--format rich is for the terminal; use text, md, html or json with --out")
         return fmt
     if out is not None:
-        return SUFFIXES.get(out.suffix.lower(), "text")
+        suffix = out.suffix.lower()
+        if suffix not in SUFFIXES:
+            what = f"unknown suffix '{out.suffix}'" if suffix else f"'{out.name}' has no suffix"
+            raise UsageError(f"--out: {what}; use {', '.join(SUFFIXES)}, or name the format with --format")
+        return SUFFIXES[suffix]
     return "rich" if terminal else "text"
 
 

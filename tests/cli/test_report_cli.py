@@ -203,3 +203,32 @@ def test_today_and_yesterday_on_the_office_clock_in_every_report(tmp_path: Path,
         bad = run_gizin(*prefix, "report", "week", "--ending", "tomorrow", env=env)
         assert bad.returncode == 2 and bad.stdout == ""
         assert bad.stderr.strip() == "gizin: --ending: 'tomorrow' is not a day (YYYY-MM-DD), 'today' or 'yesterday'"
+
+
+def test_out_with_an_unknown_suffix_is_refused_before_anything_runs(
+    office: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    folder, env = office
+    marker = tmp_path / "summarizer-ran"
+    summarizer = f"sh -c 'touch {marker}; echo line'"
+    for prefix in ((), ("--office", str(folder))):  # the fast path, then typer
+        target = tmp_path / "r.pdf"
+        result = run_gizin(
+            *prefix, "report", "next-move", "--date", "2026-02-28", "--out", str(target),
+            "--summarize-with", summarizer, env=env,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines() == [
+            "gizin: --out: unknown suffix '.pdf'; use .md, .markdown, .html, .htm, .json, .txt, .text, .log, "
+            "or name the format with --format"
+        ]
+        assert result.stdout == "" and not target.exists() and not marker.exists()
+        for args in (("providers",), ("week", "--ending", "2026-02-28"), ("agent", "riku")):
+            other = run_gizin(*prefix, "report", *args, "-o", str(tmp_path / "plain"), env=env)
+            assert other.returncode == 2 and "'plain' has no suffix" in other.stderr
+        explicit = run_gizin(
+            *prefix, "report", "next-move", "--date", "2026-02-28", "-o", str(target), "-f", "md", env=env
+        )
+        assert explicit.returncode == 0 and f"wrote md to {target}" in explicit.stderr
+        assert target.read_text(encoding="utf-8") == expected_md()
+        target.unlink()

@@ -142,6 +142,17 @@ def test_format_choice() -> None:
         pick_format("rich", Path("x.txt"), terminal=False)
 
 
+def test_an_out_suffix_that_names_no_format_is_refused_unless_format_is_given() -> None:
+    known = ".md, .markdown, .html, .htm, .json, .txt, .text, .log"
+    with pytest.raises(UsageError) as caught:
+        pick_format(None, Path("/tmp/r.PDF"), terminal=False)
+    assert str(caught.value) == f"--out: unknown suffix '.PDF'; use {known}, or name the format with --format"
+    with pytest.raises(UsageError, match=r"'report' has no suffix; use \.md"):
+        pick_format(None, Path("report"), terminal=True)
+    assert pick_format("text", Path("r.pdf"), terminal=False) == "text"
+    assert pick_format("html", Path("report"), terminal=False) == "html"
+
+
 HOSTILE_OFFICE = """[office]
 name = "<Evil & Co> [/] \\u001b]0;owned\\u0007\\u202e"
 session = "evil"
