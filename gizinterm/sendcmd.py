@@ -48,7 +48,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises UsageError (one stderr line, exit 2) instead of printing usage and exiting."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+        # The entry point prefixes "gizin: ", so name the command without the program.
+        raise UsageError(f"{self.prog.removeprefix('gizin ')}: {message}")
 
 
 def _office(office: str | None, db: str | None) -> tuple[Roster, Path]:
@@ -100,9 +101,9 @@ def send_main(argv: list[str], office: str | None = None, db: str | None = None)
     args = send_parser().parse_args(argv)
     wait = _wait_seconds(args)
     if args.text is not None and args.file is not None:
-        raise UsageError("gizin send: give the message as TEXT or with --file, not both")
+        raise UsageError("send: give the message as TEXT or with --file, not both")
     if args.text is None and args.file is None:
-        raise UsageError("gizin send: no message: give TEXT or --file F")
+        raise UsageError("send: no message: give TEXT or --file F")
     body = args.text if args.text is not None else read_body_file(args.file, _stdin_bytes(args.file))
     roster, db_path = _office(args.office or office, args.db or db)
     sender = pick_sender(args.sender, caller_identity())
@@ -166,7 +167,7 @@ def ack_main(argv: list[str], office: str | None = None, db: str | None = None) 
     try:
         message_id = int(args.id.lstrip("#"))
     except ValueError:
-        raise UsageError(f"gizin ack: not a message id: {args.id!r}") from None
+        raise UsageError(f"ack: not a message id: {args.id!r}") from None
     by = _acker(args.as_, caller_identity())
     _, db_path = _office(args.office or office, args.db or db)
     conn = connect(db_path)
