@@ -114,7 +114,10 @@ def test_usage_errors_are_one_line(env: dict[str, str]) -> None:
 def test_hot_command_errors_are_prefixed_once(tmp_path: Path, env: dict[str, str]) -> None:
     write_office(tmp_path, 2)
     agent_env = {**env, "GIZIN_AGENT": "a0"}
-    for args, expected in ((("send", "a1"), "gizin: send: no message"), (("ack", "abc"), "gizin: ack: not a message id")):
+    for args, expected in (
+        (("send", "a1"), "gizin: send: no message"),
+        (("ack", "abc"), "gizin: ack: not a message id"),
+    ):
         result = run_gizin(*args, cwd=tmp_path, env=agent_env)
         assert result.returncode == 2 and result.stderr.startswith(expected), result.stderr
         assert "gizin: gizin" not in result.stderr
