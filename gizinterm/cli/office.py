@@ -16,6 +16,7 @@ import typer
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format
+from gizinterm.errors import UsageError
 
 if TYPE_CHECKING:
     from gizinterm.lifecycle import ActionReport
@@ -108,6 +109,10 @@ def attach(
     """Attach to the office (switch-client when already inside its tmux), at AGENT's pane if given."""
     ws = open_workspace(ctx)
     how = ws.attach(agent)
+    if how.argv is not None and not sys.stdin.isatty():  # tmux would fail with its own "open terminal failed"
+        raise UsageError(
+            "attach needs a terminal: stdin is not one (run it in a terminal, or inside the office's tmux)"
+        )
     if how.argv is not None:
         sys.stdout.flush()
         os.execvpe(how.argv[0], how.argv, how.env)

@@ -49,3 +49,31 @@ def test_up_quiet_prints_only_problems(tmp_path: Path, tmux: TmuxServer) -> None
     assert quiet.returncode == 0
     assert quiet.stdout == ""
     assert quiet.stderr == f"gizin: skipped lost: cwd {tmp_path / 'gone'} does not exist\n"
+
+
+def test_attach_without_a_terminal_is_one_line_and_exit_2(tmp_path: Path, tmux: TmuxServer) -> None:
+    write_office(tmp_path, 2, command="cat -v")
+    env = office_env(tmp_path, tmux)
+    assert run_gizin("up", env=env).returncode == 0
+    result = run_gizin("attach", "a1", env=env, input="")  # stdin is a pipe, as under cron or a script
+    assert result.returncode == 2
+    assert result.stderr == (
+        "gizin: attach needs a terminal: stdin is not one (run it in a terminal, or inside the office's tmux)\n"
+    )
+    assert "open terminal failed" not in result.stderr and result.stdout == ""
+    assert run_gizin("attach", "nobody", env=env, input="").returncode == 5  # the id is still checked first
+
+
+def test_attach_inside_the_office_tmux_switches_client_without_a_terminal(tmp_path: Path, tmux: TmuxServer) -> None:
+    """From a pane of the office's own server, attach is switch-client: no terminal of its own needed."""
+    write_office(tmp_path, 2, command="cat -v")
+    env = office_env(tmp_path, tmux)
+    assert run_gizin("up", env=env).returncode == 0
+    socket_path = tmux.out("display-message", "-p", "#{socket_path}").strip()
+    inside = {**env, "TMUX": f"{socket_path},1,0"}
+    result = run_gizin("attach", "a1", env=inside, input="")
+    assert "attach needs a terminal" not in result.stderr
+    # No client is attached in a test, so tmux itself refuses the switch (exit 4), after selecting a1's pane.
+    assert result.returncode == 4 and "no current client" in result.stderr
+    active = tmux.out("display-message", "-p", "-t", "=office:", "#{@gizin-agent}").strip()
+    assert active == "a1"
