@@ -68,7 +68,16 @@ class Background:
     def refresh_preview(self) -> None:
         """The selection changed: show its pane now rather than at the next refresh."""
         if self.app.options.live and not self.busy("preview"):
-            self.app.run_worker(lambda: self._preview_once(None), thread=True, group="preview", name="preview")
+            self.app.run_worker(self._preview_selected, thread=True, group="preview", name="preview")
+
+    def _preview_selected(self) -> None:
+        """Capture until the selection holds still: keys pressed while a capture ran are not left waiting
+        for the next office refresh."""
+        while True:
+            agent_id = self.main.selected
+            self._preview_once(None)
+            if self.main.selected == agent_id:
+                return
 
     def _preview_once(self, states: dict[str, AgentLive] | None) -> None:
         agent_id = self.main.selected

@@ -124,20 +124,34 @@ class MainScreen(Screen[None]):
             self.select(first.agent.id)
 
     def select(self, agent_id: str) -> None:
+        """Move the selection now. `self.selected` is the one source of truth: the highlight, the preview
+        and every action read it, and the next key of a quick burst steps from it. Focus follows later
+        (Textual moves it after a refresh), so it never decides which agent an action is for."""
         floors = self.query_one(Floors)
         floor = model.floor_of(self.floors, agent_id)
         if floor is not None and floors.active_index != floor.index:
             floors.activate(floor.index)
-        card = floors.card(agent_id)
-        if card is not None:
-            self.call_after_refresh(card.focus)
+        previous, self.selected = self.selected, agent_id
+        floors.highlight(agent_id)
+        if previous != agent_id:
+            card = floors.card(agent_id)
+            self.query_one(PanePreview).show_agent(card.agent if card else None)
+            self.preview_placeholder()
+            self.gizin.background.refresh_preview()
+        self.call_after_refresh(self.focus_selected)
+
+    def focus_selected(self) -> None:
+        """Give focus to whichever card is selected when this runs, never one selected keys ago."""
+        card = self.query_one(Floors).card(self.selected) if self.selected else None
+        if card is not None and self.focused is not card:
+            card.focus()
 
     def on_agent_card_selected(self, event: AgentCard.Selected) -> None:
-        self.selected = event.agent_id
+        """A card took focus. Only the operator's own focus move (a click, tab) selects: a focus event
+        queued by an earlier key of a burst is stale once the selection has moved on."""
         card = self.query_one(Floors).card(event.agent_id)
-        self.query_one(PanePreview).show_agent(card.agent if card else None)
-        self.preview_placeholder()
-        self.gizin.background.refresh_preview()
+        if card is not None and self.focused is card and event.agent_id != self.selected:
+            self.select(event.agent_id)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         current = model.floor_of(self.floors, self.selected) if self.selected else None

@@ -22,7 +22,8 @@ STATE_STYLE = {
 
 
 class AgentCard(Widget, can_focus=True):
-    """Focus is selection: the focused card is the agent the preview, attach and compose act on."""
+    """One employee. The `-selected` class (set by the main screen with its selection) draws the
+    highlight; focus follows the selection but never defines it."""
 
     DEFAULT_CSS = """
     AgentCard {
@@ -30,12 +31,13 @@ class AgentCard(Widget, can_focus=True):
         border: round $panel-lighten-2;
         padding: 0 1;
     }
-    AgentCard:focus { border: heavy $accent; }
+    AgentCard.-selected { border: heavy $accent; }
     AgentCard.-working { border: round $success; }
     AgentCard.-waiting { border: round $warning; }
     AgentCard.-dead { border: round $error; }
     AgentCard.-absent { border: round $panel; }
-    AgentCard:focus.-working, AgentCard:focus.-waiting, AgentCard:focus.-dead, AgentCard:focus.-absent {
+    AgentCard.-selected.-working, AgentCard.-selected.-waiting, AgentCard.-selected.-dead,
+    AgentCard.-selected.-absent {
         border: heavy $accent;
     }
     """

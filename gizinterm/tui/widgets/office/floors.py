@@ -75,6 +75,11 @@ class Floors(Widget):
         found = self.query(f"#{card_id(agent_id)}")
         return found.first(AgentCard) if found else None
 
+    def highlight(self, agent_id: str | None) -> None:
+        """Draw the selection on exactly one card (the class is set now, not when focus arrives)."""
+        for card in self.cards():
+            card.set_class(card.agent.id == agent_id, "-selected")
+
     def update_live(self, live: dict[str, AgentLive]) -> None:
         for card in self.cards():
             card.set_live(live.get(card.agent.id, AgentLive()))
