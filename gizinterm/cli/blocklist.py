@@ -9,7 +9,7 @@ import typer
 
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
-from gizinterm.cli.output import emit_rows, pick_format, print_json
+from gizinterm.cli.output import emit_rows, pick_format, plural, print_json
 from gizinterm.errors import PolicyRefused
 
 blocklist_app = typer.Typer(
@@ -38,7 +38,8 @@ def show(ctx: typer.Context, json: JsonFlag = False) -> None:
     rows += [{"kind": "outbound = deny", "entry": agent} for agent in content["outbound_deny"]]
     if content.get("default_phone_region"):
         rows.append({"kind": "default_phone_region", "entry": content["default_phone_region"]})
-    emit_rows(rows, pick_format(), ["kind", "entry"], title=f"{len(rows)} entries")
+    entries = sum(len(items) for items in content["blocklist"].values())  # what config validate counts
+    emit_rows(rows, pick_format(), ["kind", "entry"], title=plural(entries, "blocklist entry", "blocklist entries"))
 
 
 @blocklist_app.command("check")

@@ -8,7 +8,7 @@ import typer
 
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
-from gizinterm.cli.output import Format, emit_rows, pick_format, print_json
+from gizinterm.cli.output import Format, emit_rows, pick_format, plural, print_json
 from gizinterm.errors import ConfigError, GizinError
 
 config_app = typer.Typer(help="Check the office's configuration files.", no_args_is_help=True)
@@ -48,8 +48,9 @@ def validate(ctx: typer.Context, json: JsonFlag = False) -> None:
         print_json(summary)
     else:
         print(
-            f"ok: {summary['file']}: {summary['agents']} agents in {summary['departments']} departments, "
-            f"layout {summary['layout']} on {summary['windows']} window(s), blocklist of {summary['blocklist']} entries"
+            f"ok: {summary['file']}: {plural(len(ws.roster.agents), 'agent')} in "
+            f"{plural(len(ws.roster.departments), 'department')}, layout {plan.layout.name} on "
+            f"{plural(len(plan.windows), 'window')}, {plural(policy['size'], 'blocklist entry', 'blocklist entries')}"
         )
 
 

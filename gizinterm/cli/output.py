@@ -30,6 +30,11 @@ def pick_format(json_flag: bool = False, ndjson_flag: bool = False, csv_flag: bo
     return Format.table
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 agent", "2 agents"; `many` for words that do not just take an s."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 

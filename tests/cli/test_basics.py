@@ -28,7 +28,7 @@ def test_python_dash_m_matches_console_script(env: dict[str, str]) -> None:
 def test_validate_example_office(env: dict[str, str]) -> None:
     result = run_gizin("config", "validate", cwd=REPO, env=env)
     assert result.returncode == 0, result.stderr
-    assert "17 agents" in result.stdout
+    assert "17 agents in 10 departments, layout grid3 on 2 windows" in result.stdout
     result = run_gizin("config", "validate", "--json", cwd=REPO, env=env)
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["agents"] == 17 and data["windows"] == 2
