@@ -257,6 +257,8 @@ def up(
             continue
         else:
             to_create.append(spec)
+            report.started.append(agent_id)  # here, not in _seat: reports list agents in roster order
+            say(Progress("start", f"starting {agent_id} in {spec.window_name}", agent_id))
             continue
         say(Progress("skip", f"skipping {agent_id}: {report.skipped[agent_id]}", agent_id))
 
@@ -280,7 +282,8 @@ def up(
         after = parse_panes(out)
     else:
         after = panes
-    report.panes = {agent: pane.pane_id for agent, pane in panes_by_agent(after).items()}
+    seated = panes_by_agent(after)  # in roster order, then panes of agents no longer in the roster
+    report.panes = {a: seated[a].pane_id for a in dict.fromkeys([*planned, *seated]) if a in seated}
     missing = [a for a in report.started if a not in report.panes]
     if missing:
         raise TmuxError(f"tmux did not create panes for: {', '.join(missing)}")
@@ -328,9 +331,6 @@ def _seat(
                 slots = [_Slot(_key(p, plan, floor), p.pane_id) for p in existing]
                 commands.append(["select-layout", "-t", existing[0].window_id, _layout(w, h, slots)])
             continue
-        for spec in specs:
-            report.started.append(spec.agent.id)
-            say(Progress("start", f"starting {spec.agent.id} in {spec.window_name}", spec.agent.id))
         if existing:
             commands += _grow_window(plan, floor, existing, specs, moment, path)
         else:

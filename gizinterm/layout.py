@@ -131,7 +131,9 @@ class Plan:
 
     @property
     def panes(self) -> tuple[PaneSpec, ...]:
-        return tuple(p for w in self.windows for p in w.panes)
+        """Every seat in roster order: the order every list of agents is printed in (plan, status, up),
+        so one office reads the same everywhere; `windows` keeps the column-by-column grid."""
+        return tuple(sorted((p for w in self.windows for p in w.panes), key=lambda p: p.agent.index))
 
     def pane_for(self, agent_id: str) -> PaneSpec | None:
         return next((p for p in self.panes if p.agent.id == agent_id), None)

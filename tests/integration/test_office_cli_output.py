@@ -77,3 +77,29 @@ def test_attach_inside_the_office_tmux_switches_client_without_a_terminal(tmp_pa
     assert result.returncode == 4 and "no current client" in result.stderr
     active = tmux.out("display-message", "-p", "-t", "=office:", "#{@gizin-agent}").strip()
     assert active == "a1"
+
+
+def test_every_list_of_agents_is_in_roster_order(tmp_path: Path, tmux: TmuxServer) -> None:
+    """plan, up --json (started, running, panes) and status all list a0..a11 as in agents.toml, although
+    tmux lists panes column by column (a0, a3, a6, a1, …) and the plan is built column by column too."""
+    write_office(tmp_path, 12, command="cat -v")  # grid3: floor-1 holds a0..a8, floor-2 a9..a11
+    env = office_env(tmp_path, tmux)
+    roster = [f"a{i}" for i in range(12)]
+    plan = json.loads(run_gizin("plan", "--json", env=env).stdout)
+    assert [p["agent"] for p in plan["panes"]] == roster
+    assert [(p["column"], p["row"]) for p in plan["panes"][:4]] == [(1, 1), (2, 1), (3, 1), (1, 2)]
+    table = run_gizin("plan", env={**env, "COLUMNS": "200"}).stdout
+    rows = [line.split("│") for line in table.splitlines() if line.startswith("floor-")]
+    assert [cells[3].strip() for cells in rows] == roster  # window │ column │ row │ agent │ …
+
+    first = json.loads(run_gizin("up", "--json", env=env).stdout)
+    assert first["started"] == roster and list(first["panes"]) == roster
+    panes_in_tmux_order = tmux.out("list-panes", "-s", "-t", "=office:", "-F", "#{@gizin-agent}").split()
+    assert panes_in_tmux_order != roster  # the order this test guards against really is different
+    again = json.loads(run_gizin("up", "--json", env=env).stdout)
+    assert again["running"] == roster and list(again["panes"]) == roster
+
+    status = json.loads(run_gizin("status", "--json", env=env).stdout)
+    assert [r["agent"] for r in status] == roster
+    lines = run_gizin("status", env=env).stdout.splitlines()[1:]
+    assert [line.split()[0] for line in lines] == roster
