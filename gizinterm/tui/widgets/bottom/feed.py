@@ -21,10 +21,12 @@ class TaskFeed(RichLog):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, max_lines=500, wrap=False, markup=False, highlight=False, auto_scroll=True)
         self.border_title = "today's tasks"
-        self.last_id = 0
+        self.seen: set[int] = set()  # ids already written: the feed is in time order, not id order
+        self.last_id = 0  # the newest id written
 
     def reset(self, items: list[FeedItem]) -> None:
         self.clear()
+        self.seen.clear()
         self.last_id = 0
         self.add(items)
 
@@ -34,10 +36,13 @@ class TaskFeed(RichLog):
             self.border_title = title
 
     def add(self, items: list[FeedItem]) -> None:
+        """Write the items not written yet. They come sorted by time, so a task logged with an earlier
+        `--at` precedes lower ids: only an id already written is skipped, never one below the newest."""
         for item in items:
-            if item.id <= self.last_id:
+            if item.id in self.seen:
                 continue  # a poll that overlapped the previous one
-            self.last_id = item.id
+            self.seen.add(item.id)
+            self.last_id = max(self.last_id, item.id)
             self.write(feed_line(item))
 
 
