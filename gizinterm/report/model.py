@@ -146,9 +146,13 @@ class AgentReport:
         return sum(1 for d in self.days for t in d.tasks if t.status == "blocked")
 
 
+SHARES_NOTE = "Shares are rounded to 0.1% each, so a column may not add up to exactly 100.0%."
+
+
 @dataclass(frozen=True)
 class Share:
-    """One provider's or model's share. Percentages are rounded so that each column sums to 100."""
+    """One provider's or model's share: exact counts, and each percentage rounded on its own (equal counts
+    read equal), so a column of percentages may miss 100 by a rounding step; the counts sum exactly."""
 
     key: str
     agents: int
@@ -166,6 +170,15 @@ class ProviderReport:
     totals: dict[str, int] = field(default_factory=dict)
     providers: tuple[Share, ...] = ()
     models: tuple[Share, ...] = ()
+
+
+def chart(shares: tuple[Share, ...]) -> tuple[str, list[tuple[str, float]]]:
+    """What the bar chart shows: the share of tasks, or of agents while no task is logged, leaving out
+    rows with none of it (a bar at 0.0% says nothing)."""
+    use_tasks = any(s.tasks for s in shares)
+    if use_tasks:
+        return "tasks", [(s.key, s.tasks_pct) for s in shares if s.tasks]
+    return "agents", [(s.key, s.agents_pct) for s in shares if s.agents]
 
 
 def heading(office: str) -> str:

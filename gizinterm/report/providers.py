@@ -9,7 +9,6 @@ kept as their own rows rather than dropped, so every column still sums to all th
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Mapping
 
 from gizinterm.report.model import ProviderReport, Share
@@ -21,19 +20,17 @@ OUTSIDE = "(not an employee)"
 
 
 def shares_percent(counts: list[int], places: int = 1) -> list[float]:
-    """Percentages of `counts` rounded to `places` so they sum to exactly 100 (largest remainder);
-    all zeros when there is nothing to share."""
+    """Each count's percentage of the total, rounded on its own to `places` (half up, in exact integer
+    arithmetic); all zeros when there is nothing to share.
+
+    Equal counts always show equal percentages, so a column may sum to 99.9 or 100.1 rather than being
+    forced to 100.0 by nudging some rows (two providers with 2 agents each read 11.8% and 11.7% that
+    way). The counts themselves are exact and sum to the totals."""
     total = sum(counts)
     if total == 0:
         return [0.0] * len(counts)
     unit = 10**places
-    exact = [c * 100 * unit / total for c in counts]
-    floors = [math.floor(x) for x in exact]
-    short = 100 * unit - sum(floors)
-    by_remainder = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in by_remainder[:short]:
-        floors[i] += 1
-    return [f / unit for f in floors]
+    return [((2 * c * 100 * unit + total) // (2 * total)) / unit for c in counts]
 
 
 def _shares(

@@ -12,6 +12,7 @@ from html import escape
 
 from gizinterm.report.clean import printable_line
 from gizinterm.report.model import (
+    SHARES_NOTE,
     AgentReport,
     NextMove,
     ProviderReport,
@@ -119,6 +120,7 @@ def providers(report: ProviderReport) -> str:
     t = report.totals
     body = _header(title, f"{t['agents']} agents, {t['tasks']} tasks, {t['messages']} messages")
     body += _share_table("Provider", report.providers) + _share_table("Model", report.models)
+    body += f'<tr><td style="padding:4px 32px 16px 32px;font-size:13px;color:{MUTED};">{h(SHARES_NOTE)}</td></tr>\n'
     return page(title, body)
 
 

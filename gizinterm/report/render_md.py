@@ -10,7 +10,16 @@ as apostrophes, full stops and hyphens is left alone so the text reads exactly a
 from __future__ import annotations
 
 from gizinterm.report.clean import printable_line
-from gizinterm.report.model import AgentReport, NextMove, ProviderReport, Share, WeekReport, long_date, short_date
+from gizinterm.report.model import (
+    SHARES_NOTE,
+    AgentReport,
+    NextMove,
+    ProviderReport,
+    Share,
+    WeekReport,
+    long_date,
+    short_date,
+)
 from gizinterm.report.render_text import EMPTY_DAY
 
 _SPECIAL = frozenset("\\`*_[]<>|&~")
@@ -66,6 +75,7 @@ def providers(report: ProviderReport) -> str:
     lines += _share_table("Provider", report.providers)
     lines += ["", "### By model", ""]
     lines += _share_table("Model", report.models)
+    lines += ["", f"_{SHARES_NOTE}_"]  # our own words: nothing to escape
     return "\n".join(lines) + "\n"
 
 

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 from gizinterm.report.clean import printable_line
 from gizinterm.report.model import (
+    SHARES_NOTE,
     AgentReport,
     NextMove,
     ProviderReport,
     Share,
     Summary,
     WeekReport,
+    chart,
     long_date,
     short_date,
 )
@@ -129,6 +131,7 @@ def providers(report: ProviderReport) -> RenderableType:
         _share_table("provider", report.providers),
         _bars(report.providers),
         _share_table("model", report.models),
+        _text(SHARES_NOTE, "dim"),
     )
 
 
@@ -155,20 +158,14 @@ def _share_table(title: str, shares: tuple[Share, ...]) -> RenderableType:
 def _bars(shares: tuple[Share, ...]) -> RenderableType:
     from rich.table import Table
 
-    use_tasks = any(s.tasks for s in shares)
-    table = Table(
-        title=_text("share of tasks" if use_tasks else "share of agents", "bold"),
-        show_header=False,
-        box=None,
-        title_justify="left",
-    )
+    what, rows = chart(shares)
+    table = Table(title=_text(f"share of {what}", "bold"), show_header=False, box=None, title_justify="left")
     table.add_column("provider", no_wrap=True)
     table.add_column("bar", no_wrap=True)
     table.add_column("pct", justify="right")
-    for s in shares:
-        pct = s.tasks_pct if use_tasks else s.agents_pct
+    for key, pct in rows:
         filled = round(pct / 100 * BAR_WIDTH)
         bar = _text("█" * filled, "green")
         bar.append("░" * (BAR_WIDTH - filled), style="dim")
-        table.add_row(_text(s.key), bar, f"{pct:.1f}%")
+        table.add_row(_text(key), bar, f"{pct:.1f}%")
     return table

@@ -8,7 +8,17 @@ from the roster or the log, so they pass through the same cleaning here.
 from __future__ import annotations
 
 from gizinterm.report.clean import printable_line
-from gizinterm.report.model import AgentReport, NextMove, ProviderReport, Share, WeekReport, long_date, short_date
+from gizinterm.report.model import (
+    SHARES_NOTE,
+    AgentReport,
+    NextMove,
+    ProviderReport,
+    Share,
+    WeekReport,
+    chart,
+    long_date,
+    short_date,
+)
 
 EMPTY_DAY = "No tasks were logged on this day."
 BAR_WIDTH = 30
@@ -64,10 +74,11 @@ def providers(report: ProviderReport) -> str:
         "",
     ]
     lines += share_table("provider", report.providers)
-    lines += ["", "Share of tasks by provider"]
+    lines += ["", f"Share of {chart(report.providers)[0]} by provider"]
     lines += bars(report.providers)
     lines += [""]
     lines += share_table("model", report.models)
+    lines += ["", SHARES_NOTE]
     return "\n".join(lines) + "\n"
 
 
@@ -84,13 +95,12 @@ def share_table(title: str, shares: tuple[Share, ...]) -> list[str]:
 
 def bars(shares: tuple[Share, ...], width: int = BAR_WIDTH) -> list[str]:
     """A bar per provider, its length the share of tasks (or of agents when no task is logged yet)."""
-    use_tasks = any(s.tasks for s in shares)
-    label = max((len(s.key) for s in shares), default=0)
+    _, rows = chart(shares)
+    label = max((len(key) for key, _ in rows), default=0)
     out = []
-    for s in shares:
-        pct = s.tasks_pct if use_tasks else s.agents_pct
+    for key, pct in rows:
         filled = round(pct / 100 * width)
-        out.append(f"{printable_line(s.key):<{label}}  {'█' * filled}{'░' * (width - filled)} {pct:5.1f}%")
+        out.append(f"{printable_line(key):<{label}}  {'█' * filled}{'░' * (width - filled)} {pct:5.1f}%")
     return out
 
 

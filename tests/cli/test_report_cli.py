@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from fractions import Fraction
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ import pytest
 from gizinterm.store import connect
 from gizinterm.store.tasks import add_task
 from tests.helpers import copy_example_office, run_gizin
-from tests.integration.test_report_store import expected_md, expected_text
+from tests.integration.test_report_store import add_messages, expected_md, expected_text
 from tests.report_data import seed_newsletter_day
 
 SUMMARIZER = """#!/bin/sh
@@ -134,8 +135,10 @@ def test_week_agent_and_providers(office: tuple[Path, dict[str, str]]) -> None:
     assert "Ryo · CTO, Head of Technology, Technology" in text and "4 tasks on 1 day, 0 blocked" in text
     result = run_gizin("report", "providers", "--json", env=env)
     data = json.loads(result.stdout)
-    assert round(sum(p["tasks_pct"] for p in data["providers"]), 6) == 100.0
-    assert round(sum(p["agents_pct"] for p in data["models"]), 6) == 100.0
+    assert sum(Fraction(p["tasks"], data["totals"]["tasks"]) for p in data["providers"]) == 1
+    assert sum(Fraction(p["agents"], data["totals"]["agents"]) for p in data["models"]) == 1
+    assert abs(sum(p["tasks_pct"] for p in data["providers"]) - 100) <= 0.05 * len(data["providers"])
+    assert abs(sum(p["agents_pct"] for p in data["models"]) - 100) <= 0.05 * len(data["models"])
     chart = run_gizin("report", "providers", env=env).stdout
     assert "Share of tasks by provider" in chart and "█" in chart and "anthropic" in chart
 
@@ -232,3 +235,25 @@ def test_out_with_an_unknown_suffix_is_refused_before_anything_runs(
         assert explicit.returncode == 0 and f"wrote md to {target}" in explicit.stderr
         assert target.read_text(encoding="utf-8") == expected_md()
         target.unlink()
+
+
+def test_providers_show_equal_counts_alike_and_chart_only_what_there_is(office: tuple[Path, dict[str, str]]) -> None:
+    folder, env = office
+    add_messages(folder / ".gizin" / "gizin.db", ["ren", "operator"])  # the operator's: no provider, no tasks
+    data = json.loads(run_gizin("report", "providers", "--json", env=env).stdout)
+    models = {m["key"]: m for m in data["models"]}
+    assert models["openai/gpt-5"]["agents"] == models["google/gemini-2.5-pro"]["agents"] == 2
+    assert models["openai/gpt-5"]["agents_pct"] == models["google/gemini-2.5-pro"]["agents_pct"] == 11.8
+    outside = next(p for p in data["providers"] if p["key"] == "(not an employee)")
+    assert outside["tasks"] == 0 and outside["messages"] == 1
+    for prefix in ((), ("--office", str(folder))):  # the fast path, then typer
+        text = run_gizin(*prefix, "report", "providers", env=env).stdout
+        table, chart, by_model = text.split("\n\n")[1:4]
+        assert "(not an employee)" in table and "(not an employee)" not in chart
+        assert chart.splitlines()[0] == "Share of tasks by provider" and len(chart.splitlines()) == 4
+        rows = {line.split()[0]: line.split()[1:] for line in by_model.splitlines()[1:]}
+        assert rows["openai/gpt-5"][:2] == rows["google/gemini-2.5-pro"][:2] == ["2", "11.8%"]
+        assert text.rstrip().endswith("so a column may not add up to exactly 100.0%.")
+        rich = run_gizin(*prefix, "report", "providers", "-f", "rich", env={**env, "COLUMNS": "200"}).stdout
+        bars = rich[rich.index("share of tasks") : rich.index("┏", rich.index("share of tasks"))]
+        assert "anthropic" in bars and "(not an employee)" not in bars

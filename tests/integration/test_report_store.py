@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -191,8 +192,13 @@ def test_provider_shares_sum_to_100(office: Workspace) -> None:
     report = office.provider_report()
     assert report.totals == {"agents": 17, "tasks": 38, "messages": 5}
     for shares in (report.providers, report.models):
-        for column in ("agents_pct", "tasks_pct", "messages_pct"):
-            assert round(sum(getattr(s, column) for s in shares), 6) == 100.0, column
+        for column in ("agents", "tasks", "messages"):
+            total = report.totals[column]
+            assert sum(Fraction(getattr(s, column), total) for s in shares) == 1, column  # exactly all of it
+            for s in shares:
+                assert abs(Fraction(getattr(s, f"{column}_pct")) - Fraction(getattr(s, column) * 100, total)) <= (
+                    Fraction(1, 20) + Fraction(1, 10**9)
+                ), (column, s.key)
         assert sum(s.tasks for s in shares) == 38 and sum(s.agents for s in shares) == 17
     by_key = {s.key: s for s in report.providers}
     assert by_key["openai"].messages == 2 and by_key["anthropic"].messages == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -103,17 +104,29 @@ def test_heading_dates_and_count_wording() -> None:
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_shares_always_sum_to_exactly_100(seed: int) -> None:
+def test_shares_sum_to_exactly_100_before_rounding_and_each_is_rounded_on_its_own(seed: int) -> None:
     rng = random.Random(seed)
     counts = [rng.randint(0, 1000) for _ in range(rng.randint(1, 9))]
     counts[0] += 1
+    counts.append(counts[-1])  # a tie, which must read the same
     pcts = shares_percent(counts)
-    assert round(sum(pcts), 6) == 100.0
     total = sum(counts)
-    for count, pct in zip(counts, pcts, strict=True):
-        assert abs(pct - count * 100 / total) <= 0.1 + 1e-9
+    exact = [Fraction(count * 100, total) for count in counts]
+    assert sum(exact) == 100  # the shares themselves sum to 100% exactly
+    for share, pct in zip(exact, pcts, strict=True):
+        assert abs(Fraction(pct) - share) <= Fraction(1, 20) + Fraction(1, 10**9)  # nearest 0.1
+    assert pcts[-1] == pcts[-2]
+    assert abs(sum(pcts) - 100) <= 0.05 * len(counts) + 1e-9  # only rounding keeps the sum from 100.0
 
 
 def test_shares_of_nothing_are_zero() -> None:
     assert shares_percent([0, 0]) == [0.0, 0.0]
-    assert shares_percent([1, 1, 1]) == [33.4, 33.3, 33.3]
+    assert shares_percent([1, 1, 1]) == [33.3, 33.3, 33.3]
+
+
+def test_equal_counts_show_equal_shares() -> None:
+    """The example office's models: 4, 4, 2, 2, 2, 1, 1, 1 of 17 agents. Largest-remainder rounding had
+    shown the two pairs of 2 as 11.8% and 11.7%, and 3 of 17 as 17.7%."""
+    assert shares_percent([4, 4, 2, 2, 2, 1, 1, 1]) == [23.5, 23.5, 11.8, 11.8, 11.8, 5.9, 5.9, 5.9]
+    assert shares_percent([10, 4, 3]) == [58.8, 23.5, 17.6]
+    assert shares_percent([1, 7]) == [12.5, 87.5]  # a half rounds up
