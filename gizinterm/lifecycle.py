@@ -24,6 +24,7 @@ from gizinterm.tmux import (
     chain,
     list_panes,
     panes_by_agent,
+    tmux_version,
 )
 
 
@@ -85,6 +86,9 @@ def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
     if not panes and agents:
         raise not_running(plan, server)
     commands: list[Command] = []
+    # tmux 3.3+ draws remain-on-exit-format itself on the dead pane, so the program put there prints
+    # nothing (the notice must show once). Older tmux lacks the option: printf is then the placeholder.
+    draws_notice = tmux_version(server.binary) >= (3, 3)
     for agent_id in dict.fromkeys(agents):
         pane = panes.get(agent_id)
         if pane is None:
@@ -97,10 +101,8 @@ def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
         commands += [
             ["set-option", "-p", "-t", pane.pane_id, STOPPED_OPTION, "1"],
             ["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"],  # an intended end, not a crash
-            # tmux (3.3+) draws this itself on the dead pane; -q: older tmux lacks the option, and the
-            # printf below is then the placeholder (output printed just before an exit can be lost).
-            ["set-option", "-q", "-p", "-t", pane.pane_id, "remain-on-exit-format", notice],
-            ["respawn-pane", "-k", "-t", pane.pane_id, f"printf '\\n%s\\n' '{notice}'"],
+            ["set-option", "-q", "-p", "-t", pane.pane_id, "remain-on-exit-format", notice],  # -q: tmux < 3.3
+            ["respawn-pane", "-k", "-t", pane.pane_id, "true" if draws_notice else f"printf '\\n%s\\n' '{notice}'"],
         ]
         report.done[agent_id] = pane.pane_id
     if commands:

@@ -10,9 +10,11 @@ invocations whatever the office's size: list panes, capture them all, write back
 from __future__ import annotations
 
 import hashlib
+import os
+import shlex
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from gizinterm.layout import Plan
@@ -150,7 +152,10 @@ def refresh(
             writes.append(["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"])
             if on_exit is not None:
                 on_exit(agent.id, pane)
-        rows.append(_row(agent.id, agent.name, agent.kind, obs, pane, moment, seat))
+        row = _row(agent.id, agent.name, agent.kind, obs, pane, moment, seat)
+        if pane.stopped:  # the pane now holds stop's placeholder; show what the agent runs, as when alive
+            row = replace(row, command=program_name(agent.command))
+        rows.append(row)
     planned = {p.agent.id for p in plan.panes}
     for agent_id, pane in by_agent.items():
         if agent_id not in planned:
@@ -161,6 +166,15 @@ def refresh(
     if writes:
         server.call(writes)  # best effort: a pane closing meanwhile only loses its activity memory
     return rows
+
+
+def program_name(command: str) -> str:
+    """What tmux would show as the pane's command while `command` runs: its program's file name."""
+    try:
+        words = shlex.split(command)
+    except ValueError:  # unbalanced quotes: tmux's shell would have refused it too
+        words = command.split()
+    return os.path.basename(words[0]) if words else ""
 
 
 def _remember(pane: PaneInfo, obs: Observation) -> list[Command]:

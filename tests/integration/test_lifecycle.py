@@ -114,3 +114,20 @@ def test_attach_from_outside_selects_the_agent_then_attaches(tmp_path: Path, tmu
     assert joined.endswith("attach-session -t =office")
     with pytest.raises(NotFoundError):
         ws.attach("zz")
+
+
+def test_stop_shows_its_notice_once_and_status_keeps_the_agents_command(tmp_path: Path, tmux: TmuxServer) -> None:
+    ws = office(tmp_path, tmux, 2, command="sh")
+    ws.up()
+    pane = by_agent(ws)["a0"].pane_id
+    tmux.cmd("send-keys", "-t", pane, "-l", "echo before-stop")
+    tmux.cmd("send-keys", "-t", pane, "Enter")
+    tmux.wait_for(pane, "before-stop")
+    ws.stop(["a0"])
+    wait_until(lambda: by_agent(ws)["a0"].dead, what="a0 stopped")
+    notice = "[gizin] a0 stopped. Start it again with: gizin restart a0"
+    wait_until(lambda: notice in tmux.capture(pane), what="the stop notice on the pane")
+    assert tmux.capture(pane).count(notice) == 1
+    row = next(r for r in ws.status() if r.agent == "a0")
+    assert (row.state, row.stopped, row.command) == ("dead", True, "sh")
+    assert row.command == next(r for r in ws.status() if r.agent == "a1").command  # as a live sh pane shows
