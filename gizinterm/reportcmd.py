@@ -72,7 +72,13 @@ def next_move(
     report = ws.next_move(parse_date(ws, date, "--date"), max_items=max_items)
     command = None if composed else (summarize_with or ws.report_settings().summarize_with)
     if command:  # parsed even on an empty day, so a typo in CMD is caught before the night it matters
-        report, fallbacks = ws.summarize_next_move(report, command, summarize_timeout)
+        from gizinterm.report.summarize import CannotStart  # loaded by summarize_next_move anyway
+
+        try:
+            report, fallbacks = ws.summarize_next_move(report, command, summarize_timeout)
+        except CannotStart as exc:
+            print(f"gizin: summarizer not used: {exc}; every employee keeps the composed line", file=sys.stderr)
+            return report
         for fb in fallbacks:
             print(
                 f"gizin: summarizer failed for {fb.name} ({fb.agent}): {fb.reason}; using the composed line",

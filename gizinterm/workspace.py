@@ -108,7 +108,8 @@ class Workspace:
     def summarize_next_move(
         self, report: NextMove, command: str, timeout: float | None = None
     ) -> tuple[NextMove, list[Fallback]]:
-        """`report` with lines written by `command`; employees whose command failed keep the composed one."""
+        """`report` with lines written by `command`; employees whose command failed keep the composed one.
+        Raises summarize.CannotStart when the command cannot be started at all."""
         from gizinterm.report.summarize import summarize
 
         settings = self.report_settings()

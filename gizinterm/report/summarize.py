@@ -2,9 +2,11 @@
 
 No provider is built in: the command is whatever the operator names (an LLM CLI reading a prompt on
 stdin, a script, `sh -c '…'`). Each employee's prompt and tasks go to its stdin; its stdout, made one
-printable line, becomes the summary. A command that exits non-zero, prints nothing, cannot be started or
-outlives the timeout is not an error for the report: that employee keeps the composed line and the
-caller is told why (the CLI says so on stderr). Task text only ever travels on stdin, never in argv.
+printable line, becomes the summary. A command that exits non-zero, prints nothing or outlives the
+timeout is not an error for the report: that employee keeps the composed line and the caller is told
+why (the CLI says so on stderr). A command that cannot start at all fails alike for everyone, so it is
+found once (before any employee, or at the first failed start) and reported once, as CannotStart.
+Task text only ever travels on stdin, never in argv.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import contextlib
 import dataclasses
 import os
 import shlex
+import shutil
 import signal
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -32,6 +36,10 @@ class Fallback:
     agent: str
     name: str
     reason: str
+
+
+class CannotStart(Exception):
+    """The command could not be started, so no employee can get a line from it; the message says why."""
 
 
 def parse_command(command: str) -> list[str]:
@@ -58,8 +66,15 @@ def prompt_for(report: NextMove, row: NextMoveRow) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_startable(argv: list[str]) -> None:
+    """Raise CannotStart when argv[0] is no executable file (as PATH resolves it, like exec would)."""
+    if shutil.which(argv[0]) is None:
+        where = "no such executable file" if os.sep in argv[0] else "not found on PATH"
+        raise CannotStart(f"cannot run {argv[0]}: {where}")
+
+
 def run_one(argv: list[str], prompt: str, timeout: float, env: dict[str, str]) -> tuple[str | None, str]:
-    """(summary, "") on success, else (None, why it failed)."""
+    """(summary, "") on success, else (None, why it failed); CannotStart when it could not be started."""
     try:
         proc = subprocess.Popen(
             argv,
@@ -73,7 +88,7 @@ def run_one(argv: list[str], prompt: str, timeout: float, env: dict[str, str]) -
             start_new_session=True,  # its own process group, so a timeout kills its children too
         )
     except OSError as exc:
-        return None, f"cannot run {argv[0]}: {exc.strerror or exc}"
+        raise CannotStart(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
     try:
         out, err = proc.communicate(prompt, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -95,17 +110,28 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
 
 
 def summarize(report: NextMove, command: str, timeout: float, jobs: int = 4) -> tuple[NextMove, list[Fallback]]:
-    """The report with each line written by `command` where it succeeded; the fallbacks, in row order."""
+    """The report with each line written by `command` where it succeeded; the fallbacks, in row order.
+
+    Raises CannotStart (even on an empty day, so a typo is caught before the night it matters) when the
+    command cannot be started; then every employee keeps the composed line."""
     argv = parse_command(command)
+    check_startable(argv)
+    stopped = threading.Event()  # set at the first failed start: the other employees need not try
 
     def one(row: NextMoveRow) -> tuple[NextMoveRow, Fallback | None]:
+        if stopped.is_set():
+            return row, None
         env = {
             **os.environ,
             "GIZIN_REPORT_AGENT": row.person.id,
             "GIZIN_REPORT_NAME": row.person.name,
             "GIZIN_REPORT_DATE": report.day.isoformat(),
         }
-        text, reason = run_one(argv, prompt_for(report, row), timeout, env)
+        try:
+            text, reason = run_one(argv, prompt_for(report, row), timeout, env)
+        except CannotStart:
+            stopped.set()
+            raise
         if text is None:
             return row, Fallback(row.person.id, row.person.name, reason)
         return dataclasses.replace(row, summary=Summary(text=text, source="command")), None
@@ -113,7 +139,11 @@ def summarize(report: NextMove, command: str, timeout: float, jobs: int = 4) -> 
     if not report.rows:
         return report, []
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(report.rows)))) as pool:
-        results = list(pool.map(one, report.rows))
+        futures = [pool.submit(one, row) for row in report.rows]
+    failed = next((f.exception() for f in futures if f.exception() is not None), None)
+    if failed is not None:
+        raise failed
+    results = [f.result() for f in futures]
     rows = tuple(row for row, _ in results)
     fallbacks = [fb for _, fb in results if fb is not None]
     return dataclasses.replace(report, rows=rows), fallbacks

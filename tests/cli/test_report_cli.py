@@ -100,7 +100,7 @@ def test_summarizer_from_the_report_table_and_composed_override(office: tuple[Pa
     assert result.stdout == expected_text()
     missing = run_gizin("report", "next-move", "--date", "2026-02-28", "--summarize-with", "no-such-llm-cli", env=env)
     assert missing.returncode == 0 and missing.stdout == expected_text()
-    assert missing.stderr.count("cannot run no-such-llm-cli") == 17
+    assert missing.stderr.count("cannot run no-such-llm-cli") == 1
 
 
 def test_user_mistakes_are_one_line_with_documented_codes(office: tuple[Path, dict[str, str]]) -> None:
@@ -257,3 +257,25 @@ def test_providers_show_equal_counts_alike_and_chart_only_what_there_is(office: 
         rich = run_gizin(*prefix, "report", "providers", "-f", "rich", env={**env, "COLUMNS": "200"}).stdout
         bars = rich[rich.index("share of tasks") : rich.index("┏", rich.index("share of tasks"))]
         assert "anthropic" in bars and "(not an employee)" not in bars
+
+
+def test_a_summarizer_that_cannot_start_is_reported_once(office: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    folder, env = office
+    broken = tmp_path / "broken-llm"  # executable, but its interpreter does not exist: exec itself fails
+    broken.write_text("#!/nonexistent/interpreter\n")
+    broken.chmod(0o755)
+    cases = [  # (command, why, known before anything runs, so also on an empty day)
+        ("nonexistent-cmd-xyz", "cannot run nonexistent-cmd-xyz: not found on PATH", True),
+        (str(tmp_path / "missing-llm"), f"cannot run {tmp_path / 'missing-llm'}: no such executable file", True),
+        (str(broken), f"cannot run {broken}: No such file or directory", False),
+    ]
+    for prefix in ((), ("--office", str(folder))):  # the fast path, then typer
+        for command, why, early in cases:
+            for day, text in (("2026-02-28", expected_text()), ("2020-01-01", None))[: 2 if early else 1]:
+                result = run_gizin(*prefix, "report", "next-move", "--date", day, "--summarize-with", command, env=env)
+                assert result.returncode == 0, result.stderr
+                assert result.stderr.splitlines() == [
+                    f"gizin: summarizer not used: {why}; every employee keeps the composed line"
+                ], (prefix, command, day)
+                if text is not None:
+                    assert result.stdout == text
