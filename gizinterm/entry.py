@@ -59,10 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 VALUE_OPTIONS = ("--office", "--db")
 
 
+def at_terminal() -> bool:
+    """Keys come from a terminal and the screen goes to one: what a full-screen app needs (`gizin ui`
+    checks it too). A closed stdin or stdout (None) is no terminal."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
 def wants_dashboard(args: Sequence[str]) -> bool:
     """`gizin` alone (or with only global options) opens the dashboard, but only at a terminal: a script
     or a pipe gets the help text instead of a full-screen app it cannot drive."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not at_terminal():
         return False
     rest = list(args)
     while rest:

@@ -8,6 +8,8 @@ import typer
 
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
+from gizinterm.entry import at_terminal
+from gizinterm.errors import UsageError
 
 
 @app.command("ui")
@@ -20,6 +22,10 @@ def ui(
     """Open the dashboard: the office floor by floor, live pane previews, today's tasks and alerts."""
     ws = open_workspace(ctx)
     ws.plan()  # a broken agents.toml or layout fails here with one line and exit 2, before the screen opens
+    if not at_terminal():  # from a script or a pipe the app would run forever, writing escape codes
+        raise UsageError(
+            "the dashboard needs a terminal: stdin and stdout must be a tty (scripts: gizin status, gizin tasks)"
+        )
     # textual costs ~0.5 s to import: only this command pays it.
     from gizinterm.tui.app import Options, make_app
 
