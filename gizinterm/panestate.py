@@ -61,7 +61,10 @@ def classify(
     now: float,
 ) -> Observation:
     """The state of a live or dead pane. Order matters: dead, then a person is needed (waiting), then
-    explicit signs of work, then the idle prompt, then the pane's own change history."""
+    explicit signs of work, then the idle prompt, then `starting`, then the pane's own change history.
+
+    `starting` is the time between a (re)start and the kind's idle prompt, at most the kind's `grace`:
+    what a program prints while it loads is not work, and an agent at its prompt is ready (idle)."""
     new_hash = content_hash(screen) if screen is not None else pane.content_hash
     first_seen = not pane.content_hash
     if first_seen:
@@ -80,17 +83,19 @@ def classify(
     last = lines[-1:] if lines else []
     if matches(profile.waiting, lines, agent):
         return seen("waiting")
+    starting = pane.started_at is not None and now - pane.started_at < profile.grace
     if profile.shell_idle:
+        if starting and not matches(profile.idle, last, agent):
+            return seen("starting")  # `sh -c 'setup; exec sh'` has sh in front before any prompt
         return seen("idle" if pane.command in SHELLS else "working")
     if matches(profile.busy, lines, agent):
         return seen("working")
     if matches(profile.idle, last, agent):
         return seen("idle")
+    if starting:
+        return seen("starting")
     if not first_seen and now - changed_at < profile.quiet:
         return seen("working")
-    started = pane.started_at
-    if started is not None and now - started < profile.grace:
-        return seen("starting")
     return seen("idle")
 
 

@@ -11,7 +11,8 @@ of the pane's visible text (trailing blank lines removed); `{agent}` stands for 
 - `shell_idle`: the pane counts as idle whenever a shell (not a program started from it) is in front,
   which is how a plain shell pane tells "at the prompt" from "running something".
 - `quiet`: seconds without any change in the pane's own content after which it counts as idle when no
-  pattern decides. `grace`: seconds after a (re)start during which an undecided pane is "starting".
+  pattern decides. `grace`: the longest a (re)started program counts as "starting"
+  before its idle prompt first shows (what it prints while loading is not work).
 """
 
 from __future__ import annotations

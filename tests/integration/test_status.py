@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 from gizinterm import panestate
+from gizinterm.profiles import profile_for
+from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office
 from tests.integration.officekit import by_agent, office, state_of, workspace
@@ -98,3 +100,62 @@ def test_office_not_running_is_all_absent(tmp_path: Path, tmux: TmuxServer) -> N
     rows = ws.status()
     assert [r.state for r in rows] == ["absent"] * 3
     assert [(r.window, r.column, r.row) for r in rows] == [("floor-1", 1, 1), ("floor-1", 2, 1), ("floor-1", 3, 1)]
+
+
+def states_until_idle(ws: Workspace, agent: str, timeout: float = 15) -> list[str]:
+    """Every state `status` reports for `agent` from now until it is idle (consecutive repeats once)."""
+    seen: list[str] = []
+
+    def idle() -> bool:
+        state = state_of(ws, agent).state
+        if not seen or seen[-1] != state:
+            seen.append(state)
+        return state == "idle"
+
+    wait_until(idle, timeout=timeout, interval=0.02, what=f"{agent} idle (states so far: {seen})")
+    return seen
+
+
+def test_demo_agent_is_starting_until_its_prompt_then_idle(tmp_path: Path, tmux: TmuxServer) -> None:
+    """A demo agent that takes a second to load: `starting` (not idle, not working) until it prints its
+    ready line and its prompt, then idle; the same again after a restart."""
+    write_office(tmp_path, 1, command="sh -c 'sleep 1; exec gizin demo-agent'", extra='kind = "demo"')
+    ws = workspace(tmp_path, tmux)
+    ws.up()
+    assert states_until_idle(ws, "a0") == ["starting", "idle"]
+    assert "a0 demo> " in tmux.capture(by_agent(ws)["a0"].pane_id)
+    ws.restart(["a0"])
+    assert states_until_idle(ws, "a0") == ["starting", "idle"]
+
+
+def test_a_plain_demo_agent_goes_from_starting_to_idle_without_working(tmp_path: Path, tmux: TmuxServer) -> None:
+    write_office(tmp_path, 1, command="gizin demo-agent", extra='kind = "demo"')
+    ws = workspace(tmp_path, tmux)
+    ws.up()
+    states = states_until_idle(ws, "a0")
+    assert states[-1] == "idle" and set(states) <= {"starting", "idle"}, states  # its ready line is no work
+
+
+def test_slow_starting_shell_is_starting_then_idle(tmp_path: Path, tmux: TmuxServer) -> None:
+    write_office(tmp_path, 1, command="sh -c 'sleep 2; exec sh'", extra='kind = "shell"')
+    ws = workspace(tmp_path, tmux)
+    ws.up()
+    assert states_until_idle(ws, "a0") == ["starting", "idle"]  # sh -c is in front meanwhile, at no prompt
+    assert state_of(ws, "a0").command == "sh"
+
+
+def test_starting_ends_with_the_grace_period_when_no_prompt_shows(tmp_path: Path, tmux: TmuxServer) -> None:
+    """A program that never shows its kind's prompt is `starting` only for the kind's grace period."""
+    write_office(tmp_path, 1, command="cat -v", extra='kind = "demo"')
+    ws = workspace(tmp_path, tmux)
+    ws.up()
+    server, plan = ws.tmux(), ws.plan()
+    started = by_agent(ws)["a0"].started_at
+    assert started is not None
+    grace = profile_for("demo").grace
+
+    def state_at(moment: float) -> str:
+        return panestate.refresh(server, plan, now=lambda: moment)[0].state
+
+    assert state_at(started + grace - 0.5) == "starting"
+    assert state_at(started + grace + 60) == "idle"
