@@ -79,6 +79,7 @@ class MailUpdate:
 
     undelivered: dict[str, int]
     alerts: list[Alert]
+    hidden: int = 0  # today's blocked attempts beyond the BLOCKED_SHOWN listed: counted, not loaded
 
 
 # --- panes ------------------------------------------------------------------------------------------
@@ -121,8 +122,11 @@ def mail(conn: sqlite3.Connection) -> MailUpdate:
 # --- outbound: blocked attempts and policy versions ------------------------------------------------
 
 
-def outbound_alerts(conn: sqlite3.Connection, day: str, day_starts: str, tz: tzinfo | None = None) -> list[Alert]:
-    """Today's blocked outbound attempts (newest first) and policy versions first seen today."""
+def outbound_alerts(
+    conn: sqlite3.Connection, day: str, day_starts: str, tz: tzinfo | None = None
+) -> tuple[list[Alert], int]:
+    """Today's newest blocked outbound attempts (newest first) and policy versions first seen today, with
+    how many more attempts were blocked today than are listed (counted only when the list is full)."""
     from gizinterm.store.audit import audit_rows, policy_versions
 
     start = days.iso_utc(days.day_bounds(day, day_starts, tz)[0])
@@ -145,7 +149,15 @@ def outbound_alerts(conn: sqlite3.Connection, day: str, day_starts: str, tz: tzi
             text = f"blocklist changed: version {version['hash'][:8]} in force ({source})"
             at = _hhmm(version["first_seen_at"])
             alerts.append(Alert(key=f"policy:{version['id']}", kind="policy", text=text, at=at))
-    return alerts
+    shown = sum(1 for alert in alerts if alert.kind == "blocked")
+    return alerts, (blocked_since(conn, start) - shown if shown >= BLOCKED_SHOWN else 0)
+
+
+def blocked_since(conn: sqlite3.Connection, start: str) -> int:
+    """Denied attempts at or after `start`: one count over today's slice of the `at` index, no rows
+    fetched. (store.audit lists rows; a count is all the strip's title needs.)"""
+    row = conn.execute("SELECT count(*) FROM outbound_audit WHERE at >= ? AND decision = 'deny'", (start,)).fetchone()
+    return int(row[0])
 
 
 def _hhmm(iso: str) -> str:
@@ -188,8 +200,8 @@ class OfficeDb:
         """Open messages, plus the outbound alerts (the same one-second rhythm, the same connection)."""
         update = mail(self.connection())
         day = days.today(self.day_starts, tz=self.tz)
-        update.alerts.extend(outbound_alerts(self.connection(), day, self.day_starts, self.tz))
-        return update
+        alerts, hidden = outbound_alerts(self.connection(), day, self.day_starts, self.tz)
+        return MailUpdate(update.undelivered, [*update.alerts, *alerts], max(hidden, 0))
 
     def poll(self, now: datetime | None = None) -> FeedUpdate | None:
         """Tasks that changed since the last call, or None when nothing did (the common case: cheap)."""

@@ -7,6 +7,7 @@ import contextlib
 import os
 
 from gizinterm import store
+from gizinterm.dashboard_feed import BLOCKED_SHOWN
 from gizinterm.tui.app import Options, make_app
 from gizinterm.tui.widgets.bottom.alerts import AlertStrip
 from gizinterm.tui.widgets.office.card import AgentCard
@@ -65,3 +66,24 @@ async def _unknown(ws: Workspace) -> None:
         card = app.screen.query_one("#card-ren", AgentCard)
         await until(pilot, lambda: card.mail == 1, what="one message still queued for ren")
         assert "✉ 1 queued" in screen_text(app)
+
+
+def test_the_alert_title_counts_every_blocked_attempt_not_only_those_shown(workspace: Workspace) -> None:
+    asyncio.run(_more_blocked_than_shown(workspace))
+
+
+async def _more_blocked_than_shown(ws: Workspace) -> None:
+    ws.policy()
+    env = {**os.environ, "GIZIN_HOME": str(ws.office_dir), "GIZIN_AGENT": "aoi"}
+    for n in range(BLOCKED_SHOWN + 1):  # one more deny than the strip lists
+        sent = run_gizin(
+            "outbound", "send", "-c", "email", "--to", "TIPS@dailyscoop.example", "--body", f"{n}", env=env
+        )
+        assert sent.returncode == 3, sent.stderr
+    app = make_app(ws, Options(refresh=0.2, feed=0.1, deliver=False, watch=False))
+    async with app.run_test(size=SIZE) as pilot:
+        strip = app.screen.query_one(AlertStrip)
+        await until(pilot, lambda: len(strip.alerts) == BLOCKED_SHOWN, what="the newest blocked attempts")
+        await until(pilot, lambda: "(6" in str(strip.border_title), timeout=2, what="all six counted in the title")
+        assert str(strip.border_title) == f"alerts (6, newest {BLOCKED_SHOWN} shown)"
+        assert f"alerts (6, newest {BLOCKED_SHOWN} shown)" in screen_text(app)

@@ -210,7 +210,7 @@ class MainScreen(Screen[None]):
 
     def paint_alerts(self) -> None:
         alerts = [*self.gizin.standing_alerts(), *self.snapshot.alerts, *self.mail.alerts]
-        self.query_one(AlertStrip).show(alerts)
+        self.query_one(AlertStrip).show(alerts, hidden=self.mail.hidden)
 
     def on_main_screen_feed_updated(self, event: FeedUpdated) -> None:
         update = event.update

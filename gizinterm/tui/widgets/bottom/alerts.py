@@ -27,14 +27,18 @@ class AlertStrip(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.alerts: list[Alert] = []
+        self.hidden = 0  # blocked attempts counted but not listed (the audit screen has them all)
         self.border_title = "alerts"
 
-    def show(self, alerts: list[Alert]) -> None:
-        if alerts == self.alerts:
+    def show(self, alerts: list[Alert], hidden: int = 0) -> None:
+        if alerts == self.alerts and hidden == self.hidden:
             return
-        self.alerts = list(alerts)
+        self.alerts, self.hidden = list(alerts), hidden
         self.set_class(bool(alerts), "-alerting")
-        self.border_title = f"alerts ({len(alerts)})" if alerts else "alerts"
+        if hidden:  # the title tells the truth; the strip has room for the newest only
+            self.border_title = f"alerts ({len(alerts) + hidden}, newest {len(alerts)} shown)"
+        else:
+            self.border_title = f"alerts ({len(alerts)})" if alerts else "alerts"
         self.refresh()
 
     def render(self) -> Text:
