@@ -28,6 +28,7 @@ KEYS: tuple[tuple[str, str], ...] = (
 )
 
 STATES: tuple[tuple[str, str], ...] = (
+    ("starting", "just (re)started, not yet at its prompt (a few seconds at most)"),
     ("working", "output is changing"),
     ("idle", "at its prompt"),
     ("waiting", "asking a question (permission prompt): needs you"),
