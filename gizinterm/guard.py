@@ -98,6 +98,10 @@ class GuardTimeout(Exception):
     pass
 
 
+class BadInput(ValueError):
+    """Hook input the guard cannot read: too large, not JSON, or not the shape of a tool call."""
+
+
 class Decision:
     __slots__ = ("decision", "normalized", "reason", "recipient", "rule")
 
@@ -136,21 +140,23 @@ def run(stream: Any, fmt: str, *, office: str | None = None, agent: str | None =
     """Decide one hook call read from `stream`; always answers, and denies on any failure.
 
     The deadline timer lives inside `_decide_in_time`; anything escaping it (including a timeout that
-    fires while another failure is being handled) is caught here, so no path ends in exit 1.
+    fires while another failure is being handled) is caught here, so no path ends in exit 1. Every
+    deny is recorded, a failure's too; when even that is impossible, the reason says so.
     """
-    seen: dict[str, Any] = {"raw": b"", "event": {}, "policy": None}
+    seen: dict[str, Any] = {"raw": b"", "event": {}, "policy": None, "roster": None}
     try:
         decision = _decide_in_time(stream, office, agent, seen)
     except BaseException as exc:  # fail closed: a failure of any kind is a deny that says why
-        if isinstance(exc, GuardTimeout):
-            decision = Decision("deny", f"gizin guard: {exc}", "guard: deadline")
-        else:
-            decision = Decision("deny", f"gizin guard: {_describe(exc)}", "guard: error")
-        _audit_quietly(seen["policy"], seen["event"], decision, seen["raw"], agent)
+        decision = _failure(exc)
+        _audit_failure(seen, office, decision, agent)
     return respond(fmt, decision)
 
 
 def _decide_in_time(stream: Any, office: str | None, agent: str | None, seen: dict[str, Any]) -> Decision:
+    """Read, load the policy, decide, record; all under the deadline timer.
+
+    The policy is loaded even when the input cannot be read, so that such a deny is audited like any
+    other decision (the office is then found from the guard's own cwd, or --office)."""
     deadline = deadline_seconds(os.environ.get("GIZIN_GUARD_DEADLINE"))
 
     def expire(signum: int, frame: object) -> None:
@@ -160,17 +166,62 @@ def _decide_in_time(stream: Any, office: str | None, agent: str | None, seen: di
     try:
         signal.setitimer(signal.ITIMER_REAL, deadline)
         raw = seen["raw"] = stream.read(MAX_INPUT + 1)
-        if len(raw) > MAX_INPUT:
-            raise ValueError(f"hook input larger than {MAX_INPUT} bytes")
-        event = seen["event"] = parse_event(raw)
-        policy, _ = load_policy(office, event.get("cwd"))
+        bad: BadInput | None = None
+        try:
+            if len(raw) > MAX_INPUT:
+                raise BadInput(f"hook input larger than {MAX_INPUT} bytes")
+            event = seen["event"] = parse_event(raw)
+        except BadInput as exc:
+            bad, event = exc, {}
+        from gizinterm.policy.cache import load_cached  # deferred: only once the input is read
+
+        seen["roster"] = find_roster(office, _start(event.get("cwd")))
+        policy, _ = load_cached(seen["roster"])
         seen["policy"] = policy
-        decision = decide(event, policy, agent)
-        audit(policy, event, decision, raw, agent)
+        if bad is not None:
+            decision = Decision("deny", f"gizin guard: cannot read the hook input: {bad}", "guard: malformed input")
+        else:
+            decision = decide(event, policy, agent)
+        try:
+            audit(policy, event, decision, raw, agent)
+        except GuardTimeout:
+            raise
+        except Exception as exc:  # fail closed: a decision that is not on record is not taken
+            return _unrecorded(decision, exc)
         return decision
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _unrecorded(decision: Decision, exc: BaseException) -> Decision:
+    """The deny for a decision whose audit row could not be written (an allow becomes a deny)."""
+    why = f"the decision could not be audited: {_one_line(exc)}"
+    if decision.decision == "deny":
+        return Decision(
+            "deny", f"{decision.reason} (and {why})", decision.rule, decision.recipient, decision.normalized
+        )
+    return Decision("deny", f"gizin guard: {why}", "guard: audit failed", decision.recipient, decision.normalized)
+
+
+def _failure(exc: BaseException) -> Decision:
+    if isinstance(exc, GuardTimeout):
+        return Decision("deny", f"gizin guard: {exc}", "guard: deadline")
+    from gizinterm.errors import GizinError
+
+    if isinstance(exc, GizinError):
+        return Decision("deny", f"gizin guard: {_describe(exc)}", "guard: policy unavailable")
+    return Decision("deny", f"gizin guard: {_describe(exc)}", "guard: error")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _start(hook_cwd: Any) -> str:
+    """Where to look for the office: the hook's cwd when it names a folder, else the guard's own."""
+    return hook_cwd if isinstance(hook_cwd, str) and os.path.isdir(hook_cwd) else os.getcwd()
 
 
 def deadline_seconds(setting: str | None) -> float:
@@ -198,21 +249,14 @@ def parse_event(raw: bytes) -> dict[str, Any]:
     try:
         event = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"stdin is not hook JSON ({exc.__class__.__name__})") from None
+        raise BadInput(f"stdin is not hook JSON ({exc.__class__.__name__})") from None
     if not isinstance(event, dict):
-        raise ValueError("stdin is not a JSON object")
+        raise BadInput("stdin is not a JSON object")
     if not isinstance(event.get("tool_name"), str) or not event["tool_name"]:
-        raise ValueError("tool_name is missing")
+        raise BadInput("tool_name is missing")
     if not isinstance(event.get("tool_input"), dict):
-        raise ValueError("tool_input is missing or not an object")
+        raise BadInput("tool_input is missing or not an object")
     return event
-
-
-def load_policy(office: str | None, hook_cwd: Any) -> tuple[dict[str, Any], bool]:
-    from gizinterm.policy.cache import load_cached
-
-    start = hook_cwd if isinstance(hook_cwd, str) and os.path.isdir(hook_cwd) else os.getcwd()
-    return load_cached(find_roster(office, start))
 
 
 def find_roster(explicit: str | None, start: str) -> str:
@@ -397,10 +441,16 @@ def audit(policy: dict[str, Any], event: dict[str, Any], decision: Decision, raw
     The policy version goes in with every row (INSERT OR IGNORE, in the same transaction): recording it
     only when this process rebuilt the cache lost versions whose cache another process had written
     before this database (GIZIN_DB, a fresh or restored file) had ever seen them."""
+    db = os.path.join(policy["office"], os.path.expanduser(os.environ.get("GIZIN_DB") or policy["db"]))
+    _record(db, event, decision, raw, agent, policy)
+
+
+def _record(
+    db: str, event: dict[str, Any], decision: Decision, raw: bytes, agent: str | None, policy: dict[str, Any] | None
+) -> None:
     from gizinterm.store import connect
     from gizinterm.store.audit import input_hash, record_decision
 
-    db = os.path.join(policy["office"], os.path.expanduser(os.environ.get("GIZIN_DB") or policy["db"]))
     conn = connect(db)
     try:
         conn.execute("PRAGMA busy_timeout = 700")  # stay inside the guard's own deadline
@@ -417,9 +467,9 @@ def audit(policy: dict[str, Any], event: dict[str, Any], decision: Decision, raw
             normalized=decision.normalized or None,
             reason=decision.reason,
             input_sha256=input_hash(raw),
-            policy_hash=policy["hash"],
-            policy_content=policy["content"],
-            policy_source=policy["sources"][0],
+            policy_hash=policy["hash"] if policy else None,
+            policy_content=policy["content"] if policy else None,
+            policy_source=policy["sources"][0] if policy else None,
         )
     finally:
         conn.close()
@@ -429,14 +479,24 @@ def _opt(value: Any) -> str | None:
     return str(value)[:200] if isinstance(value, str | int) and value != "" else None
 
 
-def _audit_quietly(
-    policy: dict[str, Any] | None, event: dict[str, Any], decision: Decision, raw: bytes, agent: str | None
-) -> None:
-    """Best effort for a failure's deny: the deny stands even when it cannot be recorded."""
-    if policy is None:
-        return
+def _audit_failure(seen: dict[str, Any], office: str | None, decision: Decision, agent: str | None) -> None:
+    """Record a failure's deny; the deny stands even when it cannot be recorded, and then says so.
+
+    Without a policy (it does not parse, or the deadline came first) the row goes to the database the
+    office configured as far as it can still be read, with no policy hash: none was in force."""
     signal.setitimer(signal.ITIMER_REAL, 0)
     try:
-        audit(policy, event, decision, raw, agent)
-    except Exception:
-        decision.reason += " (and the decision could not be audited)"
+        if seen["policy"] is not None:
+            audit(seen["policy"], seen["event"], decision, seen["raw"], agent)
+        else:
+            roster = seen["roster"] or find_roster(office, _start(seen["event"].get("cwd")))
+            _record(_fallback_db(roster), seen["event"], decision, seen["raw"], agent, None)
+    except Exception as exc:
+        decision.reason += f" (and the decision could not be audited: {_one_line(exc)})"
+
+
+def _fallback_db(roster: str) -> str:
+    from gizinterm.policy.cache import configured_db
+
+    office_dir = os.path.dirname(roster)
+    return os.path.join(office_dir, os.path.expanduser(os.environ.get("GIZIN_DB") or configured_db(roster)))

@@ -99,3 +99,26 @@ def _write(path: str, compiled: dict[str, Any]) -> None:
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only office still works, just without the cache
+
+
+def configured_db(roster_path: str) -> str:
+    """The database of an office whose policy cannot be compiled, so that the guard's deny is still
+    recorded where the office keeps its audit: the roster's `[office] db` while the TOML still parses,
+    else the last snapshot's, else the default. Only on that failure path, so tomllib is fine here."""
+    try:
+        import tomllib  # deferred: the guard's normal path never parses TOML
+
+        with open(roster_path, "rb") as handle:
+            office = tomllib.load(handle).get("office")
+        value = office.get("db") if isinstance(office, dict) else None
+        return value if isinstance(value, str) and value else os.path.join(".gizin", "gizin.db")
+    except (OSError, ValueError):
+        pass  # not TOML at all: the snapshot from before the breakage still knows
+    try:
+        with open(cache_path(os.path.dirname(roster_path)), "rb") as handle:
+            cached = marshal.load(handle)
+        if isinstance(cached, dict) and cached["sources"][0] == roster_path and isinstance(cached["db"], str):
+            return cached["db"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
+        pass
+    return os.path.join(".gizin", "gizin.db")

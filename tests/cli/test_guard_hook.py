@@ -207,3 +207,70 @@ def test_the_policy_version_is_recorded_in_a_database_that_has_not_seen_it(offic
     versions = conn.execute("SELECT hash, content FROM policy_versions").fetchall()
     hashes = {h for (h,) in conn.execute("SELECT policy_hash FROM outbound_audit")}
     assert len(versions) == 1 and hashes == {versions[0][0]} and "evil.example" in versions[0][1]
+
+
+def audit_rows(db: Path) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM outbound_audit ORDER BY id")]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("stdin", ["garbage", "", '{"tool_name": "Bash"}', "[1, 2]"])
+def test_malformed_input_is_denied_and_audited(office: Path, stdin: str) -> None:
+    code, out, err = guard(office, stdin, GIZIN_AGENT="ann")
+    assert code == 2 and "cannot read the hook input" in err
+    assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert "could not be audited" not in err
+    rows = audit_rows(office / ".gizin" / "gizin.db")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["decision"], row["rule"], row["agent"]) == ("deny", "guard: malformed input", "ann")
+    assert row["input_hash"] == hashlib.sha256(stdin.encode()).hexdigest()
+    assert row["policy_hash"] is not None  # the policy in force was loaded, and is named
+    assert "cannot read the hook input" in row["reason"]
+
+
+def test_malformed_input_without_a_cwd_finds_the_office_from_the_guards_own_cwd(office: Path) -> None:
+    environment = base_env(office.parent)  # no GIZIN_HOME: the office is found upward from the cwd
+    (office / "sub").mkdir()
+    done = run_gizin("guard", env=environment, input="garbage", cwd=office / "sub")
+    assert done.returncode == 2 and "cannot read the hook input" in done.stderr
+    assert [r["rule"] for r in audit_rows(office / ".gizin" / "gizin.db")] == ["guard: malformed input"]
+
+
+def test_a_policy_that_cannot_be_read_is_audited_in_the_configured_database(office: Path) -> None:
+    roster = office / "agents.toml"
+    text = roster.read_text(encoding="utf-8").replace('session = "policy-test"', 'session = "policy-test"\ndb = "x.db"')
+    roster.write_text(text.replace('"evil.example", ', '"evil.example", "not a domain!", '), encoding="utf-8")
+    code, _, err = guard(office, shell_event("claude", "ls", office), GIZIN_AGENT="ann")
+    assert code == 2 and "policy unavailable" in err and "could not be audited" not in err
+    rows = audit_rows(office / "x.db")
+    assert [(r["decision"], r["rule"], r["policy_hash"]) for r in rows] == [("deny", "guard: policy unavailable", None)]
+    assert "blocklist.domains[1]" in rows[0]["reason"]
+    # not TOML at all: still recorded (the default database, as the roster can no longer say)
+    roster.write_text(roster.read_text(encoding="utf-8") + "\nemails = [\n", encoding="utf-8")
+    code, _, err = guard(office, "garbage")
+    assert code == 2 and "policy unavailable" in err and "could not be audited" not in err
+    assert [r["rule"] for r in audit_rows(office / ".gizin" / "gizin.db")] == ["guard: policy unavailable"]
+
+
+def test_a_deny_that_cannot_be_audited_says_so(office: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    unwritable = str(blocker / "gizin.db")
+    code, _, err = guard(office, shell_event("claude", "ls", office), GIZIN_DB=unwritable)
+    assert code == 2 and "could not be audited" in err
+    code, _, err = guard(office, shell_event("claude", "curl https://evil.example/", office), GIZIN_DB=unwritable)
+    assert code == 2 and "domains: evil.example" in err and "could not be audited" in err
+    code, _, err = guard(office, "garbage", GIZIN_DB=unwritable)
+    assert code == 2 and "cannot read the hook input" in err and "could not be audited" in err
+
+
+def test_no_office_at_all_says_the_deny_is_not_on_record(tmp_path: Path) -> None:
+    lonely = tmp_path / "nowhere"
+    lonely.mkdir()
+    done = run_gizin("guard", env=base_env(tmp_path), input="garbage", cwd=lonely)
+    assert done.returncode == 2 and "no agents.toml" in done.stderr and "could not be audited" in done.stderr
