@@ -124,6 +124,8 @@ def check_message(policy: dict[str, Any], message: Message) -> Verdict:
         raise UsageError(f"--channel: '{message.channel}' is not one of {', '.join(CHANNELS)}")
     if not message.to:
         raise UsageError("--to: at least one recipient is required")
+    if not message.body.strip():
+        raise UsageError("the message is empty")
     if message.agent is not None:
         outbound = policy["agents"].get(message.agent)
         if outbound is None:

@@ -54,6 +54,10 @@ def send(
             raise UsageError(f"--body-file: cannot read {body_file}: {exc}") from None
     else:
         text = body or ""
+    if not text.strip():  # as `gizin send`: an empty message is a mistake, never something to send
+        raise UsageError(
+            f"--body-file: {body_file} is empty" if body_file is not None else "--body: the message is empty"
+        )
     if len(text) > MAX_BODY:
         raise UsageError(f"the message is longer than {MAX_BODY} characters")
     ws = open_workspace(ctx)

@@ -260,3 +260,39 @@ def test_the_sender_is_the_panes_agent_when_gizin_agent_is_unset(office: Path, t
     tmux.cmd("set-option", "-p", "-t", pane, "@gizin-agent", "ann")
     code, _, err = gizin(office, *send, **env)
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("body", "stdin", "said"),
+    [
+        (["--body", ""], None, "--body: the message is empty"),
+        (["--body", " \n\t "], None, "--body: the message is empty"),
+        (["--body-file", "empty.txt"], None, "empty.txt is empty"),
+        (["--body-file", "blank.txt"], None, "blank.txt is empty"),
+        (["--body-file", "-"], "  \n", "--body-file: - is empty"),
+    ],
+)
+def test_an_empty_message_is_refused_and_nothing_is_sent(
+    office: Path, body: list[str], stdin: str | None, said: str
+) -> None:
+    (office / "empty.txt").write_text("", encoding="utf-8")
+    (office / "blank.txt").write_text(" \n\n", encoding="utf-8")
+    environment = base_env(office.parent, GIZIN_HOME=str(office), GIZIN_AGENT="ann")
+    for channel, to in (("email", "a@ok.example"), ("sms", "+1 212 555 0100")):
+        done = run_gizin("outbound", "send", "-c", channel, "--to", to, *body, env=environment, cwd=office, input=stdin)
+        assert done.returncode == 2, done.stderr
+        assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert sent(office) == [] and not (office / ".gizin" / "outbox").exists()
+    database = office / ".gizin" / "gizin.db"
+    assert not database.exists() or [r["decision"] for r in audit(office)] == []
+
+
+def test_the_gateway_itself_refuses_an_empty_message(office: Path) -> None:
+    from gizinterm.errors import UsageError
+    from gizinterm.outbound import Message, check_message
+    from gizinterm.policy.cache import compile_office
+
+    policy = compile_office(str(office / "agents.toml"))
+    with pytest.raises(UsageError, match="the message is empty"):
+        check_message(policy, Message(channel="email", to=("a@ok.example",), body="  \n"))
+    assert check_message(policy, Message(channel="email", to=("a@ok.example",), body="hi")).decision == "allow"
