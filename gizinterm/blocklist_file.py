@@ -8,6 +8,7 @@ whole policy before it replaces the file, so an edit never leaves an office with
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -21,6 +22,8 @@ from gizinterm.errors import NotFoundError, UsageError
 from gizinterm.policy.model import KIND_WORDS, KINDS
 
 _HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
+_BARE_OR_QUOTED = r"(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')"
+_KEY = re.compile(rf"^\s*{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*\s*=")
 
 
 def _normalizer(key: str, region: str) -> Any:
@@ -94,36 +97,63 @@ def _value_end(text: str, start: int) -> int:
 
 
 def _replace_key(text: str, table: str | None, key: str, rendered: str) -> str:
-    """`text` with `key`'s value in `table` (None: the top level) replaced by `rendered`; a missing key
-    is added at the end of its section, a missing table at the end of the file."""
+    """`text` with `key`'s value in `table` (None: the top level) replaced by `rendered`.
+
+    A missing key goes right after the table's last value, never at the end of its section: what
+    follows the last value (comments, blank lines, a commented-out `# [channels.email]` the operator
+    may uncomment later) belongs to whatever comes next. A missing table goes at the end of the file."""
     lines = text.split("\n")
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
     in_table = table is None
     found_table = table is None
-    section_end: int | None = None
-    for number, line in enumerate(lines):
+    anchor: int | None = None  # offset just past the table's header line, then past each of its values
+    first_header: int | None = None
+    number = 0
+    while number < len(lines):
+        line = lines[number]
         header = _HEADER.match(line) or re.match(r"^\s*\[\[", line)
         if header:
+            if first_header is None:
+                first_header = number
             if in_table:
-                section_end = number
                 break
             in_table = isinstance(header, re.Match) and header.re is _HEADER and header.group(1).strip() == table
-            found_table = found_table or in_table
+            if in_table:
+                found_table = True
+                anchor = offsets[number] + len(line)
+            number += 1
             continue
+        if not _KEY.match(line):
+            number += 1
+            continue
+        end = _value_end(text, offsets[number] + line.index("=") + 1)
         if in_table and re.match(rf"^\s*{re.escape(key)}\s*=", line):
-            start = offsets[number]
-            end = _value_end(text, start + line.index("=") + 1)
-            return text[:start] + rendered + text[end:]
+            return text[: offsets[number]] + rendered + text[end:]
+        if in_table:
+            anchor = end
+        number = bisect.bisect_right(offsets, end)  # past a multi-line value: its lines are not headers
     if not found_table:
         return text.rstrip("\n") + f"\n\n[{table}]\n{rendered}\n"
-    if section_end is None:
-        return text.rstrip("\n") + ("\n" if text.strip() else "") + rendered + "\n"
-    while section_end > 0 and not lines[section_end - 1].strip():
-        section_end -= 1  # keep the blank line(s) that separate it from the next table
-    cut = offsets[section_end]
-    return text[:cut] + rendered + "\n" + text[cut:]
+    if anchor is None:  # the top level of an include file without a key yet
+        return _insert_at_top(text, lines, offsets, first_header, rendered)
+    return text[:anchor] + "\n" + rendered + text[anchor:]
+
+
+def _insert_at_top(text: str, lines: list[str], offsets: list[int], stop: int | None, rendered: str) -> str:
+    """First key of a file's top level: after its opening comment paragraph (the file's description),
+    unless that paragraph holds a commented-out table, else at the very start."""
+    number = 0
+    limit = len(lines) if stop is None else stop
+    while number < limit and lines[number].lstrip().startswith("#"):
+        if re.match(r"^\s*#\s*\[", lines[number]):
+            number = 0
+            break
+        number += 1
+    if number == 0 or number >= limit or lines[number].strip():
+        return rendered + "\n" + text
+    return text[: offsets[number + 1]] + rendered + "\n" + text[offsets[number + 1] :]
 
 
 def edit(roster_path: Path, kind: str, value: str, *, add: bool) -> tuple[Path, bool]:

@@ -296,3 +296,21 @@ def test_the_gateway_itself_refuses_an_empty_message(office: Path) -> None:
     with pytest.raises(UsageError, match="the message is empty"):
         check_message(policy, Message(channel="email", to=("a@ok.example",), body="  \n"))
     assert check_message(policy, Message(channel="email", to=("a@ok.example",), body="hi")).decision == "allow"
+
+
+def test_add_to_the_example_office_keeps_its_commented_channel_block_uncommentable(example_office: Path) -> None:
+    """The example ends [blocklist] with a commented-out `# [channels.email]` it invites the operator
+    to uncomment; a new key must land inside [blocklist], not under that block."""
+    roster = example_office / "agents.toml"
+    environment = base_env(example_office.parent, GIZIN_HOME=str(example_office))
+    done = run_gizin("blocklist", "add", "ip", "203.0.113.7", env=environment, cwd=example_office)
+    assert done.returncode == 0, done.stderr
+    text = roster.read_text(encoding="utf-8")
+    assert text.index('"203.0.113.7"') < text.index("# Where allowed messages go.")
+    uncommented = text.replace("# [channels.email]\n# command = ", "[channels.email]\ncommand = ")
+    assert uncommented != text
+    roster.write_text(uncommented, encoding="utf-8")
+    done = run_gizin("config", "validate", env=environment, cwd=example_office)
+    assert done.returncode == 0, done.stderr
+    done = run_gizin("blocklist", "check", "203.0.113.7", env=environment, cwd=example_office)
+    assert done.returncode == 3, done.stdout + done.stderr

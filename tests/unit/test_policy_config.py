@@ -127,3 +127,45 @@ def test_a_cache_of_another_layout_or_a_corrupt_one_is_rebuilt(tmp_path: Path) -
     with open(cache_path(str(tmp_path)), "wb") as handle:
         handle.write(b"\x00garbage")
     assert load_cached(str(path))[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "table", "expected"),
+    [
+        # after the last value, before the comments and blank lines that lead to what comes next
+        (
+            '[blocklist]\ndomains = ["a.example"]  # note\n\n# [channels.email]\n# command = "x"\n',
+            "blocklist",
+            '[blocklist]\ndomains = ["a.example"]  # note\nips = ["1.2.3.4"]\n\n# [channels.email]\n# command = "x"\n',
+        ),
+        # a multi-line value whose lines look like a table header is skipped whole
+        (
+            "[blocklist]\nx_handles = [\n[1],\n]\n# end\n[other]\nips = 1\n",
+            "blocklist",
+            '[blocklist]\nx_handles = [\n[1],\n]\nips = ["1.2.3.4"]\n# end\n[other]\nips = 1\n',
+        ),
+        # a table without keys: right under its header
+        ("[blocklist]\n\n# later\n[other]\n", "blocklist", '[blocklist]\nips = ["1.2.3.4"]\n\n# later\n[other]\n'),
+        # the top level of an include file: after its last key, or after its opening comment paragraph
+        ("emails = []\n\n# [x]\n", None, 'emails = []\nips = ["1.2.3.4"]\n\n# [x]\n'),
+        ("# Blocked.\n\n# more\n", None, '# Blocked.\n\nips = ["1.2.3.4"]\n# more\n'),
+        ("# [x]\n# a = 1\n", None, 'ips = ["1.2.3.4"]\n# [x]\n# a = 1\n'),
+        # an existing key is replaced in place
+        (
+            '[blocklist]\nips = [\n  "9.9.9.9",\n]  # c\nurls = []\n',
+            "blocklist",
+            '[blocklist]\nips = ["1.2.3.4"]\nurls = []\n',
+        ),
+        # no table yet: at the end of the file
+        ('[office]\nname = "x"\n', "blocklist", '[office]\nname = "x"\n\n[blocklist]\nips = ["1.2.3.4"]\n'),
+    ],
+)
+def test_a_blocklist_edit_puts_a_missing_key_inside_its_table(text: str, table: str | None, expected: str) -> None:
+    import tomllib
+
+    from gizinterm.blocklist_file import _replace_key
+
+    result = _replace_key(text, table, "ips", 'ips = ["1.2.3.4"]')
+    assert result == expected
+    parsed = tomllib.loads(result.replace("# [", "["))  # uncommenting a commented table keeps the key in place
+    assert (parsed[table] if table else parsed)["ips"] == ["1.2.3.4"]
