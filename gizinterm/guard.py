@@ -260,26 +260,11 @@ def parse_event(raw: bytes) -> dict[str, Any]:
 
 
 def find_roster(explicit: str | None, start: str) -> str:
-    """As `paths.find_roster` (--office, else GIZIN_HOME, else upward from the hook's cwd), with
-    os.path only: `paths` imports pathlib, ~4 ms on every tool call."""
-    from gizinterm.errors import UsageError
+    """The office's agents.toml (`paths.roster_path`: --office, else GIZIN_HOME, else upward from the
+    hook's cwd). An empty --office counts as none, as an unset GIZIN_HOME does."""
+    from gizinterm.paths import roster_path
 
-    given = explicit or os.environ.get("GIZIN_HOME") or None
-    if given is not None:
-        path = os.path.expanduser(given)
-        candidate = os.path.join(path, "agents.toml") if os.path.isdir(path) else path
-        if not os.path.isfile(candidate):
-            raise UsageError(f"{'--office' if explicit else 'GIZIN_HOME'}: no agents.toml at {candidate}")
-        return os.path.realpath(candidate)
-    folder = os.path.realpath(start)
-    while True:
-        candidate = os.path.join(folder, "agents.toml")
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            raise UsageError(f"no agents.toml in {start} or any folder above it (set GIZIN_HOME)")
-        folder = parent
+    return roster_path(explicit or None, start)
 
 
 def respond(fmt: str, decision: Decision) -> int:
@@ -441,8 +426,9 @@ def audit(policy: dict[str, Any], event: dict[str, Any], decision: Decision, raw
     The policy version goes in with every row (INSERT OR IGNORE, in the same transaction): recording it
     only when this process rebuilt the cache lost versions whose cache another process had written
     before this database (GIZIN_DB, a fresh or restored file) had ever seen them."""
-    db = os.path.join(policy["office"], os.path.expanduser(os.environ.get("GIZIN_DB") or policy["db"]))
-    _record(db, event, decision, raw, agent, policy)
+    from gizinterm.paths import db_path
+
+    _record(db_path(policy["office"], policy["db"]), event, decision, raw, agent, policy)
 
 
 def _record(
@@ -451,9 +437,8 @@ def _record(
     from gizinterm.store import connect
     from gizinterm.store.audit import input_hash, record_decision
 
-    conn = connect(db)
+    conn = connect(db, busy_timeout_ms=700)  # stay inside the guard's own deadline
     try:
-        conn.execute("PRAGMA busy_timeout = 700")  # stay inside the guard's own deadline
         record_decision(
             conn,
             channel="hook:" + str(event.get("tool_name", "?"))[:80],
@@ -496,7 +481,7 @@ def _audit_failure(seen: dict[str, Any], office: str | None, decision: Decision,
 
 
 def _fallback_db(roster: str) -> str:
+    from gizinterm.paths import db_path
     from gizinterm.policy.cache import configured_db
 
-    office_dir = os.path.dirname(roster)
-    return os.path.join(office_dir, os.path.expanduser(os.environ.get("GIZIN_DB") or configured_db(roster)))
+    return db_path(os.path.dirname(roster), configured_db(roster))

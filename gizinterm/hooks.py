@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gizinterm.atomicfile import write_atomic
 from gizinterm.errors import ConfigError
 from gizinterm.roster import Agent, Roster
 
@@ -149,11 +150,7 @@ def install(roster: Roster, ids: list[str] | None = None) -> list[HookResult]:
             raise ConfigError(path, "hooks", f"{exc}; left untouched") from None
         if changed:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(merged, handle, indent=2, ensure_ascii=False)
-                handle.write("\n")
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
         done[path] = "installed" if changed else "already installed"
         results.append(HookResult(agent.id, agent.kind, path, True, done[path]))
     return results

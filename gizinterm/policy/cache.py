@@ -12,6 +12,7 @@ import os
 import time
 
 from gizinterm import __version__
+from gizinterm.paths import DEFAULT_DB, db_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms on the guard's path)
 if TYPE_CHECKING:
@@ -45,21 +46,13 @@ def compile_office(roster_path: str) -> dict[str, Any]:
         content=text,
         hash=policy_hash(text),
         agents={a.id: a.outbound for a in roster.agents},
-        db=_configured_db(str(roster.dir), roster.office.db),
+        db=db_path(roster.dir, roster.office.db, use_env=False),  # GIZIN_DB is per process, not cached
         office=str(roster.dir),
         format=FORMAT,
         gizin=__version__,
     )
     compiled["stamp"] = [_stamp(p) for p in compiled["sources"]]
     return compiled
-
-
-def _configured_db(office_dir: str, configured: str | None) -> str:
-    """The roster's database path (GIZIN_DB is applied by the caller: it is per process, not cached)."""
-    if not configured:
-        return os.path.join(office_dir, ".gizin", "gizin.db")
-    path = os.path.expanduser(configured)
-    return path if os.path.isabs(path) else os.path.join(office_dir, path)
 
 
 def cache_path(office_dir: str) -> str:
@@ -91,12 +84,11 @@ def load_cached(roster_path: str) -> tuple[dict[str, Any], bool]:
 
 def _write(path: str, compiled: dict[str, Any]) -> None:
     """Atomic replace, so a concurrent guard reads the old snapshot or the new one, never half."""
+    from gizinterm.atomicfile import write_atomic  # deferred: only a rebuilt policy is written
+
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            marshal.dump(compiled, handle)
-        os.replace(tmp, path)
+        write_atomic(path, marshal.dumps(compiled))
     except OSError:
         pass  # a read-only office still works, just without the cache
 
@@ -111,7 +103,7 @@ def configured_db(roster_path: str) -> str:
         with open(roster_path, "rb") as handle:
             office = tomllib.load(handle).get("office")
         value = office.get("db") if isinstance(office, dict) else None
-        return value if isinstance(value, str) and value else os.path.join(".gizin", "gizin.db")
+        return value if isinstance(value, str) and value else DEFAULT_DB
     except (OSError, ValueError):
         pass  # not TOML at all: the snapshot from before the breakage still knows
     try:
@@ -121,4 +113,4 @@ def configured_db(roster_path: str) -> str:
             return cached["db"]
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
         pass
-    return os.path.join(".gizin", "gizin.db")
+    return DEFAULT_DB

@@ -274,3 +274,30 @@ def test_no_office_at_all_says_the_deny_is_not_on_record(tmp_path: Path) -> None
     lonely.mkdir()
     done = run_gizin("guard", env=base_env(tmp_path), input="garbage", cwd=lonely)
     assert done.returncode == 2 and "no agents.toml" in done.stderr and "could not be audited" in done.stderr
+
+
+def test_an_empty_office_flag_counts_as_none(office: Path) -> None:
+    environment = base_env(office.parent, GIZIN_HOME=str(office))
+    event = json.dumps(shell_event("claude", "curl https://evil.example/", office))
+    done = run_gizin("guard", "--office", "", env=environment, input=event, cwd=office.parent)
+    assert done.returncode == 2 and "domains: evil.example" in done.stderr  # GIZIN_HOME's office decided
+    lonely = office.parent / "nowhere"
+    lonely.mkdir()
+    event = json.dumps(shell_event("claude", "ls", lonely))
+    done = run_gizin("guard", "--office=", env=base_env(office.parent), input=event, cwd=lonely)
+    assert done.returncode == 2 and "no agents.toml" in done.stderr and "set GIZIN_HOME" in done.stderr
+
+
+def test_a_locked_database_is_a_deny_within_the_deadline_not_a_wait(office: Path) -> None:
+    """The guard waits for the audit's write lock for less than its own deadline, then denies saying
+    why; with the store's default busy timeout it would sit there until the deadline cut it off."""
+    assert guard(office, shell_event("claude", "ls", office))[0] == 0  # database and policy cache made
+    assert not [p.name for p in (office / ".gizin").iterdir() if p.name.endswith(".tmp")]
+    holder = sqlite3.connect(office / ".gizin" / "gizin.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        code, _, err = guard(office, shell_event("claude", "ls", office), GIZIN_GUARD_DEADLINE="5")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 2 and "could not be audited" in err and "locked" in err and "deadline" not in err

@@ -128,3 +128,13 @@ def test_install_never_clobbers_settings_it_cannot_read(office: Path) -> None:
     code, _, err = gizin(office, "guard", "install", "ann")
     assert code == 2 and "not valid JSON, left untouched" in err
     assert path.read_text(encoding="utf-8") == "{ not json"
+
+
+def test_install_rewrites_settings_atomically_keeping_their_mode(office: Path) -> None:
+    settings = office / "ann" / ".claude" / "settings.json"
+    settings.chmod(0o600)  # the operator's private settings stay private once the hook is merged in
+    code, _, err = gizin(office, "guard", "install", "ann")
+    assert code == 0, err
+    assert json.loads(settings.read_text(encoding="utf-8"))["model"] == "opus"
+    assert settings.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in settings.parent.iterdir()] == ["settings.json"]  # no temporary file left
