@@ -21,6 +21,9 @@ MENTIONED = re.compile(
     r"\.claude[/\\]settings[\w.-]{0,40}\.json|\.codex[/\\](?:hooks\.json|config\.toml)|\.gemini[/\\]settings\.json|"
     r"\.gizin[/\\]"
 )
+# The base names of those settings files, for a path whose folder is only known at run time.
+SETTINGS_NAMES = re.compile(r"settings(?:\.[\w.-]{0,40})?\.json|hooks\.json|config\.toml|managed-settings\.json")
+UNKNOWN = "\x00"  # shlex_static.HOLE (not imported: file tools need no shell reader)
 PROTECTED_DIRS = (".claude", ".codex", ".gemini", ".gizin")
 EXAMPLES = (
     ".claude/settings.json",
@@ -41,6 +44,7 @@ class Protected:
         self.state_dir = os.path.normpath(os.path.join(office_dir, ".gizin")) if office_dir else None
         self.office_dir = os.path.realpath(office_dir) if office_dir else None
         self.state_dirs = (self.state_dir, os.path.realpath(self.state_dir)) if self.state_dir else ()
+        self.names = {os.path.basename(f) for f in self.files} | {"agents.toml", "policy.cache"}
 
     def mentioned(self, text: str, *, code: bool = False) -> str | None:
         """The protected name that `text` mentions anywhere, or None; in interpreter `code`, the office's
@@ -67,6 +71,17 @@ class Protected:
             if why:
                 return why
         return self._why(path, text, full)
+
+    def unknown_place(self, path: str) -> str | None:
+        """For a path with parts only known at run time (`$HOME/../$(whoami)/agents.toml`): the protected
+        file name it ends in, since it may lead to the real file; None when the name itself is unknown
+        or not a protected one. Such a write is for the operator to approve, not for the guard to guess."""
+        if UNKNOWN not in path:
+            return None
+        name = path.replace("\\", "/").rstrip("/").rpartition("/")[2]
+        if not name or UNKNOWN in name:
+            return None
+        return name if name in self.names or SETTINGS_NAMES.fullmatch(name) else None
 
     def link_target(self, target: str) -> str | None:
         """Why a symbolic link to `target` would expose a protected file, or None: the office folder, a

@@ -652,6 +652,10 @@ class ShellReader:
         if named:
             reason = f"{program} is given {named}, which holds agent hook settings or the office's policy"
             raise Denied("guard: protected file", path[:200], named, reason)
+        name = self.protect.unknown_place(path) or (self.protect.unknown_place(value) if value else None)
+        if name:
+            shown = path.replace(HOLE, "…")[:80]
+            self.asks.append(f"{program} writes {name} in a folder only known at run time ({shown})")
 
     def _read_file(self, path: str, *, run: bool = False) -> str | None:
         """A file's text (bounded), or what this command line wrote to it; None when unknown. `run`: the

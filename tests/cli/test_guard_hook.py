@@ -301,3 +301,22 @@ def test_a_locked_database_is_a_deny_within_the_deadline_not_a_wait(office: Path
         holder.execute("ROLLBACK")
         holder.close()
     assert code == 2 and "could not be audited" in err and "locked" in err and "deadline" not in err
+
+
+@pytest.mark.parametrize(("fmt", "code", "decision"), [("claude", 0, "ask"), ("codex", 2, "deny")])
+def test_a_policy_file_in_a_folder_only_known_at_run_time_needs_approval(
+    office: Path, fmt: str, code: int, decision: str
+) -> None:
+    include = office / "policy.toml"
+    include.write_text('emails = ["ceo@evil.example"]\n', encoding="utf-8")
+    roster = office / "agents.toml"
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text[: text.index("[blocklist]")] + '[blocklist]\ninclude = "policy.toml"\n', encoding="utf-8")
+    for target in ('"$HOME/../$(whoami)/agents.toml"', '"$OFFICE/policy.toml"', '"$D"/.codex/../hooks.json'):
+        got, out, err = guard(office, shell_event(fmt, f"echo '[blocklist]' > {target}", office), fmt)
+        assert got == code, err
+        assert json.loads(out)["hookSpecificOutput"]["permissionDecision"] == decision
+        assert "in a folder only known at run time" in err
+    assert guard(office, shell_event(fmt, 'echo x > "$OFFICE/other.toml"', office), fmt)[0] == 0
+    rows = audit_rows(office / ".gizin" / "gizin.db")
+    assert [r["decision"] for r in rows] == ["ask"] * 3 + ["allow"]  # what the guard decided, before the dialect

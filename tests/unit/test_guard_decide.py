@@ -105,6 +105,16 @@ SHELL = [
     ("python3 -c \"open('.claude/settings.json', 'w').write('{}')\"", "deny", "guard: protected file"),
     ("node -e \"require('fs').unlinkSync('agents.toml')\"", "deny", "guard: protected file"),
     ("git checkout -- .claude/settings.json", "deny", "guard: protected file"),
+    # a protected file name in a folder only known at run time may be the real file: the operator decides
+    ('echo > "$HOME/../$(whoami)/agents.toml"', "ask", "guard: unresolved target"),
+    ('printf x >> "$OFFICE"/agents.toml', "ask", "guard: unresolved target"),
+    ('cp /tmp/x "$(pwd)/../$D/settings.local.json"', "ask", "guard: unresolved target"),
+    ('rm -f "$X/hooks.json"', "ask", "guard: unresolved target"),
+    ('echo > "$D/.claude/settings.json"', "deny", "guard: protected file"),  # the folder names it already
+    ('echo hi > "$D/notes.txt"', "allow", ""),
+    ('cat "$X/agents.toml"', "allow", ""),  # reading is no write
+    ('echo > "agents.$EXT"', "allow", ""),  # the name itself is unknown: nothing to go on
+    ("echo > ~/agents.toml", "allow", ""),  # a known path that is not the office's
 ]
 
 
