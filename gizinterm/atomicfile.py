@@ -18,12 +18,25 @@ from __future__ import annotations
 import contextlib
 import os
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (hot `gizin log` path)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 NEW_FILE_MODE = 0o666  # before the umask: what open(path, "w") asks for
 _ATTEMPTS = 16  # fresh temporary names to try when one is taken (only by a stale file from a crash)
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: str = "utf-8") -> None:
-    """Write `data` to `path` atomically and durably; raises OSError, leaving no temporary file behind."""
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: bytes | str,
+    *,
+    encoding: str = "utf-8",
+    check: Callable[[str], None] | None = None,
+) -> None:
+    """Write `data` to `path` atomically and durably; raises OSError, leaving no temporary file behind.
+
+    `check` is called with the temporary file's path once it is complete, before it replaces `path`:
+    whatever it raises cancels the write (the blocklist is compiled from the new text this way)."""
     target = os.fspath(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
     folder, name = os.path.split(os.path.abspath(target))
@@ -42,6 +55,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, encoding: s
             os.fsync(fd)
         finally:
             os.close(fd)
+        if check is not None:
+            check(temporary)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):  # already gone, or the folder turned read-only: keep the first error

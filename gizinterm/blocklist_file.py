@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gizinterm.atomicfile import write_atomic
 from gizinterm.errors import NotFoundError, UsageError
 from gizinterm.policy.model import KIND_WORDS, KINDS
 
@@ -159,8 +160,8 @@ def _insert_at_top(text: str, lines: list[str], offsets: list[int], stop: int | 
 def edit(roster_path: Path, kind: str, value: str, *, add: bool) -> tuple[Path, bool]:
     """Add or remove one entry; (file edited, whether it changed).
 
-    The new text is compiled from a temporary file beside the real one and only then moved over it
-    (os.replace), so a guard reading the policy meanwhile sees the old file or the new one, never a
+    The new text is compiled from write_atomic's temporary file beside the real one and only then moved
+    over it, so a guard reading the policy meanwhile sees the old file or the new one, never a
     truncated or invalid one; the read-modify-replace runs under a lock in .gizin/ so that two
     concurrent edits never lose one."""
     key = KINDS.get(kind)
@@ -213,23 +214,23 @@ def _edit_locked(roster_path: Path, key: str, value: str, *, add: bool) -> tuple
         raise NotFoundError(f"{value} is not in the blocklist's {key}")
     items = [*items, value] if add else [i for i in items if not same(i)]
     new_text = _replace_key(text, None if is_include else "blocklist", key, _render(key, items))
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    made = [tmp]
-    try:
-        tmp.write_text(new_text, encoding="utf-8")
-        if is_include:  # a roster beside the real one that includes the new text instead of the old
-            roster_text = roster_path.read_text(encoding="utf-8")
-            probe = roster_path.with_name(f".{roster_path.name}.{os.getpid()}.tmp")
-            made.append(probe)
-            pointer = f"include = {json.dumps(str(tmp.resolve()), ensure_ascii=False)}"
+
+    def check(temporary: str) -> None:
+        tmp = Path(temporary)
+        if not is_include:
+            _validate(tmp, {tmp: path})
+            return
+        # a roster beside the real one that includes the new text instead of the old
+        roster_text = roster_path.read_text(encoding="utf-8")
+        probe = roster_path.with_name(f".{roster_path.name}.{os.getpid()}.probe.tmp")
+        pointer = f"include = {json.dumps(str(tmp.resolve()), ensure_ascii=False)}"
+        try:
             probe.write_text(_replace_key(roster_text, "blocklist", "include", pointer), encoding="utf-8")
             _validate(probe, {probe: roster_path, tmp: path})
-        else:
-            _validate(tmp, {tmp: path})
-        os.replace(tmp, path)
-    finally:
-        for leftover in made:
-            leftover.unlink(missing_ok=True)
+        finally:
+            probe.unlink(missing_ok=True)
+
+    write_atomic(path, new_text, check=check)
     return path, True
 
 

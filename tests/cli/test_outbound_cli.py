@@ -314,3 +314,23 @@ def test_add_to_the_example_office_keeps_its_commented_channel_block_uncommentab
     assert done.returncode == 0, done.stderr
     done = run_gizin("blocklist", "check", "203.0.113.7", env=environment, cwd=example_office)
     assert done.returncode == 3, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("include", [False, True])
+def test_an_edit_keeps_the_policy_files_mode_and_leaves_no_temporary_file(office: Path, include: bool) -> None:
+    """The operator may keep the policy readable only to themselves (or read-only to agents): an edit
+    replaces the file's content, never its mode."""
+    roster = office / "agents.toml"
+    edited = roster
+    if include:
+        roster.write_text(
+            roster.read_text(encoding="utf-8").replace("[blocklist]\n", '[blocklist]\ninclude = "b.toml"\n')
+        )
+        edited = office / "b.toml"
+        edited.write_text('emails = ["ok@ok.example"]\n', encoding="utf-8")
+    edited.chmod(0o640)
+    code, _, err = gizin(office, "blocklist", "add", "email", "leak@ok.example")
+    assert code == 0, err
+    assert '"leak@ok.example"' in edited.read_text(encoding="utf-8")
+    assert edited.stat().st_mode & 0o777 == 0o640
+    assert not [p.name for p in office.iterdir() if p.name.endswith(".tmp")]
