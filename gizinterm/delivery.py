@@ -46,6 +46,7 @@ from gizinterm.profiles import profile_for
 from gizinterm.roster import Roster, load_roster
 from gizinterm.store import connect
 from gizinterm.store import messages as store
+from gizinterm.tmux import paste
 
 DEFAULT_TTL = 5.0  # seconds a lease lives without a heartbeat; a standby takes over after this
 TAKE_TIMEOUT = 2.0  # longest wait for an application to show a paste before Enter is pressed anyway
@@ -317,9 +318,9 @@ class Deliverer:
         self._deferred.pop(msg.id, None)
         text = frame(msg.id, msg.sender, msg.body)
         try:
-            outcome = tmux.paste_into(self.server, pane.pane_id, recipient, text)
+            outcome = paste.paste_into(self.server, pane.pane_id, recipient, text)
         except TmuxError as exc:
-            outcome = tmux.PasteOutcome.unsure(str(exc))
+            outcome = paste.PasteOutcome.unsure(str(exc))
         if outcome.pasted:
             self._inflight[msg.id] = _InFlight(msg, pane, text, before, time.monotonic())
         elif outcome.untouched:
@@ -350,9 +351,9 @@ class Deliverer:
         if not ready:
             return
         try:
-            outcomes = tmux.press_enter_many(self.server, [(f.pane_id, f.msg.recipient) for f in ready])
+            outcomes = paste.press_enter_many(self.server, [(f.pane_id, f.msg.recipient) for f in ready])
         except TmuxError as exc:
-            outcomes = {f.pane_id: tmux.EnterOutcome("error", str(exc)) for f in ready}
+            outcomes = {f.pane_id: paste.EnterOutcome("error", str(exc)) for f in ready}
         for flight in ready:
             self._entered(flight, outcomes[flight.pane_id], now)
 
@@ -402,7 +403,7 @@ class Deliverer:
             return False
         return waited >= COOL_MIN and now - cooling.stable_since >= COOL_QUIET
 
-    def _entered(self, flight: _InFlight, outcome: tmux.EnterOutcome, now: float) -> None:
+    def _entered(self, flight: _InFlight, outcome: paste.EnterOutcome, now: float) -> None:
         msg = flight.msg
         if outcome.status == "entered":
             del self._inflight[msg.id]
@@ -489,7 +490,7 @@ def retry(conn: sqlite3.Connection, server: tmux.TmuxServer, message_id: int) ->
             f"message #{message_id}: its text is not provably still in {msg.recipient}'s input ({where}); "
             "it is never pasted twice: cancel it, or send it again if it never arrived"
         )
-    outcome = tmux.press_enter(server, pane_id, msg.recipient)
+    outcome = paste.press_enter(server, pane_id, msg.recipient)
     if outcome.status != "entered":
         store.back_to_unknown(conn, message_id, msg.error or "not confirmed")
         raise TmuxError(f"message #{message_id}: could not press Enter in {pane_id}: {outcome.detail}")

@@ -52,7 +52,7 @@ def test_reports_load_nothing_heavy_until_rich_output() -> None:
 
 
 def test_office_in_tmux_loads_nothing_heavy() -> None:
-    """`gizin up` and `status` drive tmux through its binary: no libtmux (see gizinterm/tmux.py)."""
+    """`gizin up` and `status` drive tmux through its binary: no libtmux (see gizinterm/tmux/__init__.py)."""
     modules = "gizinterm.tmux, gizinterm.bringup, gizinterm.lifecycle, gizinterm.panestate, gizinterm.store.events"
     assert not loaded_after(f"import {modules}") & set(HEAVY)
 
