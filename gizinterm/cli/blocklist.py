@@ -108,7 +108,7 @@ def audit(
         rows,
         pick_format(json, ndjson),
         ["id", "at", "agent", "channel", "decision", "rule", "recipient"],
-        title=f"{len(rows)} decision(s)",
+        title=plural(len(rows), "decision"),
     )
 
 

@@ -15,7 +15,7 @@ import typer
 
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
-from gizinterm.cli.output import emit_rows, pick_format
+from gizinterm.cli.output import emit_rows, pick_format, plural
 from gizinterm.errors import UsageError
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def down(ctx: typer.Context) -> None:
     """Kill the office's tmux session, and nothing else on the server."""
     ws = open_workspace(ctx)
     ended = ws.down()
-    print(f"{ws.roster.office.session}: closed, {len(ended)} agent pane(s) ended")
+    print(f"{ws.roster.office.session}: closed, {plural(len(ended), 'agent pane')} ended")
 
 
 def _action_summary(verb: str, report: ActionReport) -> None:

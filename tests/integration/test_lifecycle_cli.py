@@ -41,7 +41,7 @@ def test_example_office_up_status_stop_restart_down(example_office: Path, tmux: 
     assert [e["event"] for e in events] == ["restart", "stop", "start"]
 
     down = run_gizin("down", env=env)
-    assert down.returncode == 0 and "17 agent pane(s) ended" in down.stdout
+    assert down.returncode == 0 and "17 agent panes ended" in down.stdout
     after = run_gizin("status", "--json", env=env)
     assert after.returncode == 4 and "office not running" in after.stderr
     assert {r["state"] for r in json.loads(after.stdout)} == {"absent"}
