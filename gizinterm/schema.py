@@ -35,7 +35,9 @@ CREATE TABLE task_changes (
     at TEXT NOT NULL,
     by TEXT NOT NULL DEFAULT 'operator'
 );
-CREATE VIRTUAL TABLE tasks_fts USING fts5 (text, content='tasks', content_rowid='id');
+-- Trigrams: the default tokenizer sees a run of Japanese as one word, so "請求書" never matched inside
+-- "月次の請求書を送付"; trigrams match any substring of three or more characters.
+CREATE VIRTUAL TABLE tasks_fts USING fts5 (text, content='tasks', content_rowid='id', tokenize='trigram');
 CREATE TRIGGER tasks_fts_ai AFTER INSERT ON tasks BEGIN
     INSERT INTO tasks_fts (rowid, text) VALUES (new.id, new.text);
 END;
@@ -116,27 +118,6 @@ CREATE TABLE policy_versions (
 );
 """
 
-TASKS_FTS_TRIGRAM = """
-DROP TRIGGER tasks_fts_ai;
-DROP TRIGGER tasks_fts_ad;
-DROP TRIGGER tasks_fts_au;
-DROP TABLE tasks_fts;
-CREATE VIRTUAL TABLE tasks_fts USING fts5 (text, content='tasks', content_rowid='id', tokenize='trigram');
-CREATE TRIGGER tasks_fts_ai AFTER INSERT ON tasks BEGIN
-    INSERT INTO tasks_fts (rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER tasks_fts_ad AFTER DELETE ON tasks BEGIN
-    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-CREATE TRIGGER tasks_fts_au AFTER UPDATE OF text ON tasks BEGIN
-    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO tasks_fts (rowid, text) VALUES (new.id, new.text);
-END;
-INSERT INTO tasks_fts (tasks_fts) VALUES ('rebuild');
-"""
-"""Task search by trigrams: the default tokenizer sees a run of Japanese as one word, so "請求書" never
-matched inside "月次の請求書を送付"; trigrams match any substring of three or more characters."""
-
 OUTBOUND_AUDIT_POLICY_HASH = """
 CREATE INDEX outbound_audit_policy_hash ON outbound_audit (policy_hash);
 """
@@ -148,6 +129,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m002_agent_events", AGENT_EVENTS),
     ("m003_messages", MESSAGES),
     ("m004_outbound", OUTBOUND),
-    ("m005_tasks_fts_trigram", TASKS_FTS_TRIGRAM),
-    ("m006_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
+    ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
 ]

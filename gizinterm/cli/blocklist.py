@@ -70,7 +70,7 @@ def check(
 @blocklist_app.command("add")
 def add(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="email, domain, url, ip, x, phone or slack.")],
+    kind: Annotated[str, typer.Argument(help="email, domain, url, ip, x (or handle), phone or slack.")],
     value: Annotated[str, typer.Argument(help="The entry, as you would write it in agents.toml.")],
 ) -> None:
     """Add an entry to the blocklist file (the include file if there is one); validated before writing."""
@@ -82,7 +82,7 @@ def add(
 @blocklist_app.command("remove")
 def remove(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="email, domain, url, ip, x, phone or slack.")],
+    kind: Annotated[str, typer.Argument(help="email, domain, url, ip, x (or handle), phone or slack.")],
     value: Annotated[str, typer.Argument(help="The entry to remove (any spelling of it).")],
 ) -> None:
     """Remove an entry from the blocklist file; exit 5 when it is not there."""

@@ -114,7 +114,7 @@ def test_an_existing_database_gains_the_policy_hash_index(tmp_path: Path) -> Non
     connect(path).close()
     raw = sqlite3.connect(path)
     raw.execute("DROP INDEX outbound_audit_policy_hash")
-    raw.execute("DELETE FROM _sqlite_migrations WHERE name = ?", ("m006_outbound_audit_policy_hash",))
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name = ?", ("m005_outbound_audit_policy_hash",))
     raw.commit()
     raw.close()
     conn = connect(path)
