@@ -216,7 +216,9 @@ class OfficeDb:
             self.day, self.tasks, self.synced_at = today, fresh, time.monotonic()
             self.last_id = max(fresh, default=0)
             return (
-                FeedUpdate(today, True, [_item(t) for t in rows[-FEED_KEEP:]], self._per_agent()) if changed else None
+                FeedUpdate(today, True, [_item(t, self.tz) for t in rows[-FEED_KEEP:]], self._per_agent())
+                if changed
+                else None
             )
         rows = query_tasks(conn, day=today, after_id=self.last_id)
         if not rows:
@@ -224,7 +226,7 @@ class OfficeDb:
         for task in rows:
             self.tasks[task.id] = task
         self.last_id = max(self.last_id, *(t.id for t in rows))
-        return FeedUpdate(today, False, [_item(t) for t in rows], self._per_agent())
+        return FeedUpdate(today, False, [_item(t, self.tz) for t in rows], self._per_agent())
 
     def _per_agent(self) -> dict[str, AgentDay]:
         result: dict[str, AgentDay] = {}
@@ -234,12 +236,13 @@ class OfficeDb:
         return result
 
 
-def _item(task: Task) -> FeedItem:
+def _item(task: Task, tz: tzinfo | None) -> FeedItem:
+    """A feed row; its time on the office clock, like the day it is filed under."""
     return FeedItem(
         id=task.id,
         agent=task.agent,
         name=task.agent_name,
         text=task.text,
         status=task.status,
-        at=task.created_at.astimezone().strftime("%H:%M"),
+        at=task.created_at.astimezone(tz).strftime("%H:%M"),
     )
