@@ -96,7 +96,7 @@ def preview(server: TmuxServer, pane_id: str, lines: int = PREVIEW_LINES) -> str
 # --- messages ---------------------------------------------------------------------------------------
 
 
-def mail(conn: sqlite3.Connection) -> MailUpdate:
+def mail(conn: sqlite3.Connection, tz: tzinfo | None = None) -> MailUpdate:
     """One statement over the open messages (a handful at any time, whatever the ledger's size)."""
     from gizinterm.store.messages import query
 
@@ -113,7 +113,7 @@ def mail(conn: sqlite3.Connection) -> MailUpdate:
                     kind="unknown",
                     text=f"message #{msg.id} to {msg.recipient} is {msg.state}{why}: “{one_line(msg.body, 60)}” "
                     f"(gizin messages retry {msg.id})",
-                    at=_hhmm(msg.updated_at),
+                    at=_hhmm(msg.updated_at, tz),
                 )
             )
     return MailUpdate(undelivered, alerts)
@@ -140,14 +140,14 @@ def outbound_alerts(
                 key=f"deny:{row['id']}",
                 kind="blocked",
                 text=f"blocked {who} → {row.get('channel', '?')} {to}{rule}",
-                at=_hhmm(row["at"]),
+                at=_hhmm(row["at"], tz),
             )
         )
     for index, version in enumerate(policy_versions(conn)):
         if index > 0 and version["first_seen_at"] >= start:  # the office's first policy is no change
             source = Path(version["source"]).name if version.get("source") else "policy"
             text = f"blocklist changed: version {version['hash'][:8]} in force ({source})"
-            at = _hhmm(version["first_seen_at"])
+            at = _hhmm(version["first_seen_at"], tz)
             alerts.append(Alert(key=f"policy:{version['id']}", kind="policy", text=text, at=at))
     shown = sum(1 for alert in alerts if alert.kind == "blocked")
     return alerts, (blocked_since(conn, start) - shown if shown >= BLOCKED_SHOWN else 0)
@@ -160,9 +160,10 @@ def blocked_since(conn: sqlite3.Connection, start: str) -> int:
     return int(row[0])
 
 
-def _hhmm(iso: str) -> str:
+def _hhmm(iso: str, tz: tzinfo | None) -> str:
+    """A stored UTC time as HH:MM on the office clock (`tz`; None = this machine's)."""
     try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+        return datetime.fromisoformat(iso).astimezone(tz).strftime("%H:%M")
     except ValueError:
         return ""
 
@@ -198,7 +199,7 @@ class OfficeDb:
 
     def mail(self) -> MailUpdate:
         """Open messages, plus the outbound alerts (the same one-second rhythm, the same connection)."""
-        update = mail(self.connection())
+        update = mail(self.connection(), self.tz)
         day = days.today(self.day_starts, tz=self.tz)
         alerts, hidden = outbound_alerts(self.connection(), day, self.day_starts, self.tz)
         return MailUpdate(update.undelivered, [*update.alerts, *alerts], max(hidden, 0))

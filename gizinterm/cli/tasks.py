@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -159,11 +159,12 @@ def _row(task: Task, *, csv: bool = False) -> dict[str, Any]:
 
 
 def _table(ws: Workspace, tasks: list[Task], filters: dict[str, Any]) -> None:
+    tz = ws.roster.office.tzinfo  # times on the office clock, like the days they are filed under
     many_days = len({t.day for t in tasks}) > 1
     rows = [
         {
             "id": t.id,
-            "time": (f"{t.day} " if many_days else "") + t.created_at.astimezone().strftime("%H:%M"),
+            "time": (f"{t.day} " if many_days else "") + t.created_at.astimezone(tz).strftime("%H:%M"),
             "agent": t.agent_name,
             "status": t.status + (" (removed)" if t.deleted_at else ""),
             "text": t.text,
@@ -171,7 +172,7 @@ def _table(ws: Workspace, tasks: list[Task], filters: dict[str, Any]) -> None:
         }
         for t in tasks
     ]
-    when = filters.get("day") or _describe_range(filters)
+    when = filters.get("day") or _describe_range(filters, tz)
     emit_rows(
         rows,
         Format.table,
@@ -182,14 +183,14 @@ def _table(ws: Workspace, tasks: list[Task], filters: dict[str, Any]) -> None:
         print("no tasks match", file=sys.stderr)
 
 
-def _describe_range(filters: dict[str, Any]) -> str:
-    start = filters.get("first_day") or _local(filters.get("since")) or "…"
-    end = filters.get("last_day") or _local(filters.get("until")) or "now"
+def _describe_range(filters: dict[str, Any], tz: tzinfo | None) -> str:
+    start = filters.get("first_day") or _local(filters.get("since"), tz) or "…"
+    end = filters.get("last_day") or _local(filters.get("until"), tz) or "now"
     return f"{start} – {end}"
 
 
-def _local(moment: datetime | None) -> str | None:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else None
+def _local(moment: datetime | None, tz: tzinfo | None) -> str | None:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else None
 
 
 def _by() -> str:

@@ -226,6 +226,9 @@ def test_office_timezone_decides_the_day_whatever_the_pane_clock(tmp_path: Path,
         assert run_gizin("log", f"at {at}", "--at", at, env=env, cwd=folder).returncode == 0
     # 02:30 and 06:00 in Tokyo on May 2 (13:30 and 17:00 on May 1 in New York); a bare time is Tokyo's.
     assert [r["day"] for r in rows(folder)] == ["2026-05-01", "2026-05-02", "2026-05-01"]
+    listed = run_gizin("tasks", "--date", "2026-05-02", env={**env, "COLUMNS": "200"}, cwd=folder)
+    assert listed.returncode == 0, listed.stderr
+    assert "06:00" in listed.stdout and "17:00" not in listed.stdout  # the table shows Tokyo's clock
 
 
 def test_unknown_office_timezone_is_a_config_error(tmp_path: Path, env: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ reasons are text an agent wrote, so every cell is a Text built from a safe one-l
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -102,8 +102,9 @@ class AuditScreen(Screen[None]):
         heading.update(Text(f"Outbound decisions ({len(event.rows)}, newest first)"))
         decisions = self.query_one("#decisions", DataTable)
         decisions.clear()
+        tz = self.workspace.roster.office.tzinfo  # times on the office clock
         for row in event.rows:
-            decisions.add_row(*_decision_cells(row), key=str(row["id"]))
+            decisions.add_row(*_decision_cells(row, tz), key=str(row["id"]))
         versions = self.query_one("#versions", DataTable)
         versions.clear()
         ws_dir = f"{self.workspace.office_dir}/"
@@ -111,7 +112,7 @@ class AuditScreen(Screen[None]):
             versions.add_row(
                 Text(str(version["id"]), style="dim"),
                 Text(str(version["hash"])[:12]),
-                Text(_when(version["first_seen_at"])),
+                Text(_when(version["first_seen_at"], tz)),
                 Text(one_line(_relative(str(version.get("source") or ""), ws_dir), 60)),
                 Text(str(version.get("decisions", 0))),
                 key=str(version["id"]),
@@ -123,18 +124,19 @@ def _relative(path: str, office_dir: str) -> str:
     return path.removeprefix(office_dir)
 
 
-def _when(iso: str) -> str:
+def _when(iso: str, tz: tzinfo | None) -> str:
+    """A stored UTC time on the office clock (`tz`; None = this machine's)."""
     try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:
         return one_line(iso, 30)
 
 
-def _decision_cells(row: dict[str, Any]) -> tuple[Text, ...]:
+def _decision_cells(row: dict[str, Any], tz: tzinfo | None) -> tuple[Text, ...]:
     decision = str(row.get("decision") or "")
     return (
         Text(str(row["id"]), style="dim"),
-        Text(_when(str(row.get("at") or ""))),
+        Text(_when(str(row.get("at") or ""), tz)),
         Text(one_line(str(row.get("agent") or "?"), 32)),
         Text(one_line(str(row.get("channel") or ""), 24)),
         Text(decision, style=DECISION_STYLE.get(decision, "")),

@@ -22,6 +22,8 @@ from gizinterm.safetext import one_line, plain
 from gizinterm.tui.widgets.bottom.feed import STATUS_STYLE
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from gizinterm.store.tasks import Task
     from gizinterm.workspace import Workspace
 
@@ -118,7 +120,7 @@ class TaskLogScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for task in event.tasks:
-            table.add_row(*_cells(task), key=str(task.id))
+            table.add_row(*_cells(task, self.workspace.roster.office.tzinfo), key=str(task.id))
         shown = f"{len(event.tasks)} task{'s' if len(event.tasks) != 1 else ''}"
         count.update(Text(shown + (f" (the newest {LIMIT})" if len(event.tasks) == LIMIT else "")))
 
@@ -133,11 +135,11 @@ def _is_day(text: str) -> bool:
     return len(text) == 10
 
 
-def _cells(task: Task) -> tuple[Text, ...]:
+def _cells(task: Task, tz: tzinfo | None) -> tuple[Text, ...]:
     return (
         Text(str(task.id), style="dim"),
         Text(task.day),
-        Text(task.created_at.astimezone().strftime("%H:%M")),
+        Text(task.created_at.astimezone(tz).strftime("%H:%M")),  # the office clock
         Text(one_line(f"{task.agent_name} ({task.agent})", 40)),
         Text(task.status, style=STATUS_STYLE.get(task.status, "")),
         Text(one_line(task.text, 300)),
