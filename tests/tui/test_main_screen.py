@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.widgets import Tab
+
 from gizinterm.tui.app import GizinApp, Options, make_app
 from gizinterm.tui.widgets.office.card import AgentCard
 from gizinterm.tui.widgets.office.floors import FloorGrid, Floors
 from gizinterm.workspace import Workspace
-from tests.tui.screen import screen_text
+from tests.tui.screen import screen_text, until
 
 SIZE = (130, 42)
 
@@ -91,3 +93,19 @@ async def _test_help_lists_keys_and_closes(workspace: Workspace) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert "Card states" not in screen_text(app)
+
+
+def test_clicking_a_floor_tab_switches_floor(workspace: Workspace) -> None:
+    asyncio.run(_test_clicking_a_floor_tab_switches_floor(workspace))
+
+
+async def _test_clicking_a_floor_tab_switches_floor(workspace: Workspace) -> None:
+    app = still(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.main.selected == "riku"
+        (tab,) = [t for t in app.screen.query(Tab) if t.id == "--content-tab-floor-1"]  # the second floor's tab
+        await pilot.click(tab)
+        await until(pilot, lambda: app.main.selected == "erin", what="floor 2's first seat selected")
+        assert app.screen.query_one(Floors).active_index == 1
+        assert "Erin" in screen_text(app) and "Riku" not in screen_text(app)

@@ -149,7 +149,13 @@ class MainScreen(Screen[None]):
     def on_agent_card_selected(self, event: AgentCard.Selected) -> None:
         """A card took focus. Only the operator's own focus move (a click, tab) selects: a focus event
         queued by an earlier key of a burst is stale once the selection has moved on."""
-        card = self.query_one(Floors).card(event.agent_id)
+        floors = self.query_one(Floors)
+        floor = model.floor_of(self.floors, event.agent_id)
+        if floor is None or floor.index != floors.active_index:
+            # Textual hands focus to some card of the floor being hidden when the floor changes; the
+            # operator can only click or tab to a card on the floor in view, so this is never theirs.
+            return
+        card = floors.card(event.agent_id)
         if card is not None and self.focused is card and event.agent_id != self.selected:
             self.select(event.agent_id)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from gizinterm.dashboard_feed import AgentDay
 from gizinterm.safetext import one_line
@@ -51,9 +54,11 @@ class Floors(Widget):
     def __init__(self, floors: tuple[Floor, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.floors = floors
-        # Remembered apart from the tabs, which do not exist while `show` recomposes: a refresh that
-        # lands in that moment must neither crash nor send the operator back to the first floor.
+        # The floor in view is decided here, not read back from the tabs: they do not exist while
+        # `show` recomposes, and the tab bar activates its first tab on mount through a message that
+        # can arrive after a key already changed floors, which would silently switch back.
         self._active = floors[0].index if floors else 0
+        self._pressed_at = 0.0  # when the mouse last went down in the office (a click on a floor's tab)
 
     def compose(self) -> ComposeResult:
         known = {floor.index for floor in self.floors}
@@ -94,12 +99,24 @@ class Floors(Widget):
 
     @property
     def active_index(self) -> int:
-        tabs = self.query(TabbedContent)
-        if tabs:
-            active = tabs.first(TabbedContent).active
-            if active.startswith("floor-"):
-                self._active = int(active.removeprefix("floor-"))
         return self._active
+
+    def on_mouse_down(self, _event: events.MouseDown) -> None:
+        self._pressed_at = time.monotonic()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Follow the operator's own tab choice (a click, or arrows on the focused tab bar); undo any
+        other activation that disagrees with the floor in force, such as the tab bar's late mount."""
+        pane = event.pane.id or ""
+        if pane == floor_id(self._active) or not pane.startswith("floor-"):
+            return
+        tab_bar = self.query(Tabs)
+        by_operator = time.monotonic() - self._pressed_at < 1.0 or (tab_bar and tab_bar.first(Tabs).has_focus)
+        if by_operator:
+            self._active = int(pane.removeprefix("floor-"))
+            return
+        event.stop()
+        event.control.active = floor_id(self._active)
 
     def activate(self, index: int) -> None:
         self._active = index
