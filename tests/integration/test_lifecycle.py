@@ -81,7 +81,7 @@ def test_stop_keeps_a_placeholder_until_restart(tmp_path: Path, tmux: TmuxServer
     pane = by_agent(ws)["a0"].pane_id
     assert ws.stop(["a0"]).done == {"a0": pane}
     wait_until(lambda: by_agent(ws)["a0"].dead, what="a0 stopped")
-    assert "gizin restart a0" in tmux.capture(pane)
+    tmux.wait_for(pane, "gizin restart a0")  # tmux draws the notice once it has seen the exit
     row = next(r for r in ws.status() if r.agent == "a0")
     assert (row.state, row.stopped, row.pane_id) == ("dead", True, pane)
     assert ws.up().dead == ["a0"]  # up does not undo a stop
