@@ -33,8 +33,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from gizinterm import outbox
-from gizinterm.roster import load_roster
+from gizinterm.messaging import outbox
+from gizinterm.office.roster import load_roster
 from gizinterm.store import connect
 from gizinterm.store import messages as store
 

@@ -125,8 +125,8 @@ def big_blocklist(folder: Path) -> Path:
 
 
 def in_process(folder: Path) -> dict[str, Any]:
-    from gizinterm.guard import decide
     from gizinterm.policy.cache import compile_office
+    from gizinterm.policy.guard import decide
     from gizinterm.policy.match import Matcher
 
     path = big_blocklist(folder)

@@ -30,9 +30,10 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from gizinterm import bringup, panestate
-from gizinterm.layout import Plan
-from gizinterm.tmux import Command, Result, TmuxServer, list_panes
+from gizinterm.office.layout import Plan
+from gizinterm.panes import bringup, seat
+from gizinterm.panes import state as panestate
+from gizinterm.panes.tmux import Command, Result, TmuxServer, list_panes
 from gizinterm.workspace import Workspace
 
 SCRIPTS = Path(sysconfig.get_path("scripts"))
@@ -55,7 +56,7 @@ def write_office(folder: Path, count: int) -> Path:
 
 def tmuxp_config(plan: Plan, size: tuple[int, int]) -> dict[str, object]:
     """The same office as a tmuxp workspace: what an operator would write by hand to get this grid."""
-    from gizinterm.grid import layout_string
+    from gizinterm.office.grid import layout_string
 
     windows = []
     for window in plan.windows:
@@ -151,7 +152,7 @@ def bench_tmux_work(ws: Workspace, rounds: int) -> tuple[float, float]:
         kill(socket)
         replay = TmuxServer(f"bench-replay-{secrets.token_hex(4)}")
         start = time.perf_counter()
-        result = replay.call(apply, env=bringup.client_env(plan))
+        result = replay.call(apply, env=seat.client_env(plan))
         alone.append(time.perf_counter() - start)
         kill(replay.socket or "")
         if not result.ok:

@@ -1,5 +1,5 @@
 """`python -m gizinterm` behaves exactly like the `gizin` command."""
 
-from gizinterm.entry import main
+from gizinterm.cli.entry import main
 
 raise SystemExit(main())

@@ -10,7 +10,7 @@ import typer
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format, plural, print_json
-from gizinterm.errors import PolicyRefused
+from gizinterm.ground.errors import PolicyRefused
 
 blocklist_app = typer.Typer(
     help="The outbound blocklist: show, check, edit, and the audit of every decision.", no_args_is_help=True

@@ -9,7 +9,7 @@ import typer
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import Format, emit_rows, pick_format, plural, print_json
-from gizinterm.errors import ConfigError, GizinError
+from gizinterm.ground.errors import ConfigError, GizinError
 
 config_app = typer.Typer(help="Check the office's configuration files.", no_args_is_help=True)
 app.add_typer(config_app, name="config")

@@ -1,21 +1,18 @@
 """`gizin guard` (the agents' pre-tool hook), `gizin guard install` and `gizin guard selftest`.
 
-The hook itself normally runs on the hot path (entry.HOT_COMMANDS → gizinterm.guard), which hands
-`install`, `selftest` and `--help` to this typer group; the callback here runs the same hook when
-global options come first (`gizin --office X guard`).
+The hook itself is a hot command (`cli/hot/guard.py`), which hands `install` and `selftest` to this group.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from gizinterm.cli.context import State, open_workspace
+from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format
-from gizinterm.errors import ExitCode, GizinError
+from gizinterm.ground.errors import ExitCode, GizinError
 
 guard_app = typer.Typer(
     help="The outbound guard: the PreToolUse/BeforeTool hook every agent CLI runs before each tool call.",
@@ -27,26 +24,12 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on
 
 
 @guard_app.callback()
-def guard(
-    ctx: typer.Context,
-    fmt: Annotated[
-        str, typer.Option("--format", help="The calling CLI's hook dialect: claude, codex or gemini.")
-    ] = "claude",
-    agent: Annotated[str | None, typer.Option("--agent", help="Who is calling (default: GIZIN_AGENT).")] = None,
-) -> None:
-    """Decide one hook call read from stdin: exit 0 allow, exit 2 deny (JSON on stdout, reason on stderr)."""
-    if ctx.invoked_subcommand is not None:
-        return
-    import os
+def guard(ctx: typer.Context) -> None:
+    """The hook itself: its options are declared once, in `cli/hot/guard.py`, which runs it."""
+    if ctx.invoked_subcommand is None:
+        from gizinterm.cli.hotcommands import hot_main
 
-    from gizinterm import guard as hook
-
-    obj = ctx.find_root().obj
-    state = obj if isinstance(obj, State) else State()
-    if state.db:
-        os.environ["GIZIN_DB"] = state.db
-    fmt = fmt if fmt in hook.FORMATS else "claude"
-    raise typer.Exit(hook.run(sys.stdin.buffer, fmt, office=state.office, agent=agent or os.environ.get("GIZIN_AGENT")))
+        raise typer.Exit(hot_main("guard", ctx, []))
 
 
 @guard_app.command("install")
@@ -87,7 +70,7 @@ class _Broken(GizinError):
 
 
 def _show(results: list, json: bool, what: str) -> None:  # type: ignore[type-arg]
-    from gizinterm.hooks import as_dicts
+    from gizinterm.policy.hooks import as_dicts
 
     rows = as_dicts(results)
     if not rows and not json:

@@ -52,11 +52,10 @@ def root(
 from gizinterm.cli import blocklist as _blocklist  # noqa: E402,F401
 from gizinterm.cli import config as _config  # noqa: E402,F401
 from gizinterm.cli import db as _db  # noqa: E402,F401
-from gizinterm.cli import demo as _demo  # noqa: E402,F401
 from gizinterm.cli import guard as _guard  # noqa: E402,F401
+from gizinterm.cli import hotcommands as _hotcommands  # noqa: E402,F401
 from gizinterm.cli import messages as _messages  # noqa: E402,F401
 from gizinterm.cli import office as _office  # noqa: E402,F401
 from gizinterm.cli import outbound as _outbound  # noqa: E402,F401
-from gizinterm.cli import report as _report  # noqa: E402,F401
 from gizinterm.cli import tasks as _tasks  # noqa: E402,F401
 from gizinterm.cli import ui as _ui  # noqa: E402,F401

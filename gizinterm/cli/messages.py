@@ -1,7 +1,6 @@
-"""`gizin send`, `gizin ack`, `gizin deliver`, `gizin messages [retry|cancel]`: the outbox from the CLI.
+"""`gizin deliver`, `gizin messages [retry|cancel]`: the outbox from the CLI.
 
-`send` and `ack` normally run on the hot path (entry.HOT_COMMANDS → gizinterm.sendcmd); the commands
-here are what `--help` lists and what runs when global options come first (`gizin --office X send …`).
+`send` and `ack` are hot commands (`cli/hot/send.py`, `cli/hot/ack.py`), listed by `cli/hotcommands.py`.
 """
 
 from __future__ import annotations
@@ -24,27 +23,6 @@ def _globals(ctx: typer.Context) -> State:
     return obj if isinstance(obj, State) else State()
 
 
-@app.command("send", context_settings=PASS_THROUGH, add_help_option=False)
-def send(ctx: typer.Context) -> None:
-    """Queue a message: gizin send TO TEXT|--file F [--from ID] [--key KEY] [--wait [SECONDS]] [--json]."""
-    from gizinterm.sendcmd import send_main, send_parser
-
-    if any(a in ("-h", "--help") for a in ctx.args):
-        send_parser().print_help()
-        raise typer.Exit()
-    state = _globals(ctx)
-    raise typer.Exit(send_main(list(ctx.args), office=state.office, db=state.db))
-
-
-@app.command("ack", context_settings=PASS_THROUGH, add_help_option=False)
-def ack(ctx: typer.Context) -> None:
-    """Confirm a message arrived: gizin ack ID from the recipient's pane; the operator: --as operator."""
-    from gizinterm.sendcmd import ack_main
-
-    state = _globals(ctx)
-    raise typer.Exit(ack_main(list(ctx.args), office=state.office, db=state.db))
-
-
 @app.command("deliver")
 def deliver(
     ctx: typer.Context,
@@ -62,7 +40,7 @@ def deliver(
     import sys
     import threading
 
-    from gizinterm.delivery import DeliveryEvent
+    from gizinterm.messaging.deliverer import DeliveryEvent
 
     ws = open_workspace(ctx)
 

@@ -1,8 +1,7 @@
-"""`gizin up`, `status`, `down`, `restart`, `stop`, `attach`, `events`: the office in tmux.
+"""`gizin down`, `restart`, `stop`, `attach`, `events`: the office in tmux.
 
 Thin: each command calls one Workspace method and formats what comes back. `up` and `status` are hot
-commands (`upcmd`, `statuscmd`, reached without typer); they are registered here too so they appear
-in `gizin --help` and work after global options (`gizin --office X up`).
+commands (`cli/hot/up.py`, `cli/hot/status.py`), listed in the app by `cli/hotcommands.py`.
 """
 
 from __future__ import annotations
@@ -16,10 +15,10 @@ import typer
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format, plural
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 
 if TYPE_CHECKING:
-    from gizinterm.lifecycle import ActionReport
+    from gizinterm.panes.lifecycle import ActionReport
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 AgentIds = Annotated[list[str], typer.Argument(help="Agent ids from agents.toml.", show_default=False)]
@@ -27,43 +26,6 @@ AgentIds = Annotated[list[str], typer.Argument(help="Agent ids from agents.toml.
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-@app.command("up")
-def up(
-    ctx: typer.Context,
-    prune: Annotated[bool, typer.Option("--prune", help="Close panes of agents no longer in agents.toml.")] = False,
-    restart_dead: Annotated[
-        bool, typer.Option("--restart-dead", help="Start again the agents whose program exited.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only problems: no progress, no summary.")] = False,
-    json: JsonFlag = False,
-    watch: Annotated[
-        bool, typer.Option("--watch", help="Then reconcile on every edit of agents.toml, the layout or the blocklist.")
-    ] = False,
-) -> None:
-    """Bring the office up in tmux, or reconcile it with agents.toml (running panes are never touched)."""
-    from gizinterm import upcmd  # `gizin up` itself skips typer (entry.HOT_COMMANDS); this is `gizin --office X up`
-
-    code = upcmd.run(
-        open_workspace(ctx), prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=json, watch=watch
-    )
-    if code:
-        raise typer.Exit(code)  # 3 when an agent was refused for a broken guard, as on the hot path
-
-
-@app.command("status")
-def status(
-    ctx: typer.Context,
-    json: JsonFlag = False,
-    ndjson: Annotated[bool, typer.Option("--ndjson", help="One JSON object per line.")] = False,
-) -> None:
-    """One row per agent: pane, seat, state (absent/starting/working/idle/waiting/dead), pid, activity.
-
-    Exits 4 when the office is not running (every agent absent)."""
-    from gizinterm import statuscmd  # the hot path's own formatting, so both routes print the same
-
-    statuscmd.run(open_workspace(ctx), as_json=json, ndjson=ndjson)
 
 
 @app.command("down")

@@ -10,7 +10,7 @@ import typer
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import print_json
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 
 outbound_app = typer.Typer(
     help="Send messages outside the office (checked against the blocklist).", no_args_is_help=True
@@ -37,7 +37,7 @@ def send(
 ) -> None:
     """Check every recipient (and URLs and @mentions in the text), record the decision, then hand the
     message to the channel's transport. Blocked: exit 3, one line naming the rule, nothing sent."""
-    from gizinterm.outbound import MAX_BODY, Message
+    from gizinterm.policy.gateway import MAX_BODY, Message
 
     if (body is None) == (body_file is None):
         raise UsageError("give exactly one of --body TEXT or --body-file FILE")
@@ -92,7 +92,7 @@ def _sender(explicit: str | None) -> str | None:
     the operator outside any office pane."""
     if not (explicit or os.environ.get("GIZIN_AGENT") or os.environ.get("TMUX_PANE")):
         return None
-    from gizinterm.logcmd import resolve_agent
+    from gizinterm.office.identity import resolve_agent
 
     try:
         return resolve_agent(explicit)

@@ -1,8 +1,6 @@
-"""`gizin log`, `gizin tasks [done|edit|rm]`: the task log from the command line.
+"""`gizin tasks [done|edit|rm]`: the task log from the command line.
 
-`gizin log` normally runs on the hot path (entry.HOT_COMMANDS → gizinterm.logcmd); the command here is
-what `--help` lists and what runs when global options come first (`gizin --office X log …`). It passes
-its arguments through to the same parser, so both spellings behave identically.
+`gizin log` is a hot command (`cli/hot/log.py`), listed in the app by `cli/hotcommands.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gizinterm.cli.context import State, open_workspace
+from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import Format, emit_rows, pick_format, print_json
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 
 if TYPE_CHECKING:
     from gizinterm.store.tasks import Task
@@ -34,16 +32,6 @@ tasks_app = typer.Typer(
 app.add_typer(tasks_app, name="tasks")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
-
-
-@app.command("log", context_settings=PASS_THROUGH, add_help_option=False)
-def log(ctx: typer.Context) -> None:
-    """Record a task: gizin log TEXT [--status done|doing|blocked] [--tag TAG]... [--agent ID] [--at TIME]."""
-    from gizinterm import logcmd
-
-    obj = ctx.find_root().obj
-    state = obj if isinstance(obj, State) else State()
-    raise typer.Exit(logcmd.main(list(ctx.args), office=state.office, db=state.db))
 
 
 @tasks_app.callback()
@@ -108,7 +96,7 @@ def list_tasks(
 
 def _agent(ws: Workspace, agent_id: str) -> str:
     """A roster id, or the id of someone who has left the roster but whose tasks are still logged."""
-    from gizinterm.errors import NotFoundError
+    from gizinterm.ground.errors import NotFoundError
 
     try:
         return ws.roster.agent(agent_id).id
@@ -119,7 +107,7 @@ def _agent(ws: Workspace, agent_id: str) -> str:
 
 
 def _day(ws: Workspace, value: str, option: str) -> str:
-    from gizinterm.days import parse_day, shift_day
+    from gizinterm.ground.days import parse_day, shift_day
 
     today = ws.today()
     if value == "today":
@@ -134,7 +122,7 @@ def _day(ws: Workspace, value: str, option: str) -> str:
 
 def _range(ws: Workspace, filters: dict[str, Any], since: str | None, until: str | None) -> None:
     """A bound that is a day compares office days; one that is a time compares when the work happened."""
-    from gizinterm.days import parse_time
+    from gizinterm.ground.days import parse_time
 
     for option, value, day_key, time_key in (
         ("--since", since, "first_day", "since"),

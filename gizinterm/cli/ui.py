@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from gizinterm.cli.context import open_workspace
+from gizinterm.cli.entry import at_terminal
 from gizinterm.cli.main import app
-from gizinterm.entry import at_terminal
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 
 
 @app.command("ui")

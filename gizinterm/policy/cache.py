@@ -12,7 +12,7 @@ import os
 import time
 
 from gizinterm import __version__
-from gizinterm.paths import DEFAULT_DB, db_path
+from gizinterm.ground.paths import DEFAULT_DB, db_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms on the guard's path)
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ def compile_office(roster_path: str) -> dict[str, Any]:
     """Validate agents.toml (and its blocklist include) and compile the policy; raises ConfigError."""
     from pathlib import Path
 
+    from gizinterm.ground.tomlsource import load_toml
+    from gizinterm.office.roster import parse_roster
     from gizinterm.policy.model import compile_blocklist, content_text, policy_hash
-    from gizinterm.roster import parse_roster
-    from gizinterm.tomlsource import load_toml
 
     src = load_toml(Path(roster_path))
     roster = parse_roster(src)
@@ -84,7 +84,7 @@ def load_cached(roster_path: str) -> tuple[dict[str, Any], bool]:
 
 def _write(path: str, compiled: dict[str, Any]) -> None:
     """Atomic replace, so a concurrent guard reads the old snapshot or the new one, never half."""
-    from gizinterm.atomicfile import write_atomic  # deferred: only a rebuilt policy is written
+    from gizinterm.ground.atomicfile import write_atomic  # deferred: only a rebuilt policy is written
 
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gizinterm.errors import ConfigError
-from gizinterm.tomlsource import TomlSource, load_toml
-from gizinterm.validate import Table
+from gizinterm.ground.errors import ConfigError
+from gizinterm.ground.tomlsource import TomlSource, load_toml
+from gizinterm.ground.validate import Table
 
 LIST_KEYS = ("emails", "domains", "urls", "ips", "x_handles", "phones", "slack_channels")
 KEYS = (*LIST_KEYS, "default_phone_region", "include")

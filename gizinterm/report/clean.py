@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from gizinterm.controls import BIDI, ESCAPE_SEQUENCE
+from gizinterm.ground.controls import BIDI, ESCAPE_SEQUENCE
 
 _SPACE = re.compile(r"\s+")
 # C0 and C1 controls, and the bidi characters that reorder what is seen.

@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from gizinterm.office.roster import Agent, Roster
 from gizinterm.report.clean import capitalise, summary_item
 from gizinterm.report.model import NextMove, NextMoveRow, Part, Person, Summary
-from gizinterm.roster import Agent, Roster
 
 if TYPE_CHECKING:
     from gizinterm.report.model import TaskLike

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
+from gizinterm.office.roster import Agent, Roster
 from gizinterm.report.model import ProviderReport, Share
-from gizinterm.roster import Agent, Roster
 
 UNSET = "(not set)"
 REMOVED = "(removed from roster)"

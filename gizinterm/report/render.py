@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 from gizinterm.report.model import AgentReport, NextMove, ProviderReport, WeekReport
 
 if TYPE_CHECKING:

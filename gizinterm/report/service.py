@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from gizinterm import days
-from gizinterm.errors import NotFoundError
+from gizinterm.ground import days
+from gizinterm.ground.errors import NotFoundError
+from gizinterm.ground.validate import did_you_mean
+from gizinterm.office.roster import Roster
 from gizinterm.report.compose import build_next_move, person_of
 from gizinterm.report.model import AgentReport, NextMove, Person, ProviderReport, WeekReport
 from gizinterm.report.providers import build_providers
 from gizinterm.report.settings import ReportSettings, report_settings
 from gizinterm.report.week import build_agent_report, build_week, week_span
-from gizinterm.roster import Roster
 from gizinterm.store import reports as queries
-from gizinterm.validate import did_you_mean
 
 
 def today(roster: Roster) -> dt.date:

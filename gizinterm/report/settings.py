@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gizinterm.roster import Roster
-from gizinterm.tomlsource import load_toml
-from gizinterm.validate import Table
+from gizinterm.ground.tomlsource import load_toml
+from gizinterm.ground.validate import Table
+from gizinterm.office.roster import Roster
 
 REPORT_KEYS = ("max_items", "summarize_with", "summarize_timeout", "summarize_jobs")
 DEFAULT_MAX_ITEMS = 5

@@ -22,7 +22,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 from gizinterm.report.clean import capitalise, printable_line
 from gizinterm.report.model import NextMove, NextMoveRow, Summary, long_date
 

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from gizinterm.office.roster import Roster
 from gizinterm.report.compose import compose, group_by_agent, people_in_order
 from gizinterm.report.model import AgentDay, AgentReport, Person, WeekReport, WeekRow
-from gizinterm.roster import Roster
 
 if TYPE_CHECKING:
     from gizinterm.report.model import TaskLike

@@ -16,8 +16,8 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from gizinterm.errors import UsageError
-from gizinterm.schema import MIGRATION_SET, MIGRATIONS
+from gizinterm.ground.errors import UsageError
+from gizinterm.store.schema import MIGRATION_SET, MIGRATIONS
 
 # Paths are str or Path, handled with os.path: importing pathlib costs ~5 ms at start-up, paid by every
 # `gizin log` and `gizin guard`.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 from gizinterm.store import backup
 
 

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
 from gizinterm.store import immediate, utcnow
 
 if TYPE_CHECKING:
-    from gizinterm.tmux import PaneInfo
+    from gizinterm.panes.tmux import PaneInfo
 
 EVENTS = ("start", "exit", "restart", "stop", "prune")
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from gizinterm.errors import NotFoundError, UsageError
+from gizinterm.ground.errors import NotFoundError, UsageError
 from gizinterm.store import immediate, utcnow
 
 STATES = ("queued", "sending", "delivered", "acked", "failed", "unknown", "cancelled")
@@ -319,7 +319,7 @@ def requeue_failed(conn: sqlite3.Connection, message_id: int) -> Message:
 
 
 def claim_unknown(conn: sqlite3.Connection, message_id: int) -> Message | None:
-    """unknown -> sending, for a retry that may only press Enter (see delivery.retry_enter)."""
+    """unknown -> sending, for a retry that may only press Enter (see messaging.retry)."""
     return _transition(conn, message_id, ("unknown",), "state = 'sending', sending_at = ?", (utcnow(),))
 
 

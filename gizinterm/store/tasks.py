@@ -12,7 +12,7 @@ Public API (everything else here is private):
   as `TaskChange`s.
 - `clean_text(text)`: what `add_task` stores for a given input; `check_text`, `check_status` and
   `check_tags` raise UsageError (exit 2) the way `add_task` would; `MAX_TEXT`, `STATUSES`.
-- Which day is "today" and the UTC span of a day: `gizinterm.days` (`today`, `day_of`, `day_bounds`).
+- Which day is "today" and the UTC span of a day: `gizinterm.ground.days` (`today`, `day_of`, `day_bounds`).
 
 Writers use `BEGIN IMMEDIATE`; reads are single statements, so no read transaction stays open.
 The write side lives in `store.taskwrite` (re-exported here), which `gizin log` imports alone.
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from gizinterm.days import iso_utc
-from gizinterm.errors import NotFoundError, UsageError
+from gizinterm.ground.days import iso_utc
+from gizinterm.ground.errors import NotFoundError, UsageError
 from gizinterm.store import immediate
 from gizinterm.store.taskwrite import (
     MAX_TAG,

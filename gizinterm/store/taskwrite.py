@@ -11,9 +11,9 @@ import json
 import re
 from datetime import UTC, datetime
 
-from gizinterm.controls import ESCAPE_SEQUENCE
-from gizinterm.days import day_of, iso_utc
-from gizinterm.errors import UsageError
+from gizinterm.ground.controls import ESCAPE_SEQUENCE
+from gizinterm.ground.days import day_of, iso_utc
+from gizinterm.ground.errors import UsageError
 from gizinterm.store import immediate
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy honours the name)

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import App, SuspendNotSupported
 
-from gizinterm.errors import GizinError, PolicyRefused
-from gizinterm.safetext import one_line, plain
+from gizinterm.ground.errors import GizinError, PolicyRefused
+from gizinterm.ground.safetext import one_line, plain
 from gizinterm.tui.screens.compose import ComposeScreen, Draft
 from gizinterm.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
-    from gizinterm.roster import Agent
+    from gizinterm.office.roster import Agent
     from gizinterm.tui.background import Background
     from gizinterm.tui.screens.main import MainScreen
     from gizinterm.workspace import Workspace

@@ -15,15 +15,15 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from gizinterm.dashboard_feed import Alert
-from gizinterm.safetext import plain
+from gizinterm.ground.safetext import plain
 from gizinterm.tui.actions import OfficeActions
 from gizinterm.tui.background import Background
 from gizinterm.tui.model import floors_of
 from gizinterm.tui.screens.help import HelpScreen
 from gizinterm.tui.screens.main import MainScreen
-from gizinterm.watch import OfficeWatcher, Outcome, Rejected
 from gizinterm.workspace import Workspace
+from gizinterm.workspace.feed import Alert
+from gizinterm.workspace.watch import OfficeWatcher, Outcome, Rejected
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from gizinterm.errors import GizinError
-from gizinterm.safetext import plain, safe_text
+from gizinterm.ground.errors import GizinError
+from gizinterm.ground.safetext import plain, safe_text
 from gizinterm.tui.model import AgentLive, Snapshot, snapshot_of
 from gizinterm.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
-    from gizinterm.delivery import DeliveryEvent
+    from gizinterm.messaging.deliverer import DeliveryEvent
     from gizinterm.tui.app import GizinApp
 
 DB_ERROR_BACKOFF = 10.0  # seconds before retrying an unreadable database

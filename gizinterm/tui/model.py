@@ -2,7 +2,7 @@
 
 Textual-free on purpose: the refresh workers build these objects off the UI thread from the workspace
 façade, and unit tests can check them without starting an app. The feed, mail and alert types come from
-the service that reads them (`gizinterm.dashboard_feed`).
+the service that reads them (`gizinterm.workspace.feed`).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gizinterm.dashboard_feed import Alert
-from gizinterm.layout import PaneSpec, Plan
-from gizinterm.roster import Agent
+from gizinterm.office.layout import PaneSpec, Plan
+from gizinterm.office.roster import Agent
+from gizinterm.workspace.feed import Alert
 
 if TYPE_CHECKING:
-    from gizinterm.panestate import AgentStatus
+    from gizinterm.panes.state import AgentStatus
 
 # The words a card shows, in the order an operator cares about them. `None` (shown as "…") means
 # the dashboard has not heard from tmux yet.

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gizinterm.schema import MIGRATIONS
+from gizinterm.store.schema import MIGRATIONS
 from tests.helpers import GIZIN, run_gizin, wait_until, write_office
 
 WRITERS = 33
@@ -21,7 +21,7 @@ CALLS = 30
 # load as separate `gizin` processes.
 LOOP = """
 import sys
-from gizinterm.entry import main
+from gizinterm.cli.entry import main
 failed = 0
 for i in range({calls}):
     code = main(["log", "--quiet", "--tag", "load", f"writer {{sys.argv[1]}} call {{i}}"])
@@ -32,7 +32,7 @@ for i in range({calls}):
 # A writer that logs as fast as it can in one process, printing each id only after its commit returned.
 KILLABLE = """
 import sys
-from gizinterm.logcmd import log_task
+from gizinterm.tasklog.record import log_task
 i = 0
 while True:
     task_id = log_task(f"{sys.argv[1]} {i}", agent="a0")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.framing import frame
+from gizinterm.messaging.framing import frame
 from gizinterm.store import connect
 from gizinterm.store import messages as store
 from tests.conftest import TmuxServer

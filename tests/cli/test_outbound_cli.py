@@ -288,9 +288,9 @@ def test_an_empty_message_is_refused_and_nothing_is_sent(
 
 
 def test_the_gateway_itself_refuses_an_empty_message(office: Path) -> None:
-    from gizinterm.errors import UsageError
-    from gizinterm.outbound import Message, check_message
+    from gizinterm.ground.errors import UsageError
     from gizinterm.policy.cache import compile_office
+    from gizinterm.policy.gateway import Message, check_message
 
     policy = compile_office(str(office / "agents.toml"))
     with pytest.raises(UsageError, match="the message is empty"):

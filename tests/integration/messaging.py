@@ -7,11 +7,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from gizinterm.delivery import Deliverer, DeliveryEvent
-from gizinterm.roster import Roster, load_roster
+from gizinterm.messaging.deliverer import Deliverer, DeliveryEvent
+from gizinterm.office.roster import Roster, load_roster
+from gizinterm.panes.tmux import TmuxServer as Server
 from gizinterm.store import connect
 from gizinterm.store import messages as store
-from gizinterm.tmux import TmuxServer as Server
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office
 
@@ -71,7 +71,7 @@ class Office:
         return d
 
     def send(self, to: str, body: str, sender: str = "operator", key: str | None = None) -> list[int]:
-        from gizinterm import outbox
+        from gizinterm.messaging import outbox
 
         conn = connect(self.db)
         try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from gizinterm.panestate import AgentStatus
-from gizinterm.roster import load_roster
-from gizinterm.tmux import PaneInfo, list_panes
+from gizinterm.office.roster import load_roster
+from gizinterm.panes.state import AgentStatus
+from gizinterm.panes.tmux import PaneInfo, list_panes
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import write_office

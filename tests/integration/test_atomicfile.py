@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm import logcmd
-from gizinterm.atomicfile import write_atomic
+from gizinterm.ground.atomicfile import write_atomic
+from gizinterm.tasklog import office as logcmd
 from tests.helpers import GIZIN, copy_example_office
 from tests.report_data import seed_newsletter_day
 

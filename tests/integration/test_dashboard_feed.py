@@ -8,8 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from gizinterm import store
-from gizinterm.dashboard_feed import OfficeDb
 from gizinterm.store.tasks import add_task
+from gizinterm.workspace.feed import OfficeDb
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

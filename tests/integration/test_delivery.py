@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.delivery import retry
-from gizinterm.errors import UsageError
-from gizinterm.framing import frame
+from gizinterm.ground.errors import UsageError
+from gizinterm.messaging.framing import frame
+from gizinterm.messaging.retry import retry
+from gizinterm.panes.tmux import paste as tm
 from gizinterm.store import connect
 from gizinterm.store import messages as store
-from gizinterm.tmux import paste as tm
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until
 from tests.integration.messaging import Office, demo, make_office, recorder, wait_file, wait_prompt

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.delivery import Deliverer
-from gizinterm.framing import frame
+from gizinterm.messaging.deliverer import Deliverer
+from gizinterm.messaging.framing import frame
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until
 from tests.integration.messaging import Office, make_office

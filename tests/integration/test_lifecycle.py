@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import NotFoundError, TmuxError
+from gizinterm.ground.errors import NotFoundError, TmuxError
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office
 from tests.integration.officekit import assert_grid, by_agent, office, panes, state_of, workspace

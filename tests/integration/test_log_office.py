@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm import logcmd
-from gizinterm.errors import ConfigError, NotFoundError
+from gizinterm.ground.errors import ConfigError, NotFoundError
+from gizinterm.office.identity import pane_agent
+from gizinterm.tasklog import office as logcmd
 from gizinterm.workspace import Workspace
 from tests.helpers import write_office
 
@@ -87,4 +88,4 @@ def test_a_freshly_edited_roster_is_never_cached(tmp_path: Path) -> None:
 
 def test_pane_identity_without_tmux_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
-    assert logcmd.pane_agent("%1") is None
+    assert pane_agent("%1") is None

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gizinterm.errors import NotFoundError, UsageError
+from gizinterm.ground.errors import NotFoundError, UsageError
 from gizinterm.store import connect
 from gizinterm.store import messages as store
 

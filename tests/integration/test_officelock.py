@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import UsageError
-from gizinterm.officelock import LOCK_FILE, office_lock
+from gizinterm.ground.errors import UsageError
+from gizinterm.panes.lock import LOCK_FILE, office_lock
 from tests.helpers import wait_until
 
 HOLD = (
-    "from gizinterm.officelock import office_lock\n"
+    "from gizinterm.panes.lock import office_lock\n"
     "with office_lock({state!r}):\n    print('held', flush=True)\n    input()\n"
 )
 

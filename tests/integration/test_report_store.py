@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import ConfigError, NotFoundError
+from gizinterm.ground.errors import ConfigError, NotFoundError
 from gizinterm.report.render import render
 from gizinterm.store import connect
 from gizinterm.workspace import Workspace

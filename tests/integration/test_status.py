@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gizinterm import panestate
-from gizinterm.profiles import profile_for
+from gizinterm.panes import state as panestate
+from gizinterm.panes.profiles import profile_for
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office

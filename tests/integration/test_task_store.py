@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import NotFoundError, UsageError
-from gizinterm.schema import MIGRATIONS
+from gizinterm.ground.errors import NotFoundError, UsageError
 from gizinterm.store import connect
 from gizinterm.store.backup import backup_to
+from gizinterm.store.schema import MIGRATIONS
 from gizinterm.store.tasks import (
     add_task,
     edit_task,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.bringup import Progress
+from gizinterm.panes.bringup import Progress
 from tests.conftest import TmuxServer
 from tests.helpers import write_office
 from tests.integration.officekit import assert_grid, by_agent, office, panes, workspace

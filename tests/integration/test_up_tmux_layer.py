@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gizinterm.tmux import ARGV_LIMIT, TmuxServer, capture_many, list_panes
+from gizinterm.panes.tmux import ARGV_LIMIT, TmuxServer, capture_many, list_panes
 from tests.conftest import TmuxServer as Fixture
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.roster import load_roster
+from gizinterm.office.roster import load_roster
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import write_office

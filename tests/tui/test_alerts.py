@@ -7,11 +7,11 @@ import contextlib
 import os
 
 from gizinterm import store
-from gizinterm.dashboard_feed import BLOCKED_SHOWN
 from gizinterm.tui.app import Options, make_app
 from gizinterm.tui.widgets.bottom.alerts import AlertStrip
 from gizinterm.tui.widgets.office.card import AgentCard
 from gizinterm.workspace import Workspace
+from gizinterm.workspace.feed import BLOCKED_SHOWN
 from tests.helpers import run_gizin
 from tests.tui.screen import screen_text, until
 

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import shlex
 
-from gizinterm import days
+from gizinterm.ground import days
 from gizinterm.tui.app import Options, make_app
 from gizinterm.tui.widgets.bottom.feed import TaskFeed
 from gizinterm.tui.widgets.office.card import AgentCard

@@ -1,5 +1,5 @@
 """The dashboard stays a front end: tui/ reaches data only through the workspace façade, and the service
-that feeds it (dashboard_feed) is UI-free. Checked on the source, so an import inside a function counts
+that feeds it (workspace/feed.py) is UI-free. Checked on the source, so an import inside a function counts
 as much as one at the top of a module."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import gizinterm
 
 PACKAGE = Path(gizinterm.__file__).parent
-BELOW_THE_FACADE = ("gizinterm.store", "gizinterm.tmux")
+BELOW_THE_FACADE = ("gizinterm.store", "gizinterm.panes.tmux")
 
 
 def imported(source: str, package: str) -> set[str]:
@@ -53,11 +53,11 @@ def test_the_checker_sees_deferred_and_package_imports() -> None:
     source = (
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n    from gizinterm.store.tasks import Task\n"
-        "def f():\n    from gizinterm import store\n    import gizinterm.tmux\n"
+        "def f():\n    from gizinterm import store\n    import gizinterm.panes.tmux\n"
     )
-    assert reaches(imported(source, "gizinterm.tui"), BELOW_THE_FACADE) == {"gizinterm.store", "gizinterm.tmux"}
+    assert reaches(imported(source, "gizinterm.tui"), BELOW_THE_FACADE) == {"gizinterm.store", "gizinterm.panes.tmux"}
     assert not reaches(
-        imported("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import gizinterm.tmux\n", ""),
+        imported("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import gizinterm.panes.tmux\n", ""),
         BELOW_THE_FACADE,
     )
 
@@ -77,5 +77,5 @@ def test_the_dashboard_reaches_no_store_and_no_tmux() -> None:
 
 
 def test_the_dashboard_feed_imports_no_ui() -> None:
-    source = (PACKAGE / "dashboard_feed.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "workspace" / "feed.py").read_text(encoding="utf-8")
     assert not reaches(imported(source, "gizinterm"), ("textual", "gizinterm.tui", "gizinterm.cli", "typer"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gizinterm.panestate import AgentStatus
+from gizinterm.panes.state import AgentStatus
 from gizinterm.tui.model import snapshot_of
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from gizinterm.days import day_bounds, day_of, iso_utc, parse_day, parse_time, shift_day, start_minutes
+from gizinterm.ground.days import day_bounds, day_of, iso_utc, parse_day, parse_time, shift_day, start_minutes
 
 TOKYO = timezone(timedelta(hours=9))
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.delivery import tail_visible, text_in_input
-from gizinterm.errors import NotFoundError, UsageError
-from gizinterm.framing import frame, parse_frame, pick_sender, read_body_file, resolve_recipients, sanitize
-from gizinterm.roster import load_roster
+from gizinterm.ground.errors import NotFoundError, UsageError
+from gizinterm.messaging.framing import frame, parse_frame, pick_sender, read_body_file, resolve_recipients, sanitize
+from gizinterm.messaging.screen import tail_visible, text_in_input
+from gizinterm.office.roster import load_roster
 from tests.helpers import write_office
 
 LITERALS = [

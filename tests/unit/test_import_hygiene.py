@@ -19,19 +19,32 @@ def loaded_after(statement: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["gizinterm.roster", "gizinterm.layout", "gizinterm.schema", "gizinterm.paths", "gizinterm.errors"]
+    "module",
+    [
+        "gizinterm.office.roster",
+        "gizinterm.office.layout",
+        "gizinterm.store.schema",
+        "gizinterm.ground.paths",
+        "gizinterm.ground.errors",
+    ],
 )
 def test_pure_modules_load_nothing_heavy(module: str) -> None:
     assert not loaded_after(f"import {module}") & set(HEAVY)
 
 
 def test_entry_point_loads_nothing_heavy_before_dispatch() -> None:
-    assert not loaded_after("import gizinterm.entry, gizinterm.demo_agent") & set(HEAVY)
+    assert not loaded_after("import gizinterm.cli.entry, gizinterm.panes.demo_agent") & set(HEAVY)
 
 
 @pytest.mark.parametrize(
     "module",
-    ["gizinterm.safetext", "gizinterm.watch", "gizinterm.tui", "gizinterm.tui.model", "gizinterm.dashboard_feed"],
+    [
+        "gizinterm.ground.safetext",
+        "gizinterm.workspace.watch",
+        "gizinterm.tui",
+        "gizinterm.tui.model",
+        "gizinterm.workspace.feed",
+    ],
 )
 def test_dashboard_data_and_safe_text_load_nothing_heavy(module: str) -> None:
     """The safe-text helpers serve stdlib-only paths too; the dashboard's data model is textual-free."""
@@ -52,16 +65,19 @@ def test_reports_load_nothing_heavy_until_rich_output() -> None:
 
 
 def test_office_in_tmux_loads_nothing_heavy() -> None:
-    """`gizin up` and `status` drive tmux through its binary: no libtmux (see gizinterm/tmux/__init__.py)."""
-    modules = "gizinterm.tmux, gizinterm.bringup, gizinterm.lifecycle, gizinterm.panestate, gizinterm.store.events"
+    """`gizin up` and `status` drive tmux through its binary: no libtmux (see gizinterm/panes/tmux/)."""
+    modules = (
+        "gizinterm.panes.tmux, gizinterm.panes.bringup, gizinterm.panes.lifecycle, gizinterm.panes.state, "
+        "gizinterm.panes.seat, gizinterm.store.events"
+    )
     assert not loaded_after(f"import {modules}") & set(HEAVY)
 
 
 @pytest.mark.parametrize(
     "module",
     [
-        "gizinterm.days",
-        "gizinterm.logcmd",
+        "gizinterm.ground.days",
+        "gizinterm.cli.hot.log",
         "gizinterm.store.taskwrite",
         "gizinterm.store.tasks",
         "gizinterm.store.backup",
@@ -79,10 +95,10 @@ def test_gizin_log_loads_nothing_heavy(tmp_path: Path) -> None:
 
     write_office(tmp_path, 2)
     call = (
-        "import os, gizinterm.logcmd as logcmd\n"
+        "import os, gizinterm.tasklog.office as logcmd\n"
         "logcmd.SETTLED_SECONDS = 0\n"
         f"os.environ.update(GIZIN_HOME={str(tmp_path)!r}, GIZIN_AGENT='a1')\n"
-        "from gizinterm.entry import main\n"
+        "from gizinterm.cli.entry import main\n"
         "assert main(['log', '--quiet', 'hygiene']) == 0"
     )
     loaded_after(call)  # creates the database (sqlite_utils may load here, once) and the roster cache
@@ -93,7 +109,13 @@ def test_gizin_log_loads_nothing_heavy(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["gizinterm.store.messages", "gizinterm.framing", "gizinterm.outbox", "gizinterm.sendcmd", "gizinterm.delivery"],
+    [
+        "gizinterm.store.messages",
+        "gizinterm.messaging.framing",
+        "gizinterm.messaging.outbox",
+        "gizinterm.cli.hot.send",
+        "gizinterm.messaging.deliverer",
+    ],
 )
 def test_messaging_modules_load_nothing_heavy(module: str) -> None:
     """`gizin send` and `gizin ack` run from agents' panes; the deliverer drives tmux through its binary."""
@@ -108,7 +130,7 @@ def test_gizin_send_and_ack_load_nothing_heavy(tmp_path: Path) -> None:
     setup = (
         "import contextlib, io, os\n"
         f"os.environ.update(GIZIN_HOME={str(tmp_path)!r}, GIZIN_AGENT='a0')\n"
-        "from gizinterm.entry import main\n"
+        "from gizinterm.cli.entry import main\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
     )
     loaded_after(setup + "    assert main(['send', 'a1', 'warm up']) == 0")  # creates the database once
@@ -123,11 +145,11 @@ def test_gizin_send_and_ack_load_nothing_heavy(tmp_path: Path) -> None:
         "gizinterm.policy.match",
         "gizinterm.policy.shell",
         "gizinterm.policy.cache",
-        "gizinterm.guard",
+        "gizinterm.policy.guard",
         "gizinterm.store.audit",
-        "gizinterm.outbound",
-        "gizinterm.hooks",
-        "gizinterm.blocklist_file",
+        "gizinterm.policy.gateway",
+        "gizinterm.policy.hooks",
+        "gizinterm.policy.blocklist_file",
     ],
 )
 def test_outbound_policy_modules_load_nothing_heavy(module: str) -> None:
@@ -150,7 +172,7 @@ def test_gizin_guard_loads_only_what_the_input_needs(tmp_path: Path) -> None:
             f"os.environ.update(GIZIN_HOME={str(tmp_path)!r})\n"
             f"sys.stdin = io.TextIOWrapper(io.BytesIO({event.encode()!r}))\n"
             "sys.stdout = io.StringIO(); sys.stderr = io.StringIO()\n"
-            "from gizinterm.entry import main\n"
+            "from gizinterm.cli.entry import main\n"
             f"assert main(['guard']) == {code}\n"
             "sys.stdout = sys.__stdout__"
         )
@@ -163,3 +185,35 @@ def test_gizin_guard_loads_only_what_the_input_needs(tmp_path: Path) -> None:
     assert not light & {"idna", "phonenumbers", "confusable_homoglyphs"}
     assert {"idna", "confusable_homoglyphs"} <= guard("curl https://еvil.example/", 2)
     assert "phonenumbers" in guard("curl 'https://sms.example/send?to=+1 415 555 2671'", 2)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "gizinterm.cli.entry",
+        "gizinterm.cli.spec",
+        "gizinterm.cli.hot.log",
+        "gizinterm.cli.hot.send",
+        "gizinterm.cli.hot.ack",
+        "gizinterm.cli.hot.up",
+        "gizinterm.cli.hot.status",
+        "gizinterm.cli.hot.report",
+        "gizinterm.cli.hot.guard",
+        "gizinterm.cli.hot.demo",
+        "gizinterm.tasklog.record",
+        "gizinterm.office.identity",
+        "gizinterm.messaging.deliverer",
+        "gizinterm.workspace",
+    ],
+)
+def test_hot_commands_and_the_facade_load_no_cli_library(module: str) -> None:
+    """Every hot command is parsed from its declaration without typer (nor rich, textual, ...), and the
+    façade the front ends share loads none of them either."""
+    assert not loaded_after(f"import {module}") & set(HEAVY)
+
+
+def test_hot_command_modules_skip_argparse_and_typing() -> None:
+    """`gizin log` and `gizin guard` run before every agent action: their command-line reading costs
+    neither argparse nor typing at start-up."""
+    loaded = loaded_after("import gizinterm.cli.entry, gizinterm.cli.spec, gizinterm.cli.hot.log")
+    assert not loaded & {"argparse", "typing", "dataclasses", "pathlib"}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import ConfigError
-from gizinterm.layout import available_layouts, load_layout, make_plan, parse_layout_file
-from gizinterm.roster import load_roster
+from gizinterm.ground.errors import ConfigError
+from gizinterm.office.layout import available_layouts, load_layout, make_plan, parse_layout_file
+from gizinterm.office.roster import load_roster
 from tests.helpers import write_office
 
 

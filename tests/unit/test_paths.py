@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm import paths
-from gizinterm.errors import UsageError
+from gizinterm.ground import paths
+from gizinterm.ground.errors import UsageError
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +61,6 @@ def test_database_flag_then_env_then_roster_then_default(tmp_path: Path, monkeyp
 
 def test_importing_paths_loads_no_pathlib() -> None:
     """`gizin log` and `gizin guard` import paths on every call."""
-    code = "import sys, gizinterm.paths; print('pathlib' in sys.modules)"
+    code = "import sys, gizinterm.ground.paths; print('pathlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import ConfigError
+from gizinterm.ground.errors import ConfigError
 from gizinterm.policy.cache import compile_office, load_cached
 from gizinterm.policy.confusables import prototype_table
 from gizinterm.policy.text import ASCII_SKELETON, skeleton, skeleton_key
@@ -163,7 +163,7 @@ def test_a_cache_of_another_layout_or_a_corrupt_one_is_rebuilt(tmp_path: Path) -
 def test_a_blocklist_edit_puts_a_missing_key_inside_its_table(text: str, table: str | None, expected: str) -> None:
     import tomllib
 
-    from gizinterm.blocklist_file import _replace_key
+    from gizinterm.policy.blocklist_file import _replace_key
 
     result = _replace_key(text, table, "ips", 'ips = ["1.2.3.4"]')
     assert result == expected

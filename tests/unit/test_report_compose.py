@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from gizinterm.office.roster import load_roster
 from gizinterm.report.clean import capitalise, printable_line, summary_item
 from gizinterm.report.compose import build_next_move, compose
 from gizinterm.report.model import heading, long_date, short_date
 from gizinterm.report.providers import shares_percent
-from gizinterm.roster import load_roster
 from tests.helpers import write_office
 
 

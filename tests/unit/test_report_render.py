@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import UsageError
+from gizinterm.ground.errors import UsageError
+from gizinterm.office.roster import load_roster
 from gizinterm.report.compose import build_next_move
 from gizinterm.report.model import NextMove
 from gizinterm.report.render import pick_format, render, renderable
-from gizinterm.roster import load_roster
 from tests.helpers import write_office
 from tests.unit.test_report_compose import T
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.errors import ConfigError, ExitCode, NotFoundError
-from gizinterm.roster import guess_kind, load_roster
+from gizinterm.ground.errors import ConfigError, ExitCode, NotFoundError
+from gizinterm.office.roster import guess_kind, load_roster
 from tests.helpers import REPO
 
 

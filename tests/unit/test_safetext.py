@@ -7,7 +7,15 @@ import time
 import pytest
 from rich.console import Console
 
-from gizinterm.safetext import MAX_LINE, clip_lines, neutralise, one_line, plain, safe_text, strip_string_sequences
+from gizinterm.ground.safetext import (
+    MAX_LINE,
+    clip_lines,
+    neutralise,
+    one_line,
+    plain,
+    safe_text,
+    strip_string_sequences,
+)
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"
 TITLE_BEL = "\x1b]2;pwned\x07"

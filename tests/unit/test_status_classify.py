@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gizinterm.panestate import classify, content_hash
-from gizinterm.profiles import PROFILES, profile_for
-from gizinterm.roster import KINDS
-from gizinterm.tmux import PaneInfo
+from gizinterm.office.roster import KINDS
+from gizinterm.panes.profiles import PROFILES, profile_for
+from gizinterm.panes.state import classify, content_hash
+from gizinterm.panes.tmux import PaneInfo
 
 NOW = 1_000_000.0
 BASE = PaneInfo(

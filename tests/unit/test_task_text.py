@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gizinterm.errors import UsageError
-from gizinterm.logcmd import parse_args
+from gizinterm.cli.hot.log import COMMAND
+from gizinterm.cli.spec import Parsed, parse
+from gizinterm.ground.errors import UsageError
 from gizinterm.store.tasks import MAX_TEXT, check_tags, check_text, clean_text
 
 UNUSUAL = [
@@ -67,11 +68,15 @@ def test_tags() -> None:
         check_tags([f"t{i}" for i in range(11)])
 
 
+def parse_args(argv: list[str]) -> Parsed | None:
+    return parse(COMMAND, argv)
+
+
 def test_log_arguments() -> None:
     args = parse_args(["fixed", "the", "bug", "-s", "doing", "--tag=a", "-t", "b", "--agent", "ren", "-q"])
     assert args is not None
-    assert (args.text, args.status, args.tags, args.agent, args.quiet) == (
-        "fixed the bug",
+    assert (args["text"], args["status"], args["tags"], args["agent"], args["quiet"]) == (
+        ["fixed", "the", "bug"],
         "doing",
         ["a", "b"],
         "ren",
@@ -79,15 +84,21 @@ def test_log_arguments() -> None:
     )
     args = parse_args(["--at", "09:30", "--office", "/o", "--db=/d.db", "--", "-5% costs", "--tag"])
     assert args is not None
-    assert (args.text, args.at, args.office, args.db, args.tags) == ("-5% costs --tag", "09:30", "/o", "/d.db", [])
+    assert (args["text"], args["at"], args["office"], args["db"], args["tags"]) == (
+        ["-5% costs", "--tag"],
+        "09:30",
+        "/o",
+        "/d.db",
+        [],
+    )
     assert parse_args(["x", "--help"]) is None
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([], "no task text given"),
-        (["--agent", "ren"], "no task text given"),
+        ([], "missing argument TEXT"),
+        (["--agent", "ren"], "missing argument TEXT"),
         (["text", "--status"], "--status needs a value"),
         (["text", "--stauts", "done"], "unknown option '--stauts' (did you mean '--status'?)"),
         (["-5%"], "text that starts with '-' goes after '--'"),

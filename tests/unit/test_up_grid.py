@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from gizinterm.grid import checksum, layout_string, split_evenly, window_size_for
-from gizinterm.tmux import chain, escape_arg, parse_version, quote_conf
+from gizinterm.office.grid import checksum, layout_string, split_evenly, window_size_for
+from gizinterm.panes.tmux import chain, escape_arg, parse_version, quote_conf
 
 
 def test_checksum_matches_a_layout_tmux_printed() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.watch import OfficeWatcher, Rejected, Reloaded, config_files
 from gizinterm.workspace import Workspace
+from gizinterm.workspace.watch import OfficeWatcher, Rejected, Reloaded, config_files
 
 NEW_AGENT = '\n[[agent]]\nid = "kai"\nname = "Kai"\n'
 

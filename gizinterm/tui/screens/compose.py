@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from gizinterm.errors import GizinError
-from gizinterm.framing import OPERATOR, resolve_recipients
-from gizinterm.roster import Roster
+from gizinterm.ground.errors import GizinError
+from gizinterm.messaging.framing import OPERATOR, resolve_recipients
+from gizinterm.office.roster import Roster
 
 
 @dataclass(frozen=True)

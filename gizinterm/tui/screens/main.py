@@ -17,8 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent
 
-from gizinterm.dashboard_feed import AgentDay, FeedUpdate, MailUpdate
-from gizinterm.safetext import one_line
+from gizinterm.ground.safetext import one_line
 from gizinterm.tui import model
 from gizinterm.tui.model import Floor, Snapshot
 from gizinterm.tui.widgets.bottom.alerts import AlertStrip
@@ -26,6 +25,7 @@ from gizinterm.tui.widgets.bottom.feed import TaskFeed
 from gizinterm.tui.widgets.office.card import AgentCard
 from gizinterm.tui.widgets.office.floors import Floors
 from gizinterm.tui.widgets.side.preview import PanePreview
+from gizinterm.workspace.feed import AgentDay, FeedUpdate, MailUpdate
 
 if TYPE_CHECKING:
     from gizinterm.tui.app import GizinApp

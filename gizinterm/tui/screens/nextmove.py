@@ -20,8 +20,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from gizinterm.errors import GizinError
-from gizinterm.safetext import plain
+from gizinterm.ground.errors import GizinError
+from gizinterm.ground.safetext import plain
 
 if TYPE_CHECKING:
     from gizinterm.workspace import Workspace
@@ -111,7 +111,7 @@ class NextMoveScreen(Screen[None]):
         target = export_path(ws, day, fmt)
 
         def work() -> None:
-            from gizinterm.atomicfile import write_atomic
+            from gizinterm.ground.atomicfile import write_atomic
             from gizinterm.report.render import render
 
             try:

@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from gizinterm.errors import GizinError
-from gizinterm.safetext import one_line, plain
+from gizinterm.ground.errors import GizinError
+from gizinterm.ground.safetext import one_line, plain
 from gizinterm.tui.widgets.bottom.feed import STATUS_STYLE
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from gizinterm.dashboard_feed import Alert
-from gizinterm.safetext import one_line
+from gizinterm.ground.safetext import one_line
+from gizinterm.workspace.feed import Alert
 
 KIND_STYLE = {
     "blocked": ("⛔", "bold red"),

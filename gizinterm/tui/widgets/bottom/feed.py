@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import RichLog
 
-from gizinterm.dashboard_feed import FeedItem
-from gizinterm.safetext import one_line
+from gizinterm.ground.safetext import one_line
+from gizinterm.workspace.feed import FeedItem
 
 STATUS_STYLE = {"done": "green", "doing": "yellow", "blocked": "bold red"}
 

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
 
-from gizinterm.dashboard_feed import AgentDay
-from gizinterm.roster import Agent
-from gizinterm.safetext import one_line
+from gizinterm.ground.safetext import one_line
+from gizinterm.office.roster import Agent
 from gizinterm.tui.model import AgentLive
+from gizinterm.workspace.feed import AgentDay
 
 STATE_STYLE = {
     "working": "bold green",

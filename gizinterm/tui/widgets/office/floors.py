@@ -11,10 +11,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
-from gizinterm.dashboard_feed import AgentDay
-from gizinterm.safetext import one_line
+from gizinterm.ground.safetext import one_line
 from gizinterm.tui.model import AgentLive, Floor
 from gizinterm.tui.widgets.office.card import AgentCard, card_id
+from gizinterm.workspace.feed import AgentDay
 
 
 def floor_id(index: int) -> str:

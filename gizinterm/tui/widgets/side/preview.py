@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from gizinterm.roster import Agent
-from gizinterm.safetext import one_line
+from gizinterm.ground.safetext import one_line
+from gizinterm.office.roster import Agent
 
 
 class PanePreview(Widget):

@@ -1,0 +1,1 @@
+"""The hot commands: `gizin log`, `send`, `ack`, `up`, `status`, `report`, parsed without typer."""

@@ -1,0 +1,276 @@
+"""Each hot command declared once: its arguments, options and help, as data read by a small parser.
+
+Agents run `gizin log`, `send`, `ack` and `guard` all day, and `up`, `status` and `report` must cost little
+more than their work, so these commands never import typer (nor argparse, whose import alone is a
+measurable share of `gizin log`). Their declarations here are the only ones: the parser reads them, `--help`
+prints them, and the typer app lists the same commands from them (`cli/hotcommands.py`), so an option is
+written once and `gizin --office X log …` behaves as `gizin log …`.
+
+Usage errors are one line, `COMMAND: problem (see 'gizin COMMAND --help')`, exit 2 through UsageError.
+This module imports nothing beyond the stdlib's builtins: it runs before every agent action.
+"""
+
+from __future__ import annotations
+
+from gizinterm.ground.errors import UsageError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy honours the name)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    Value = str | int | float | bool | list[str] | None
+
+KINDS = ("flag", "str", "int", "float", "many")
+
+
+class Opt:
+    """An option. `kind`: flag (True when given), str, int, float, many (repeatable str, a list).
+    `const`: the option may stand without its value, which is then `const` (`send --wait`)."""
+
+    __slots__ = ("choices", "const", "dest", "help", "kind", "metavar", "minimum", "names")
+
+    def __init__(
+        self,
+        *names: str,
+        dest: str,
+        help: str,
+        kind: str = "flag",
+        metavar: str = "",
+        choices: Sequence[str] = (),
+        minimum: float | None = None,
+        const: str | None = None,
+    ) -> None:
+        assert kind in KINDS, kind
+        self.names = names
+        self.dest = dest
+        self.help = help
+        self.kind = kind
+        self.metavar = metavar or ("|".join(choices) if choices else dest.upper())
+        self.choices = tuple(choices)
+        self.minimum = minimum
+        self.const = const
+
+
+class Arg:
+    """A positional argument; `rest` takes every remaining word (joined by the command itself)."""
+
+    __slots__ = ("dest", "help", "metavar", "required", "rest")
+
+    def __init__(self, dest: str, metavar: str, help: str, *, required: bool = True, rest: bool = False) -> None:
+        self.dest = dest
+        self.metavar = metavar
+        self.help = help
+        self.required = required
+        self.rest = rest
+
+
+# Every command takes the global options too, so `gizin log --office X …` works as `gizin --office X log …`.
+GLOBALS = (
+    Opt("--office", dest="office", kind="str", metavar="DIR", help="office folder or agents.toml"),
+    Opt("--db", dest="db", kind="str", metavar="FILE", help="database file"),
+)
+HELP_NAMES = ("-h", "--help")
+
+
+class Command:
+    __slots__ = ("args", "description", "epilog", "options", "path", "subcommands", "summary", "unknown_hint")
+
+    def __init__(
+        self,
+        path: str,
+        summary: str,
+        *,
+        description: str = "",
+        args: Sequence[Arg] = (),
+        options: Sequence[Opt] = (),
+        epilog: str = "",
+        subcommands: Sequence[Command] = (),
+        unknown_hint: str = "",
+    ) -> None:
+        self.path = path  # "log", "report next-move"
+        self.summary = summary  # one line: `gizin --help` lists it
+        self.description = description
+        self.args = tuple(args)
+        self.options = (*options, *GLOBALS) if not subcommands else ()
+        self.epilog = epilog
+        self.subcommands = tuple(subcommands)
+        self.unknown_hint = unknown_hint
+
+    def fail(self, problem: str) -> UsageError:
+        return UsageError(f"{self.path}: {problem} (see 'gizin {self.path} --help')")
+
+    def option(self, name: str) -> Opt | None:
+        for opt in self.options:
+            if name in opt.names:
+                return opt
+        return None
+
+
+class Parsed:
+    """What a command line said: the (sub)command it named and its values by `dest`."""
+
+    __slots__ = ("command", "values")
+
+    def __init__(self, command: Command, values: dict[str, Value]) -> None:
+        self.command = command
+        self.values = values
+
+    def __getitem__(self, dest: str) -> Value:
+        return self.values[dest]
+
+    def text(self, dest: str) -> str | None:
+        value = self.values[dest]
+        return value if isinstance(value, str) else None
+
+
+def parse(command: Command, argv: Sequence[str]) -> Parsed | None:
+    """The values `argv` gives `command`, or None after printing the help that -h/--help asked for."""
+    words = list(argv)
+    if command.subcommands:
+        if not words or words[0] in HELP_NAMES:
+            print(help_text(command))
+            return None
+        chosen = next((sub for sub in command.subcommands if sub.path.rpartition(" ")[2] == words[0]), None)
+        if chosen is None:
+            names = [sub.path.rpartition(" ")[2] for sub in command.subcommands]
+            raise command.fail(f"no such command '{words[0]}'{_hint(words[0], names)}")
+        return parse(chosen, words[1:])
+    values: dict[str, Value] = {opt.dest: ([] if opt.kind == "many" else None) for opt in command.options}
+    positional: list[str] = []
+    only_words = False
+    while words:
+        word = words.pop(0)
+        if only_words or word == "-" or not word.startswith("-") or _is_words(command, word):
+            positional.append(word)
+            continue
+        if word == "--":
+            only_words = True
+            continue
+        if word in HELP_NAMES:
+            print(help_text(command))
+            return None
+        name, equals, inline = word.partition("=")
+        opt = command.option(name)
+        if opt is None:
+            names = [n for o in command.options for n in o.names if n.startswith("--")]
+            raise command.fail(f"unknown option '{name}'{_hint(name, names)}{command.unknown_hint}")
+        if opt.kind == "flag":
+            if equals:
+                raise command.fail(f"{name} takes no value")
+            values[opt.dest] = True
+            continue
+        if equals:
+            text = inline
+        elif words and (opt.const is None or not words[0].startswith("-")):
+            text = words.pop(0)
+        elif opt.const is not None:
+            text = opt.const
+        else:
+            raise command.fail(f"{name} needs a value")
+        value = _convert(command, opt, name, text)
+        current = values[opt.dest]
+        if isinstance(current, list):
+            current.append(text)
+        else:
+            values[opt.dest] = value
+    _place(command, positional, values)
+    return Parsed(command, values)
+
+
+def _is_words(command: Command, word: str) -> bool:
+    """A dash-led word with a space in it is text, not an option (`gizin send a1 "- see above"`), as
+    argparse reads it, unless it starts with a known option (`--tag=two words` is still --tag)."""
+    return " " in word and command.option(word.partition("=")[0]) is None
+
+
+def _convert(command: Command, opt: Opt, name: str, text: str) -> Value:
+    if opt.choices and text not in opt.choices:
+        raise command.fail(f"{name}: '{text}' is not one of {', '.join(opt.choices)}")
+    if opt.kind not in ("int", "float"):
+        return text
+    try:
+        number: int | float = int(text) if opt.kind == "int" else float(text)
+    except ValueError:
+        raise command.fail(f"{name}: '{text}' is not {'a whole number' if opt.kind == 'int' else 'a number'}") from None
+    if opt.minimum is not None and not number >= opt.minimum:  # `not >=` also refuses nan
+        raise command.fail(f"{name}: {text} is below the minimum, {opt.minimum:g}")
+    return number
+
+
+def _place(command: Command, positional: list[str], values: dict[str, Value]) -> None:
+    for arg in command.args:
+        if arg.rest and (positional or not arg.required):
+            values[arg.dest] = list(positional)
+            positional.clear()
+        elif positional:
+            values[arg.dest] = positional.pop(0)
+        elif arg.required:
+            raise command.fail(f"missing argument {arg.metavar}")
+        else:
+            values[arg.dest] = None
+    if positional:
+        raise command.fail(f"unexpected argument '{positional[0]}'")
+
+
+def _hint(word: str, names: list[str]) -> str:
+    from gizinterm.ground.validate import did_you_mean  # error path only: difflib is not free
+
+    return did_you_mean(word, names)
+
+
+HELP_WIDTH = 100
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words into lines of at most `width` characters (textwrap would cost an import of re)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line or not lines else lines
+
+
+def usage(command: Command) -> str:
+    if command.subcommands:
+        return f"usage: gizin {command.path} {{{','.join(s.path.rpartition(' ')[2] for s in command.subcommands)}}} …"
+    parts = [f"gizin {command.path}"]
+    for arg in command.args:
+        shown = arg.metavar + ("..." if arg.rest else "")
+        parts.append(shown if arg.required else f"[{shown}]")
+    for opt in command.options:
+        if opt in GLOBALS:
+            continue
+        name = opt.names[-1] if opt.names[-1].startswith("--") else opt.names[0]
+        shown = name if opt.kind == "flag" else f"{name} [{opt.metavar}]" if opt.const else f"{name} {opt.metavar}"
+        parts.append(f"[{shown}]" + ("..." if opt.kind == "many" else ""))
+    return "usage: " + " ".join(parts)
+
+
+def help_text(command: Command) -> str:
+    """`--help`: usage, what the command does, its arguments and options, its exit codes."""
+    lines = [usage(command), "", command.description or command.summary]
+    if command.subcommands:
+        lines += ["", "commands:"]
+        lines += [f"  {sub.path.rpartition(' ')[2]:<22} {sub.summary}" for sub in command.subcommands]
+    rows = [(arg.metavar, arg.help) for arg in command.args]
+    for opt in command.options:
+        value = "" if opt.kind == "flag" else f" [{opt.metavar}]" if opt.const else f" {opt.metavar}"
+        rows.append((", ".join(opt.names) + value, opt.help + (" (repeatable)" if opt.kind == "many" else "")))
+    if rows:
+        lines += ["", "arguments and options:"]
+        width = min(max(len(left) for left, _ in rows), 28)
+        for left, right in rows:
+            wrapped = _wrap(right, HELP_WIDTH - width - 4)
+            if len(left) > width:
+                lines.append(f"  {left}")
+                lines += [f"  {'':<{width}}  {part}" for part in wrapped]
+            else:
+                lines.append(f"  {left:<{width}}  {wrapped[0]}")
+                lines += [f"  {'':<{width}}  {part}" for part in wrapped[1:]]
+    if command.epilog:
+        lines += ["", command.epilog]
+    return "\n".join(lines)

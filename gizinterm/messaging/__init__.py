@@ -1,0 +1,1 @@
+"""Messages between colleagues: the outbox, framing, and the exactly-once deliverer."""

@@ -1,0 +1,150 @@
+"""Ending, restarting and stopping agents, taking the office down, and attaching to it.
+
+Each operation validates every agent id before touching tmux (an unknown id is exit 5 and changes
+nothing), then does its work in one chained tmux invocation. `stop` keeps the pane as a visible
+placeholder rather than closing it, so the seat stays in the grid and `gizin restart` refills it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from gizinterm.ground.errors import TmuxError
+from gizinterm.office.layout import Plan
+from gizinterm.panes.bringup import ProgressFn, UpReport, up
+from gizinterm.panes.seat import client_env, client_path, respawn
+from gizinterm.panes.tmux import (
+    EXIT_SEEN_OPTION,
+    STOPPED_OPTION,
+    Command,
+    PaneInfo,
+    TmuxServer,
+    chain,
+    list_panes,
+    panes_by_agent,
+    tmux_version,
+)
+
+
+@dataclass
+class ActionReport:
+    """What `restart` or `stop` did, agent by agent."""
+
+    done: dict[str, str] = field(default_factory=dict)  # agent -> pane id
+    skipped: dict[str, str] = field(default_factory=dict)  # agent -> why not
+    exited: list[PaneInfo] = field(default_factory=list)  # dead panes whose exit was not recorded yet
+    up: UpReport | None = None  # when `restart` had to create absent panes
+
+
+def not_running(plan: Plan, server: TmuxServer) -> TmuxError:
+    return TmuxError(f"office not running: no session '{plan.session}' on tmux server {server.name} (gizin up)")
+
+
+def restart(
+    server: TmuxServer,
+    plan: Plan,
+    agents: Sequence[str],
+    *,
+    progress: ProgressFn | None = None,
+    now: Callable[[], float] = time.time,
+) -> ActionReport:
+    """Start each agent's program afresh in its pane (killing a live one); create absent panes."""
+    report = ActionReport()
+    panes = panes_by_agent(list_panes(server, plan.session))
+    moment = now()
+    commands: list[Command] = []
+    absent: list[str] = []
+    for agent_id in dict.fromkeys(agents):
+        spec = plan.pane_for(agent_id)
+        if spec is None:
+            report.skipped[agent_id] = "not seated in the plan"
+            continue
+        pane = panes.get(agent_id)
+        if pane is None:
+            absent.append(agent_id)
+        elif not spec.cwd.is_dir():
+            report.skipped[agent_id] = f"cwd {spec.cwd} does not exist"
+        else:
+            if pane.dead and not pane.exit_seen and not pane.stopped:
+                report.exited.append(pane)
+            commands += respawn(spec, pane.pane_id, moment, client_path(plan))
+            report.done[agent_id] = pane.pane_id
+    if commands:
+        server.run(commands, env=client_env(plan))
+    if absent:
+        report.up = up(server, plan, only=absent, progress=progress, now=now)
+        report.skipped.update(report.up.skipped)
+    return report
+
+
+def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
+    """End each agent's program but keep its pane, showing how to bring it back."""
+    report = ActionReport()
+    panes = panes_by_agent(list_panes(server, plan.session))
+    if not panes and agents:
+        raise not_running(plan, server)
+    commands: list[Command] = []
+    # tmux 3.3+ draws remain-on-exit-format itself on the dead pane, so the program put there prints
+    # nothing (the notice must show once). Older tmux lacks the option: printf is then the placeholder.
+    draws_notice = tmux_version(server.binary) >= (3, 3)
+    for agent_id in dict.fromkeys(agents):
+        pane = panes.get(agent_id)
+        if pane is None:
+            report.skipped[agent_id] = "no pane (not running)"
+            continue
+        if pane.dead and pane.stopped:
+            report.skipped[agent_id] = "already stopped"
+            continue
+        notice = f"[gizin] {agent_id} stopped. Start it again with: gizin restart {agent_id}"
+        commands += [
+            ["set-option", "-p", "-t", pane.pane_id, STOPPED_OPTION, "1"],
+            ["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"],  # an intended end, not a crash
+            ["set-option", "-q", "-p", "-t", pane.pane_id, "remain-on-exit-format", notice],  # -q: tmux < 3.3
+            ["respawn-pane", "-k", "-t", pane.pane_id, "true" if draws_notice else f"printf '\\n%s\\n' '{notice}'"],
+        ]
+        report.done[agent_id] = pane.pane_id
+    if commands:
+        server.run(commands)
+    return report
+
+
+def down(server: TmuxServer, plan: Plan) -> list[PaneInfo]:
+    """Kill the office's session (and nothing else on the server); returns the panes it ended."""
+    panes = list_panes(server, plan.session)
+    if not panes:
+        raise not_running(plan, server)
+    server.run([["kill-session", "-t", f"={plan.session}"]])
+    return panes
+
+
+@dataclass(frozen=True)
+class Attach:
+    """How to show the office: `argv` to exec (attach from outside tmux), or None when the running
+    tmux client was switched over already."""
+
+    argv: list[str] | None
+    env: dict[str, str]
+
+
+def attach(server: TmuxServer, plan: Plan, agent: str | None = None) -> Attach:
+    """Select `agent`'s window and pane, then attach (or switch-client when already inside this server)."""
+    panes = list_panes(server, plan.session)
+    if not panes:
+        raise not_running(plan, server)
+    select: list[Command] = []
+    if agent is not None:
+        pane = panes_by_agent(panes).get(agent)
+        if pane is None:
+            raise TmuxError(f"{agent} has no pane in session '{plan.session}' (gizin up or gizin restart {agent})")
+        select = [["select-window", "-t", pane.window_id], ["select-pane", "-t", pane.pane_id]]
+    env = dict(os.environ)
+    inside = env.get("TMUX", "")
+    if inside and inside.split(",")[0] == server.cmd("display-message", "-p", "#{socket_path}").strip():
+        target = select[-1][-1] if select else f"={plan.session}"
+        server.run([*select, ["switch-client", "-t", target]])
+        return Attach(argv=None, env=env)
+    env.pop("TMUX", None)  # attaching to another server from inside tmux is a nested client, on purpose
+    return Attach(argv=server.argv(chain([*select, ["attach-session", "-t", f"={plan.session}"]])), env=env)

@@ -1,0 +1,133 @@
+"""The database schema, as an ordered list of named migrations of plain SQL.
+
+Plain SQL (not sqlite-utils calls) so that `store/__init__.py` can apply it through sqlite-utils `Migrations`
+while the hot `gizin log` path, which must not import sqlite-utils, can check by name that it is applied.
+Append new migrations at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATION_SET = "gizinterm"
+
+TASKS = """
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    agent TEXT NOT NULL,            -- roster id
+    agent_name TEXT NOT NULL,       -- the display name when logged: past reports survive roster edits
+    day TEXT NOT NULL,              -- YYYY-MM-DD in the office's day convention (office.day_starts)
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'done' CHECK (status IN ('done', 'doing', 'blocked')),
+    tags TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+    created_at TEXT NOT NULL,       -- UTC ISO-8601: when the work happened (--at, else now)
+    logged_at TEXT NOT NULL,        -- UTC ISO-8601: when the row was written
+    pane_id TEXT,                   -- the tmux pane it was logged from, when known
+    edited_at TEXT,
+    deleted_at TEXT                 -- `gizin tasks rm` hides a task; it is never deleted
+);
+CREATE INDEX tasks_day_agent ON tasks (day, agent);
+CREATE INDEX tasks_agent_created ON tasks (agent, created_at);
+CREATE TABLE task_changes (
+    id INTEGER PRIMARY KEY,
+    task_id INTEGER NOT NULL REFERENCES tasks (id),
+    action TEXT NOT NULL CHECK (action IN ('edit', 'done', 'rm')),
+    old_value TEXT,
+    new_value TEXT,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL DEFAULT 'operator'
+);
+-- Trigrams: the default tokenizer sees a run of Japanese as one word, so "請求書" never matched inside
+-- "月次の請求書を送付"; trigrams match any substring of three or more characters.
+CREATE VIRTUAL TABLE tasks_fts USING fts5 (text, content='tasks', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER tasks_fts_ai AFTER INSERT ON tasks BEGIN
+    INSERT INTO tasks_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER tasks_fts_ad AFTER DELETE ON tasks BEGIN
+    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER tasks_fts_au AFTER UPDATE OF text ON tasks BEGIN
+    INSERT INTO tasks_fts (tasks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO tasks_fts (rowid, text) VALUES (new.id, new.text);
+END;
+"""
+
+AGENT_EVENTS = """
+CREATE TABLE agent_events (
+    id INTEGER PRIMARY KEY,
+    agent TEXT NOT NULL,
+    event TEXT NOT NULL,            -- start | exit | restart | stop | prune
+    pane_id TEXT,
+    exit_status INTEGER,
+    detail TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX agent_events_agent_at ON agent_events (agent, at);
+"""
+
+MESSAGES = """
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    key TEXT UNIQUE,                -- idempotency key: the same key twice is one message
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL,        -- agent id
+    body TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'sending', 'delivered', 'acked', 'failed', 'unknown', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    pane_id TEXT,                   -- the pane it was pasted into
+    error TEXT,                     -- why it is deferred, failed or unknown
+    created_at TEXT NOT NULL,
+    sending_at TEXT,
+    delivered_at TEXT,
+    acked_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX messages_state_recipient ON messages (state, recipient, id);
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,          -- e.g. 'deliverer'
+    holder TEXT NOT NULL,           -- host:pid:nonce of the holder
+    acquired_at REAL NOT NULL,      -- epoch seconds
+    heartbeat_at REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
+"""
+
+OUTBOUND = """
+CREATE TABLE outbound_audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,               -- UTC ISO-8601
+    agent TEXT,
+    channel TEXT NOT NULL,          -- email | x | slack | sms | webhook | hook:<tool>
+    tool TEXT,
+    session_id TEXT,
+    tool_use_id TEXT,
+    decision TEXT NOT NULL CHECK (decision IN ('allow', 'deny', 'ask')),
+    rule TEXT,
+    recipient TEXT,                 -- as given
+    normalized TEXT,
+    reason TEXT,
+    input_hash TEXT,                -- sha256 of the input; bodies are never stored
+    policy_hash TEXT
+);
+CREATE INDEX outbound_audit_at ON outbound_audit (at);
+CREATE TABLE policy_versions (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    content TEXT NOT NULL,
+    source TEXT,
+    first_seen_at TEXT NOT NULL
+);
+"""
+
+OUTBOUND_AUDIT_POLICY_HASH = """
+CREATE INDEX outbound_audit_policy_hash ON outbound_audit (policy_hash);
+"""
+"""The dashboard counts each policy version's decisions every second; without this index each count
+scanned the whole audit, which only grows."""
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("m001_tasks", TASKS),
+    ("m002_agent_events", AGENT_EVENTS),
+    ("m003_messages", MESSAGES),
+    ("m004_outbound", OUTBOUND),
+    ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
+]

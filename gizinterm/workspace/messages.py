@@ -1,0 +1,72 @@
+"""The workspace's messaging: send, the ledger, the operator's retry and cancel, the deliverer."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from gizinterm.workspace.base import WorkspaceBase
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gizinterm.messaging.deliverer import Deliverer, DeliveryEvent
+    from gizinterm.store.messages import Enqueued, Message
+
+
+
+
+class MessagesPart(WorkspaceBase):
+
+    def send(self, target: str, body: str, *, sender: str = "operator", key: str | None = None) -> list[Enqueued]:
+        """Queue a message for an agent, `@Department` or `all`; the deliverer pastes it (exactly once)."""
+        from gizinterm.messaging import outbox
+        from gizinterm.store import connect
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return outbox.send(conn, self.roster, target, body, sender=sender, key=key)
+
+    def messages(
+        self,
+        *,
+        to: str | None = None,
+        sender: str | None = None,
+        states: tuple[str, ...] = (),
+        limit: int | None = None,
+    ) -> list[Message]:
+        from gizinterm.store import connect
+        from gizinterm.store import messages as store
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return store.query(conn, to=to, sender=sender, states=states, limit=limit)
+
+    def ack_message(self, message_id: int, by: str = "operator") -> Message:
+        """The façade serves the operator's front ends; an agent acks through `gizin ack` from its pane."""
+        from gizinterm.messaging import outbox
+        from gizinterm.store import connect
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return outbox.ack(conn, message_id, by)
+
+    def retry_message(self, message_id: int) -> Message:
+        """failed -> queued again; unknown -> Enter only, and only if its text is provably in the input."""
+        from gizinterm.messaging import retry as delivery
+        from gizinterm.panes import tmux
+        from gizinterm.store import connect
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return delivery.retry(conn, tmux.server_for(self.socket), message_id)
+
+    def cancel_message(self, message_id: int) -> Message:
+        from gizinterm.store import connect
+        from gizinterm.store import messages as store
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return store.cancel(conn, message_id)
+
+    def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None, ttl: float = 5.0) -> Deliverer:
+        """The office's deliverer, for `gizin deliver` and the dashboard's worker: it delivers only while
+        it holds the office's lease, so hosting one where another runs is harmless (it stands by)."""
+        from gizinterm.messaging.deliverer import Deliverer
+
+        return Deliverer.for_office(self.roster, self.db_path, self.socket, on_event=on_event, ttl=ttl)

@@ -1,0 +1,137 @@
+"""The workspace's panes: up, status, down, restart, stop, attach, and the agent events they record."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from gizinterm.ground.errors import PolicyRefused
+from gizinterm.workspace.policy import PolicyPart
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gizinterm.panes.bringup import Progress, UpReport
+    from gizinterm.panes.lifecycle import ActionReport, Attach
+    from gizinterm.panes.state import AgentStatus
+    from gizinterm.store.events import AgentEvent
+
+
+
+
+class PanesPart(PolicyPart):
+    def up(
+        self,
+        *,
+        prune: bool = False,
+        restart_dead: bool = False,
+        size: tuple[int, int] | None = None,
+        progress: Callable[[Progress], None] | None = None,
+    ) -> UpReport:
+        """Create or reconcile the office's session; every start, restart, prune and newly seen exit
+        becomes an agent event."""
+        from gizinterm.panes import bringup
+        from gizinterm.panes.lock import office_lock
+        from gizinterm.store.events import AgentEvent, exit_event
+
+        plan, refused = self.plan(), self.broken_guards()  # an agent whose guard would not block must not start
+        with office_lock(self.state_dir):  # two ups at once would each create the same missing panes
+            report = bringup.up(
+                self.tmux(), plan, prune=prune, restart_dead=restart_dead, size=size, progress=progress, refused=refused
+            )
+        events = [AgentEvent(a, "start", report.panes.get(a)) for a in report.started]
+        events += [AgentEvent(a, "restart", report.panes.get(a), detail="up --restart-dead") for a in report.restarted]
+        events += [AgentEvent(a, "prune", detail="not in the roster") for a in report.pruned]
+        events += [exit_event(p.agent, p) for p in report.exited]
+        report.warnings += self.record_agent_events(events)
+        return report
+
+    def status(self) -> list[AgentStatus]:
+        """One row per agent (and per pane of an agent no longer in the roster), in seat order."""
+        from gizinterm.panes import state as panestate
+        from gizinterm.store.events import exit_event
+
+        exits: list[AgentEvent] = []
+        rows = panestate.refresh(
+            self.tmux(),
+            self.plan(),
+            on_exit=lambda agent, pane: exits.append(exit_event(agent, pane)),
+        )
+        self.record_agent_events(exits)
+        return rows
+
+    def down(self) -> list[str]:
+        """Kill the office's session only; returns the agents whose panes it closed."""
+        from gizinterm.panes import lifecycle
+        from gizinterm.store.events import AgentEvent
+
+        panes = lifecycle.down(self.tmux(), self.plan())
+        ended = [p.agent for p in panes if p.agent]
+        alive = [p for p in panes if p.agent and not p.dead]
+        self.record_agent_events([AgentEvent(p.agent, "stop", p.pane_id, detail="down") for p in alive])
+        return ended
+
+    def restart(self, agents: list[str], progress: Callable[[Progress], None] | None = None) -> ActionReport:
+        from gizinterm.panes import lifecycle
+        from gizinterm.panes.lock import office_lock
+        from gizinterm.store.events import AgentEvent, exit_event
+
+        for agent in agents:
+            self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
+        refused = self.broken_guards(agents)
+        if refused:
+            raise PolicyRefused("refusing to start " + "; ".join(f"{a}: {why}" for a, why in refused.items()))
+        plan = self.plan()
+        with office_lock(self.state_dir):
+            report = lifecycle.restart(self.tmux(), plan, agents, progress=progress)
+        events = [exit_event(p.agent, p) for p in report.exited]
+        events += [AgentEvent(a, "restart", pane) for a, pane in report.done.items()]
+        if report.up is not None:
+            events += [AgentEvent(a, "start", report.up.panes.get(a)) for a in report.up.started]
+        self.record_agent_events(events)
+        return report
+
+    def stop(self, agents: list[str]) -> ActionReport:
+        from gizinterm.panes import lifecycle
+        from gizinterm.panes.lock import office_lock
+        from gizinterm.store.events import AgentEvent
+
+        for agent in agents:
+            self.roster.agent(agent)
+        plan = self.plan()
+        with office_lock(self.state_dir):
+            report = lifecycle.stop(self.tmux(), plan, agents)
+        self.record_agent_events([AgentEvent(a, "stop", pane) for a, pane in report.done.items()])
+        return report
+
+    def attach(self, agent: str | None = None) -> Attach:
+        from gizinterm.panes import lifecycle
+
+        if agent is not None:
+            self.roster.agent(agent)
+        return lifecycle.attach(self.tmux(), self.plan(), agent)
+
+    def agent_events(self, agent: str | None = None, limit: int = 50) -> list[AgentEvent]:
+        from gizinterm.store import connect
+        from gizinterm.store.events import recent_events
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            return recent_events(conn, agent, limit)
+
+    def record_agent_events(self, events: list[AgentEvent]) -> list[str]:
+        """Best effort: the office stays up even when its database cannot be written; the reason comes
+        back as a warning for the front end to show."""
+        import sqlite3
+
+        from gizinterm.ground.errors import GizinError
+        from gizinterm.store import connect
+        from gizinterm.store.events import record_events
+
+        if not events:
+            return []
+        try:
+            with contextlib.closing(connect(self.db_path)) as conn:
+                record_events(conn, events)
+        except (GizinError, sqlite3.Error, OSError) as exc:
+            return [f"agent events not recorded: {exc}"]
+        return []
