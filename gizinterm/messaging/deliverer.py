@@ -49,15 +49,17 @@ from gizinterm.messaging.flight import (
     take_timeout_from_env,
 )
 from gizinterm.messaging.framing import frame
+from gizinterm.messaging.positive import SUBMIT_TIMEOUT, PositivePath
 from gizinterm.messaging.screen import PromptCheck, showing_prompt, tail_visible
 from gizinterm.office.roster import Roster, load_roster
 from gizinterm.panes import tmux
+from gizinterm.panes.screens import RECOGNISERS, Recogniser
 from gizinterm.panes.tmux import paste
 from gizinterm.store import connect
 from gizinterm.store import messages as store
 
 
-class Deliverer:
+class Deliverer(PositivePath):
     """Exactly one per office at a time (through the lease); see the module docstring for the API."""
 
     def __init__(
@@ -93,6 +95,7 @@ class Deliverer:
         self._inflight: dict[int, InFlight] = {}
         self._deferred: dict[int, str] = {}
         self._cooling: dict[str, Cooling] = {}  # recipient -> its pane settling after our last Enter
+        self._ready_since: dict[str, float] = {}  # pane -> since when a real CLI's empty box has been at rest
         self._stop = threading.Event()
         self._conn: sqlite3.Connection | None = None
 
@@ -206,10 +209,14 @@ class Deliverer:
                 self._defer(msg, f"pane {pane.pane_id} vanished")
                 continue
             kind = self._kind(msg.recipient)
-            if self.prompt_check(kind, msg.recipient, pane, screen):
+            rec = RECOGNISERS.get(kind)
+            if rec is not None:
+                if not self._settled(msg, rec, pane, screen):
+                    continue
+            elif self.prompt_check(kind, msg.recipient, pane, screen):
                 self._defer(msg, f"{msg.recipient} is showing a permission prompt")
                 continue
-            self._paste(msg.recipient, pane, screen)
+            self._paste(msg.recipient, pane, screen, rec)
 
     def _kind(self, agent_id: str) -> str:
         return next((a.kind for a in self.roster.agents if a.id == agent_id), "shell")
@@ -230,7 +237,7 @@ class Deliverer:
             self.stats.deferred += 1
             self._emit("deferred", msg, reason)
 
-    def _paste(self, recipient: str, pane: tmux.PaneInfo, before: str) -> None:
+    def _paste(self, recipient: str, pane: tmux.PaneInfo, before: str, rec: Recogniser | None = None) -> None:
         msg = store.claim_head(self.conn, recipient, pane.pane_id, holder=self.holder)
         if msg is None:
             return
@@ -240,8 +247,9 @@ class Deliverer:
             outcome = paste.paste_into(self.server, pane.pane_id, recipient, text)
         except TmuxError as exc:
             outcome = paste.PasteOutcome.unsure(str(exc))
+        self._ready_since.pop(pane.pane_id, None)
         if outcome.pasted:
-            self._inflight[msg.id] = InFlight(msg, pane, text, before, time.monotonic())
+            self._inflight[msg.id] = InFlight(msg, pane, text, before, time.monotonic(), rec=rec)
         elif outcome.untouched:
             after = store.unclaim(self.conn, msg.id, outcome.reason)
             self.stats.requeued += 1
@@ -263,6 +271,9 @@ class Deliverer:
         ready = []
         for flight in list(self._inflight.values()):
             screen = screens.get(flight.pane_id)
+            if flight.entered_at is not None:
+                self._confirm(flight, screen, now)
+                continue
             if not flight.taken:
                 flight.taken = self._taken(flight, screen, now)
             if flight.taken and not self._held_by_prompt(flight, screen, now):
@@ -288,17 +299,16 @@ class Deliverer:
             flight.prompt_since = now
             self._emit("deferred", msg, f"{msg.recipient} raised a permission prompt after the paste; Enter held")
         if now - flight.prompt_since >= self.enter_grace:
-            del self._inflight[msg.id]
-            reason = (
+            self._unknown(
+                flight,
                 f"pasted into {flight.pane_id}, but a permission prompt stayed on the screen for "
-                f"{self.enter_grace:g} s; Enter was not pressed (it would have answered the prompt)"
+                f"{self.enter_grace:g} s; Enter was not pressed (it would have answered the prompt)",
             )
-            if store.mark_unknown(self.conn, msg.id, reason):
-                self.stats.unknown += 1
-                self._emit("unknown", msg, reason)
         return True
 
     def _taken(self, flight: InFlight, screen: str | None, now: float) -> bool:
+        if flight.rec is not None and screen is not None:
+            return self._landed(flight, flight.rec, screen, now)
         if screen is None or now - flight.pasted_at >= self.take_timeout:
             return True  # gone (Enter will say so) or out of patience
         if screen == flight.before:
@@ -324,6 +334,9 @@ class Deliverer:
 
     def _entered(self, flight: InFlight, outcome: paste.EnterOutcome, now: float) -> None:
         msg = flight.msg
+        if outcome.status == "entered" and flight.rec is not None:
+            flight.entered_at, flight.enters = now, 1  # delivered once the submit is seen (_confirm)
+            return
         if outcome.status == "entered":
             del self._inflight[msg.id]
             self._cooling[msg.recipient] = Cooling(flight.pane_id, now)
@@ -333,11 +346,7 @@ class Deliverer:
             return
         if outcome.status == "in-mode" and now - flight.pasted_at < self.enter_grace:
             return  # the text is in the input; press Enter once the operator leaves copy mode
-        del self._inflight[msg.id]
-        reason = f"pasted into {flight.pane_id}, but Enter could not be pressed: {outcome.detail}"
-        store.mark_unknown(self.conn, msg.id, reason)
-        self.stats.unknown += 1
-        self._emit("unknown", msg, reason)
+        self._unknown(flight, f"pasted into {flight.pane_id}, but Enter could not be pressed: {outcome.detail}")
 
     def _unheld(self) -> bool:
         return any(f.prompt_since is None for f in self._inflight.values())
@@ -372,7 +381,8 @@ class Deliverer:
         """Finish pasted messages (press their Enter), then release the lease and the connection.
         One still held (a prompt, copy mode) stays `sending`: the next deliverer calls it `unknown`."""
         self._stop.set()
-        deadline = time.monotonic() + (self.take_timeout + 1.0 if finish_within is None else finish_within)
+        patience = max(self.take_timeout, SUBMIT_TIMEOUT if self._inflight else 0.0) + 1.0
+        deadline = time.monotonic() + (patience if finish_within is None else finish_within)
         while self._unheld() and self._ensure_lease() and time.monotonic() < deadline:
             self._advance_inflight()
             time.sleep(0.01)

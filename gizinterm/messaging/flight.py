@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from gizinterm.ground.errors import UsageError
 from gizinterm.panes import tmux
+from gizinterm.panes.screens import Recogniser
 from gizinterm.store import messages as store
 
 DEFAULT_TTL = 5.0  # seconds a lease lives without a heartbeat; a standby takes over after this
@@ -19,7 +20,6 @@ SETTLE = 0.1  # a changed screen that stays still this long has taken the paste 
 # and COOL_MAX after the Enter (see _cooled).
 COOL_MIN, COOL_QUIET, COOL_MAX = 0.1, 0.05, 1.0
 ENTER_GRACE = 30.0  # how long a pasted message may wait for Enter (copy mode, a prompt) before `unknown`
-
 
 
 @dataclass
@@ -33,6 +33,9 @@ class InFlight:
     stable_since: float | None = None
     taken: bool = False
     prompt_since: float | None = None  # when a permission prompt first held this message's Enter
+    rec: Recogniser | None = None  # a real agent CLI's recogniser: the positive path (messaging/positive.py)
+    entered_at: float | None = None  # on the positive path: Enter pressed, the submit not yet seen
+    enters: int = 0
 
     @property
     def pane_id(self) -> str:

@@ -22,7 +22,6 @@ def showing_prompt(kind: str, agent: str, pane: tmux.PaneInfo, screen: str) -> b
     return classify(profile_for(kind), agent, pane, screen, time.time()).state == "waiting"
 
 
-
 def _squash(text: str) -> str:
     return "".join(text.split())
 

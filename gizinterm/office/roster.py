@@ -134,7 +134,7 @@ def guess_kind(command: str) -> str:
     program = Path(words[0]).name
     if program in ("claude", "codex", "gemini", "aider"):
         return program
-    if "demo-agent" in words or "gizinterm.panes.demo_agent" in words:
+    if "demo-agent" in words or "gizinterm.demo_agent" in words:
         return "demo"
     return "shell"
 

@@ -1,4 +1,4 @@
-"""Per-agent state (absent, starting, working, idle, waiting, dead) from each pane's OWN content.
+"""Per-agent state (absent, starting, working, idle, waiting, unknown, dead) from each pane's OWN content.
 
 `#{window_activity}` is per window, so in a grid one busy neighbour makes every pane look busy
 (DESIGN §3). Instead every refresh hashes each pane's visible text and keeps the hash, and the time it
@@ -19,6 +19,7 @@ from typing import Any
 
 from gizinterm.office.layout import Plan
 from gizinterm.panes.profiles import SHELLS, Profile, matches, profile_for
+from gizinterm.panes.screens import RECOGNISERS, Recogniser, read
 from gizinterm.panes.tmux import (
     CHANGED_OPTION,
     EXIT_SEEN_OPTION,
@@ -32,7 +33,7 @@ from gizinterm.panes.tmux import (
     panes_by_agent,
 )
 
-STATES = ("absent", "starting", "working", "idle", "waiting", "dead")
+STATES = ("absent", "starting", "working", "idle", "waiting", "unknown", "dead")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Observation:
     state: str
     changed_at: float
     content_hash: str
+    detail: str = ""  # what the screen showed: "approval prompt", "screen not recognised …"
+    ready: bool = False  # an empty input box at rest, positively recognised: a message may be pasted
 
 
 def content_hash(text: str) -> str:
@@ -79,6 +82,9 @@ def classify(
 
     if pane.dead:
         return seen("dead")
+    recogniser = RECOGNISERS.get(profile.kind)
+    if recogniser is not None:
+        return _recognised(recogniser, pane, screen, now, seen(""), profile.grace)
     lines = tail_lines(screen or "", profile.tail)
     last = lines[-1:] if lines else []
     if matches(profile.waiting, lines, agent):
@@ -97,6 +103,18 @@ def classify(
     if not first_seen and now - changed_at < profile.quiet:
         return seen("working")
     return seen("idle")
+
+
+def _recognised(
+    rec: Recogniser, pane: PaneInfo, screen: str | None, now: float, base: Observation, grace: float
+) -> Observation:
+    """A real agent CLI: its screen and title say what it does, positively; what they do not say is
+    `unknown` (after the start-up grace), never `idle`, and never answered with a key."""
+    reading = read(rec, screen or "", pane.title)
+    state = reading.state
+    if state == "unknown" and pane.started_at is not None and now - pane.started_at < grace:
+        state = "starting"
+    return replace(base, state=state, detail=reading.detail if state != "starting" else "", ready=reading.ready)
 
 
 @dataclass(frozen=True)
@@ -205,6 +223,8 @@ def _row(
         )
     elif pane.in_mode:
         detail = "in copy mode"
+    elif obs.detail:
+        detail = obs.detail
     return AgentStatus(
         agent=agent,
         name=name,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gizinterm.cli.spec import Arg, Command, Opt, help_text, parse
+from gizinterm.cli.spec import Arg, Command, Opt, parse
+from gizinterm.cli.spec_help import help_text
 from gizinterm.ground.errors import UsageError
 
 DEMO = Command(

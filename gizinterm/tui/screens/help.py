@@ -31,7 +31,8 @@ STATES: tuple[tuple[str, str], ...] = (
     ("starting", "just (re)started, not yet at its prompt (a few seconds at most)"),
     ("working", "output is changing"),
     ("idle", "at its prompt"),
-    ("waiting", "asking a question (permission prompt): needs you"),
+    ("waiting", "a permission prompt, a question or a dialog is on its screen: needs you"),
+    ("unknown", "a real agent CLI shows a screen gizin does not recognise: look; messages wait"),
     ("dead", "the program exited; restart with r"),
     ("absent", "no pane: the office is down or the agent was never started"),
 )

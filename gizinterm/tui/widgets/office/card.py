@@ -15,6 +15,7 @@ STATE_STYLE = {
     "working": "bold green",
     "idle": "cyan",
     "waiting": "bold yellow",
+    "unknown": "bold magenta",
     "starting": "italic cyan",
     "dead": "bold red",
     "absent": "dim",

@@ -1,0 +1,166 @@
+"""What the real agent CLIs show on screen, recognised positively: their input box at rest, their dialogs,
+their work in progress. Anything else is `unknown`, never `idle`.
+
+The rules are data, one `Recogniser` per CLI, written from the screens the real programs drew in a tmux
+pane (the corpus in tests/fixtures/screens/<kind>/<version>/, whose every screen a test reads back) and
+from the titles they set. `verified` names the version they were taken from; a newer version may draw
+differently, and then unrecognised screens make messages wait, which is the safe way to be wrong.
+
+Why positive: Enter on a screen read as "idle by default" approved shell commands, accepted folder-trust
+and API-key dialogs and answered questions on the operator's behalf. A dialog can sit anywhere on the
+screen (Codex's approval question is 13 lines above the bottom), so dialogs are searched on the whole
+visible screen, and the input box must be found, at rest, before anything is typed into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+BRAILLE_SPINNER = r"^[\u2800-\u28ff] "  # a spinner frame in the pane title, then a space
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    kind: str
+    verified: str  # the CLI version whose real screens these rules were written from
+    box: str  # the live input box; group "text" is its content (MULTILINE|DOTALL)
+    empty: str  # the box's content when nothing is typed: blank, or the CLI's placeholder
+    at_rest: tuple[str, ...] = ()  # also on screen whenever the CLI waits for input with an empty box
+    dialogs: tuple[tuple[str, str], ...] = ()  # (what it is, pattern): any on screen means a person must act
+    working: tuple[str, ...] = ()  # any on screen means the CLI is busy
+    working_title: str = ""  # the pane title while busy
+    waiting_title: str = ""  # the pane title while a person must act
+    pasted: tuple[str, ...] = ()  # what a long paste shows in the box instead of its text
+    enter_delay: float = 0.1  # seconds between the paste and Enter (Gemini takes an earlier Enter as a newline)
+    settle: float = 0.0  # seconds the box must have been at rest before the first paste (Claude drops an early Enter)
+    continuation: str = "  "  # indentation of the box's further lines
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one screen says. state: waiting | working | idle | unknown. `box` is the input box's text
+    ("" when empty), or None when no input box is on screen."""
+
+    state: str
+    detail: str = ""
+    box: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        """The CLI waits for input with an empty box: the only screen a message may be pasted into."""
+        return self.state == "idle" and self.box == ""
+
+
+RULE = "\u2500{20,}"  # ─ across the pane
+
+RECOGNISERS: dict[str, Recogniser] = {
+    "claude": Recogniser(
+        kind="claude",
+        verified="2.1.197",
+        # ❯ and a NO-BREAK SPACE open the live box between two full-width rules; prompts in the
+        # scroll-back use a plain space, so they never match.
+        box=rf"^{RULE}\n\u276f\u00a0(?P<text>.*?)\n{RULE}$",
+        empty=r"",
+        dialogs=(
+            ("permission prompt", r"Do you want to proceed\?"),
+            ("permission prompt", r"Do you want to allow Claude to"),
+            ("permission prompt", r"Esc to cancel · Tab to amend"),
+            ("question", r"Enter to select · ↑/↓ to navigate"),
+            ("API-key dialog", r"Do you want to use this API key\?"),
+            ("folder-trust dialog", r"Is this a project you created or one you trust\?|Yes, I trust this folder"),
+            ("theme dialog", r"Choose the text style that looks best"),
+            ("onboarding", r"Press Enter to continue"),
+            ("bypass-permissions warning", r"Bypass Permissions mode"),
+            ("dialog", r"Enter to confirm · Esc to cancel"),
+            ("dialog", r"^ ?\u276f 1\. .*\n(?:.*\n){0,3}?\s+2\. "),  # a numbered list with the cursor on 1.
+        ),
+        working=(r"esc to interrupt", r"^[·✢✳✶✻✽*] \S+… "),  # "✽ Sprouting… (6s · ↓ 3 tokens)"
+        working_title=BRAILLE_SPINNER,
+        pasted=(r"\[Pasted text #\d+(?: \+\d+ lines)?\]",),
+        enter_delay=0.1,
+        settle=0.5,  # measured: an Enter within ~0.2 s of the box first appearing is lost
+    ),
+    "codex": Recogniser(
+        kind="codex",
+        verified="0.171.0",
+        # The composer is the last "› " line; its further lines are indented by two spaces.
+        box=r"^\u203a (?P<text>[^\n]*(?:\n  [^\n]*)*?)\n\n  \S+ \S+ · /",
+        empty=r"Ask Codex to do anything|Ask a follow-up question",
+        at_rest=(r"^  \u2190 for agents · \? for shortcuts",),
+        dialogs=(
+            ("approval prompt", r"Would you like to run the following command\?"),
+            ("approval prompt", r"Would you like to make the following edits\?"),
+            ("approval prompt", r"Press enter to confirm or esc to cancel"),
+            ("folder-trust dialog", r"Trust this folder\?"),
+            ("restricted-mode dialog", r"\u203a 1\. Open restricted"),
+            ("hooks review", r"^  Hooks need review|t trust all · enter review · esc close"),
+            ("sign-in dialog", r"Welcome to Codex, OpenAI's command-line coding agent"),
+            ("agent command center", r"^  Agent command center"),
+            ("warnings", r"k keep & next · esc dismiss & close"),
+        ),
+        working=(r"^[\u2022\u25e6] (?:Working|Thinking)\b.*esc to interrupt", r"Waiting for startup"),
+        working_title=BRAILLE_SPINNER,
+        waiting_title=r"Action Required",
+        pasted=(r"\[Pasted Content \d+ chars\]",),
+        enter_delay=0.1,
+    ),
+}
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.MULTILINE | re.DOTALL)
+
+
+def _visible(screen: str) -> str:
+    """The screen without trailing blanks on each line (tmux pads captures with spaces)."""
+    return "\n".join(line.rstrip(" ") for line in screen.split("\n"))
+
+
+def box_text(rec: Recogniser, screen: str) -> str | None:
+    """The live input box's text, its lines joined by newlines; "" when it is empty; None when absent."""
+    matches = list(_compiled(rec.box).finditer(_visible(screen)))
+    if not matches:
+        return None
+    lines = matches[-1]["text"].split("\n")
+    cut = len(rec.continuation)
+    text = "\n".join([lines[0], *(line[cut:] if line.startswith(rec.continuation) else line for line in lines[1:])])
+    text = text.replace("\u00a0", " ").strip()
+    return "" if not text or (rec.empty and _compiled(rf"^(?:{rec.empty})$").match(text)) else text
+
+
+def read(rec: Recogniser, screen: str, title: str = "") -> Reading:
+    """The state the screen positively shows: a dialog beats work, work beats the input box."""
+    visible = _visible(screen)
+    for what, pattern in rec.dialogs:
+        if _compiled(pattern).search(visible):
+            return Reading("waiting", what)
+    if rec.waiting_title and _compiled(rec.waiting_title).search(title):
+        return Reading("waiting", "action required")
+    if (rec.working_title and _compiled(rec.working_title).search(title)) or any(
+        _compiled(p).search(visible) for p in rec.working
+    ):
+        return Reading("working")
+    box = box_text(rec, visible)
+    if box:  # text typed or pasted: the CLI waits for its Enter (footers give way to the text)
+        return Reading("idle", "its input box holds text", box)
+    if box == "" and all(_compiled(p).search(visible) for p in rec.at_rest):
+        return Reading("idle", "", box)
+    return Reading("unknown", f"screen not recognised as {rec.kind} {rec.verified}'s input box or a known dialog")
+
+
+def squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+def holds(rec: Recogniser, box: str | None, text: str) -> bool:
+    """The box shows `text` (its end, whitespace aside) or the placeholder of a paste: the paste landed
+    in the input box, nowhere else."""
+    if not box:
+        return False
+    if any(_compiled(p).search(box) for p in rec.pasted):
+        return True
+    tail = squashed(text)[-32:]
+    return bool(tail) and squashed(box).endswith(tail)
