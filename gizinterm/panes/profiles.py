@@ -43,13 +43,7 @@ PROFILES: dict[str, Profile] = {
     # the pane title. Only the start-up grace and the notes live here.
     "claude": Profile(kind="claude", grace=20.0, notes="Claude Code: see panes/screens.py (verified 2.1.197)."),
     "codex": Profile(kind="codex", grace=20.0, notes="Codex CLI: see panes/screens.py (verified 0.171.0)."),
-    "gemini": Profile(
-        kind="gemini",
-        idle=(r"Type your message", r"^\s*[│|]?\s*>\s+\S*.*[│|]?\s*$"),
-        busy=(r"esc to cancel", r"^\s*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]"),
-        waiting=(r"Allow execution\?", r"Apply this change\?", r"●\s*1\.\s*Yes, allow once"),
-        notes="Gemini CLI: 'Type your message' box when idle, '(esc to cancel …)' while thinking.",
-    ),
+    "gemini": Profile(kind="gemini", grace=20.0, notes="Gemini CLI: see panes/screens.py (verified 0.61.0)."),
     "aider": Profile(
         kind="aider",
         idle=(r"^(?:\w[\w./-]*)?>\s*$",),

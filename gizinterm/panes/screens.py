@@ -106,6 +106,26 @@ RECOGNISERS: dict[str, Recogniser] = {
         pasted=(r"\[Pasted Content \d+ chars\]",),
         enter_delay=0.1,
     ),
+    "gemini": Recogniser(
+        kind="gemini",
+        verified="0.61.0",
+        # History repeats the box's look for each prompt sent; the live one sits right above the footer.
+        # (Without 256 colours the half-block borders are blank lines.)
+        box=r"^(?:\u2584{10,})?\n > (?P<text>[^\n]*(?:\n   [^\n]*)*?)\n(?:\u2580{10,})?\n workspace \(/directory\)",
+        empty=r"Type your message or @path/to/file",
+        continuation="   ",
+        dialogs=(
+            ("approval prompt", r"Allow execution of|Apply this change\?|Allow once"),
+            ("folder-trust dialog", r"Do you trust the files in this folder\?"),
+            ("sign-in dialog", r"How would you like to authenticate|Enter Gemini API Key"),
+            ("dialog", r"\(Use Enter to select|\(Press Enter to submit"),
+        ),
+        working=(r"^ [\u2800-\u28ff] .*\(esc to cancel",),
+        working_title=r"^\u2726\s+Working",
+        waiting_title=r"^\u270b\s+Action Required",
+        pasted=(r"\[Pasted Text: \d+ (?:lines|chars)\]",),
+        enter_delay=0.25,  # measured: an Enter within ~40 ms of a paste becomes a newline in the box
+    ),
 }
 
 
@@ -134,8 +154,12 @@ def box_text(rec: Recogniser, screen: str) -> str | None:
 def read(rec: Recogniser, screen: str, title: str = "") -> Reading:
     """The state the screen positively shows: a dialog beats work, work beats the input box."""
     visible = _visible(screen)
+    boxes = list(_compiled(rec.box).finditer(visible))
+    live = boxes[-1].start() if boxes else -1
     for what, pattern in rec.dialogs:
-        if _compiled(pattern).search(visible):
+        # A dialog is drawn where the input box would be, or over it; the same words above a live box
+        # are history (a dialog answered before the CLI restarted, an answer quoting one).
+        if any(found.start() > live for found in _compiled(pattern).finditer(visible)):
             return Reading("waiting", what)
     if rec.waiting_title and _compiled(rec.waiting_title).search(title):
         return Reading("waiting", "action required")

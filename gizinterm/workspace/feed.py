@@ -30,6 +30,7 @@ PREVIEW_LINES = 200  # history kept for the preview: a screenful and some, cheap
 FEED_KEEP = 500  # feed rows the widget keeps
 OPEN_MAIL = ("queued", "sending")  # counted on the recipient's card
 TROUBLE_MAIL = ("unknown", "failed")  # shown in the alert strip until the operator retries or cancels
+WAITING_ALERT = 60.0  # seconds a queued message may wait (a dialog, an unrecognised screen) before it is an alert
 BLOCKED_SHOWN = 5  # the newest blocked attempts in the strip; the audit screen has them all
 
 
@@ -105,6 +106,15 @@ def mail(conn: sqlite3.Connection, tz: tzinfo | None = None) -> MailUpdate:
     for msg in query(conn, states=(*OPEN_MAIL, *TROUBLE_MAIL)):
         if msg.state in OPEN_MAIL:
             undelivered[msg.recipient] = undelivered.get(msg.recipient, 0) + 1
+            if msg.state == "queued" and msg.error and _age(msg.created_at) >= WAITING_ALERT:
+                alerts.append(
+                    Alert(
+                        key=f"wait:{msg.id}",
+                        kind="waiting",
+                        text=f"message #{msg.id} to {msg.recipient} waits: {msg.error}",
+                        at=_hhmm(msg.updated_at, tz),
+                    )
+                )
         else:
             why = f": {msg.error}" if msg.error else ""
             alerts.append(
@@ -158,6 +168,14 @@ def blocked_since(conn: sqlite3.Connection, start: str) -> int:
     fetched. (store.audit lists rows; a count is all the strip's title needs.)"""
     row = conn.execute("SELECT count(*) FROM outbound_audit WHERE at >= ? AND decision = 'deny'", (start,)).fetchone()
     return int(row[0])
+
+
+def _age(iso: str) -> float:
+    """Seconds since a stored UTC time; 0 for one that cannot be read (never an alert by accident)."""
+    try:
+        return max(0.0, time.time() - datetime.fromisoformat(iso).timestamp())
+    except ValueError:
+        return 0.0
 
 
 def _hhmm(iso: str, tz: tzinfo | None) -> str:

@@ -28,6 +28,9 @@ CASES = corpus()
 # A paste taller than the pane pushes the box's first line (and Codex's status line) off the screen, so
 # the box cannot be found and the reading is `unknown`; the deliverer checks such a paste by its tail.
 SCROLLED_OFF = {"idle-pasted-big-2.txt"}
+# Gemini CLI draws nothing for the first seconds after a submit, until the model's first chunk: its screen
+# and title are those of an idle, empty box. A message pasted then is queued by Gemini itself.
+LOOKS_IDLE = {("gemini", "working-1.txt"), ("gemini", "working-2.txt")}
 
 
 def test_the_corpus_covers_every_recognised_cli() -> None:
@@ -49,6 +52,9 @@ def test_each_recorded_screen_reads_as_recorded(kind: str, version: str, path: P
     if expected == "starting":  # the time before the box first shows: never a box at rest
         assert got.state != "idle", (path.name, got)
         return
+    if (kind, path.name) in LOOKS_IDLE:
+        assert got.state == "idle", (path.name, got)
+        return
     if path.name in SCROLLED_OFF:
         assert got.state == "unknown", (path.name, got)  # the box's first line scrolled away: wait, safely
         return
@@ -61,7 +67,7 @@ def test_only_an_empty_box_at_rest_is_ready_for_a_paste() -> None:
     for kind, _, path, row in CASES:
         reading = read(RECOGNISERS[kind], path.read_text(encoding="utf-8"), row["title"])
         if reading.ready:  # (a dead pane keeps its last frame; tmux says it is dead, not the screen)
-            assert row["state"] in ("idle", "dead"), (path.name, row["description"])
+            assert row["state"] in ("idle", "dead") or (kind, path.name) in LOOKS_IDLE, (path.name, row)
 
 
 def test_the_box_text_and_the_paste_check() -> None:

@@ -14,6 +14,7 @@ KIND_STYLE = {
     "policy": ("§", "bold magenta"),
     "dead": ("✖", "red"),
     "unknown": ("?", "bold yellow"),
+    "waiting": ("⏸", "yellow"),
     "config": ("!", "bold red"),
 }
 
