@@ -4,20 +4,21 @@ The CLI and the TUI never reach past this class into tmux, SQLite or the policy 
 written once and shows up in both. Methods stay thin: each delegates to the module that owns the work.
 
 The class is assembled from one part per capability (`base`, `panes`, `messages`, `tasks`, `reports`,
-`policy`, `dashboard`), each a thin delegation to the package that owns the work, so no module has to
+`policy`, `dashboard`, `doctor`), each a thin delegation to the package that owns the work, so no module has to
 say more than one thing.
 """
 
 from __future__ import annotations
 
 from gizinterm.workspace.dashboard import DashboardPart
+from gizinterm.workspace.doctor import DoctorPart
 from gizinterm.workspace.messages import MessagesPart
 from gizinterm.workspace.panes import PanesPart
 from gizinterm.workspace.reports import ReportsPart
 from gizinterm.workspace.tasks import TasksPart
 
 
-class Workspace(PanesPart, MessagesPart, TasksPart, ReportsPart, DashboardPart):
+class Workspace(PanesPart, MessagesPart, TasksPart, ReportsPart, DashboardPart, DoctorPart):
     """One office: its roster, database and tmux server, and every capability the front ends use."""
 
 
