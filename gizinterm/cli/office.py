@@ -18,7 +18,10 @@ from gizinterm.cli.output import emit_rows, pick_format, plural
 from gizinterm.ground.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from gizinterm.panes.lifecycle import ActionReport
+    from gizinterm.panes.procs import Ended
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 AgentIds = Annotated[list[str], typer.Argument(help="Agent ids from agents.toml.", show_default=False)]
@@ -32,8 +35,9 @@ def _stderr(line: str) -> None:
 def down(ctx: typer.Context) -> None:
     """Kill the office's tmux session, and nothing else on the server."""
     ws = open_workspace(ctx)
-    ended = ws.down()
-    print(f"{ws.roster.office.session}: closed, {plural(len(ended), 'agent pane')} ended")
+    report = ws.down_report()
+    print(f"{ws.roster.office.session}: closed, {plural(len(report.agents), 'agent pane')} ended")
+    _processes(report.processes)
 
 
 def _action_summary(verb: str, report: ActionReport) -> None:
@@ -44,6 +48,14 @@ def _action_summary(verb: str, report: ActionReport) -> None:
             print(f"started {agent} ({report.up.panes.get(agent, '?')})")
     for agent, why in report.skipped.items():
         _stderr(f"gizin: skipped {agent}: {why}")
+    _processes(report.processes)
+
+
+def _processes(ended: Mapping[str, Ended]) -> None:
+    """Say which agents needed SIGKILL (a program that ignores SIGTERM, a daemon), or left survivors."""
+    for agent, what in ended.items():
+        if what.killed or what.survivors:
+            _stderr(f"gizin: {what.summary(agent)}")
 
 
 @app.command("restart")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gizinterm.ground import paths
 from gizinterm.ground.errors import ConfigError
 from gizinterm.ground.tomlsource import load_toml
 from gizinterm.ground.validate import Table, did_you_mean
@@ -152,6 +153,26 @@ def slot_of(index: int, layout: Layout, agent_count: int) -> tuple[int, int, int
     return window, column, row
 
 
+def codex_home(office_dir: Path, agent_id: str) -> Path:
+    """The CODEX_HOME gizin gives a codex agent that names none: its own folder in the office's state
+    dir (`gizin up` creates it, mode 0700, before the pane starts)."""
+    return paths.state_dir(office_dir) / "agents" / agent_id / "codex-home"
+
+
+def agent_env(agent: Agent, office_dir: Path) -> dict[str, str]:
+    """What gizin adds to an agent's own `env` (besides the GIZIN_* identity every pane gets).
+
+    Codex runs its tools in an app-server daemon shared by every codex using the same CODEX_HOME, and
+    the daemon keeps the environment of the first one (issue 12: agent B's hooks ran as agent A, and
+    the daemon outlived both panes). So each codex agent gets a CODEX_HOME of its own. The price: the
+    operator's `~/.codex` (config.toml, auth.json, trusted hook hashes) is then NOT used, unless they
+    set CODEX_HOME in the agent's (or `[defaults]`) env themselves, which always wins. Seeding the
+    per-agent folder from `~/.codex` is a follow-up."""
+    if agent.kind == "codex" and "CODEX_HOME" not in agent.env:
+        return {"CODEX_HOME": str(codex_home(office_dir, agent.id))}
+    return {}
+
+
 def make_plan(
     roster: Roster,
     layout: Layout,
@@ -160,7 +181,9 @@ def make_plan(
     socket: str | None = None,
     path_env: str | None = None,
 ) -> Plan:
-    """Seat every agent. `path_env`, when given, becomes the panes' PATH so `gizin` is callable there."""
+    """Seat every agent. `path_env`, when given, becomes the panes' PATH so `gizin` is callable there.
+    Each pane's environment: the office's GIZIN_* identity, what gizin adds for its kind (`agent_env`),
+    then the agent's own `env`."""
     agents = roster.agents
     base_env: dict[str, str] = {"GIZIN_HOME": str(roster.dir), "GIZIN_DB": str(db_path)}
     if socket:
@@ -173,7 +196,7 @@ def make_plan(
         cwd = Path(agent.cwd).expanduser() if agent.cwd else roster.dir
         if not cwd.is_absolute():
             cwd = roster.dir / cwd
-        env: Mapping[str, str] = {**base_env, **agent.env, "GIZIN_AGENT": agent.id}
+        env: Mapping[str, str] = {**base_env, **agent_env(agent, roster.dir), **agent.env, "GIZIN_AGENT": agent.id}
         spec = PaneSpec(
             agent=agent,
             window=window,

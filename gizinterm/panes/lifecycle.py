@@ -3,17 +3,23 @@
 Each operation validates every agent id before touching tmux (an unknown id is exit 5 and changes
 nothing), then does its work in one chained tmux invocation. `stop` keeps the pane as a visible
 placeholder rather than closing it, so the seat stays in the grid and `gizin restart` refills it.
+
+What tmux kills is not the agent (issue 12: Gemini's wrapper ignores SIGHUP and SIGTERM, Codex's
+app-server daemon lives in its own session), so `stop`, `restart` and `down` also end the agent's whole
+process set through `procs` (Linux /proc; elsewhere only what tmux kills) and report it, pid by pid.
+The set is found BEFORE tmux acts, while the pane's process tree can still be walked.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gizinterm.ground.errors import TmuxError
 from gizinterm.office.layout import Plan
+from gizinterm.panes import procs
 from gizinterm.panes.bringup import ProgressFn, UpReport, up
 from gizinterm.panes.seat import client_env, client_path, respawn
 from gizinterm.panes.tmux import (
@@ -37,6 +43,53 @@ class ActionReport:
     skipped: dict[str, str] = field(default_factory=dict)  # agent -> why not
     exited: list[PaneInfo] = field(default_factory=list)  # dead panes whose exit was not recorded yet
     up: UpReport | None = None  # when `restart` had to create absent panes
+    # agent -> the processes ended (every pid, those that needed SIGKILL, any survivor); only agents
+    # that had any. Empty where /proc is not available (see `procs.supported`).
+    processes: dict[str, procs.Ended] = field(default_factory=dict)
+
+
+@dataclass
+class DownReport:
+    """What `down` closed: the session's panes, and each agent's processes it ended."""
+
+    panes: list[PaneInfo]
+    processes: dict[str, procs.Ended] = field(default_factory=dict)
+
+    @property
+    def agents(self) -> list[str]:
+        return [p.agent for p in self.panes if p.agent]
+
+
+def identity(plan: Plan, agent: str) -> procs.Identity | None:
+    """Who `agent`'s processes are, as make_plan put it into its pane's environment. An agent no
+    longer in the roster (a pane left before a prune) has the same office and server as the rest."""
+    spec = plan.pane_for(agent) or next(iter(plan.panes), None)
+    if spec is None or "GIZIN_HOME" not in spec.env:
+        return None
+    return procs.Identity(home=spec.env["GIZIN_HOME"], agent=agent, socket=spec.env.get("GIZIN_TMUX_SOCKET"))
+
+
+def find_processes(plan: Plan, agents: Iterable[str], panes: Mapping[str, PaneInfo]) -> dict[str, list[procs.Proc]]:
+    """Each agent's live processes now: its pane's tree (when the pane lives) and what carries its
+    identity, however detached (an absent or dead pane may have left a daemon behind)."""
+    identities: dict[str, procs.Identity] = {}
+    roots: dict[str, list[int]] = {}
+    for agent in dict.fromkeys(agents):
+        who = identity(plan, agent)
+        if who is None:
+            continue
+        identities[agent] = who
+        pane = panes.get(agent)
+        if pane is not None and not pane.dead and pane.pid:
+            roots[agent] = [pane.pid]
+    server_pid = next((p.server_pid for p in panes.values() if p.server_pid), None)
+    return procs.find(identities, roots, parent=server_pid)
+
+
+def end_processes(found: Mapping[str, Sequence[procs.Proc]]) -> dict[str, procs.Ended]:
+    """SIGTERM, a grace period, SIGKILL: only for the agents that had processes left."""
+    left = {agent: list(ps) for agent, ps in found.items() if ps}
+    return procs.end(left) if left else {}
 
 
 def not_running(plan: Plan, server: TmuxServer) -> TmuxError:
@@ -57,6 +110,7 @@ def restart(
     moment = now()
     commands: list[Command] = []
     absent: list[str] = []
+    live: list[str] = []  # pane ids whose program is ended here, before the respawn
     for agent_id in dict.fromkeys(agents):
         spec = plan.pane_for(agent_id)
         if spec is None:
@@ -70,8 +124,17 @@ def restart(
         else:
             if pane.dead and not pane.exit_seen and not pane.stopped:
                 report.exited.append(pane)
+            if not pane.dead:
+                live.append(pane.pane_id)
             commands += respawn(spec, pane.pane_id, moment, client_path(plan))
             report.done[agent_id] = pane.pane_id
+    # The old processes end BEFORE the new program starts: a new codex would otherwise attach to the old
+    # app-server daemon of the same CODEX_HOME just before it is killed. The pane is marked first, so a
+    # `status` meanwhile does not record the death it sees as a crash (respawn clears the mark).
+    found = find_processes(plan, [*report.done, *absent], panes)
+    if live and any(found.values()):
+        server.run([["set-option", "-p", "-t", pane_id, EXIT_SEEN_OPTION, "1"] for pane_id in live])
+    report.processes = end_processes(found)
     if commands:
         server.run(commands, env=client_env(plan))
     if absent:
@@ -81,11 +144,13 @@ def restart(
 
 
 def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
-    """End each agent's program but keep its pane, showing how to bring it back."""
+    """End each agent's program, and every process it left (see `procs`), but keep its pane, showing
+    how to bring it back. An agent already stopped is swept for leftovers too."""
     report = ActionReport()
     panes = panes_by_agent(list_panes(server, plan.session))
     if not panes and agents:
         raise not_running(plan, server)
+    found = find_processes(plan, [a for a in agents if plan.pane_for(a) is not None or a in panes], panes)
     commands: list[Command] = []
     # tmux 3.3+ draws remain-on-exit-format itself on the dead pane, so the program put there prints
     # nothing (the notice must show once). Older tmux lacks the option: printf is then the placeholder.
@@ -108,16 +173,20 @@ def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
         report.done[agent_id] = pane.pane_id
     if commands:
         server.run(commands)
+    report.processes = end_processes(found)
     return report
 
 
-def down(server: TmuxServer, plan: Plan) -> list[PaneInfo]:
-    """Kill the office's session (and nothing else on the server); returns the panes it ended."""
+def down(server: TmuxServer, plan: Plan) -> DownReport:
+    """Kill the office's session (and nothing else on the server), then every process of its agents
+    that outlived it; returns the panes it closed and the processes it ended."""
     panes = list_panes(server, plan.session)
     if not panes:
         raise not_running(plan, server)
+    seated = panes_by_agent(panes)
+    found = find_processes(plan, [*(p.agent.id for p in plan.panes), *seated], seated)
     server.run([["kill-session", "-t", f"={plan.session}"]])
-    return panes
+    return DownReport(panes=panes, processes=end_processes(found))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""The workspace's panes: up, status, down, restart, stop, attach, and the agent events they record."""
+"""The workspace's panes: up, status, down, restart, stop, attach, and the agent events they record.
+
+Before any pane starts (`up`, `restart`), the per-agent folders the plan points panes at are created:
+today each codex agent's own CODEX_HOME (see `office.layout.agent_env`), mode 0700 since it will hold
+the agent's credentials and session transcripts."""
 
 from __future__ import annotations
 
@@ -10,13 +14,59 @@ from gizinterm.workspace.policy import PolicyPart
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
+    from gizinterm.office.layout import Plan
     from gizinterm.panes.bringup import Progress, UpReport
-    from gizinterm.panes.lifecycle import ActionReport, Attach
+    from gizinterm.panes.lifecycle import ActionReport, Attach, DownReport
+    from gizinterm.panes.procs import Ended
     from gizinterm.panes.state import AgentStatus
     from gizinterm.store.events import AgentEvent
 
 
+def _ended_detail(ended: Ended | None, agent: str, prefix: str | None = None) -> str | None:
+    """An event's detail: the processes that had to be killed (or survived), worth keeping in the
+    record; a polite exit on SIGTERM adds nothing."""
+    parts = [prefix] if prefix else []
+    if ended is not None and (ended.killed or ended.survivors):
+        parts.append(ended.summary(agent))
+    return "; ".join(parts) or None
+
+
+def prepare_agent_dirs(plan: Plan, office_dir: Path) -> None:
+    """Create each codex agent's own CODEX_HOME (the one gizin chose, not one the operator set), 0700."""
+    from gizinterm.ground.errors import UsageError
+    from gizinterm.office.layout import codex_home
+
+    for spec in plan.panes:
+        own = codex_home(office_dir, spec.agent.id)
+        if spec.agent.kind == "codex" and spec.env.get("CODEX_HOME") == str(own):
+            try:
+                fresh = not own.exists()
+                own.mkdir(mode=0o700, parents=True, exist_ok=True)
+                own.chmod(0o700)  # mkdir's mode is masked by umask and ignored for an existing folder
+                if fresh:
+                    seed_codex_home(own)
+            except OSError as exc:
+                raise UsageError(f"cannot create {spec.agent.id}'s CODEX_HOME {own}: {exc.strerror}") from None
+
+
+SEEDED = ("config.toml", "auth.json")  # the operator's Codex settings and sign-in, copied once
+
+
+def seed_codex_home(own: Path) -> None:
+    """A new per-agent CODEX_HOME starts from the operator's own (CODEX_HOME, else ~/.codex): its
+    config and sign-in, so the agent is not sent to Codex's login screen. Copied once, when the folder
+    is made; later edits to either side stay on that side."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    source = Path(os.environ.get("CODEX_HOME") or Path.home() / ".codex")
+    for name in SEEDED:
+        if (source / name).is_file() and not (own / name).exists():
+            shutil.copy2(source / name, own / name)
+            (own / name).chmod(0o600)
 
 
 class PanesPart(PolicyPart):
@@ -36,6 +86,7 @@ class PanesPart(PolicyPart):
 
         plan, refused = self.plan(), self.broken_guards()  # an agent whose guard would not block must not start
         with office_lock(self.state_dir):  # two ups at once would each create the same missing panes
+            prepare_agent_dirs(plan, self.office_dir)
             report = bringup.up(
                 self.tmux(), plan, prune=prune, restart_dead=restart_dead, size=size, progress=progress, refused=refused
             )
@@ -61,15 +112,26 @@ class PanesPart(PolicyPart):
         return rows
 
     def down(self) -> list[str]:
-        """Kill the office's session only; returns the agents whose panes it closed."""
+        """Kill the office's session only; returns the agents whose panes it closed (`down_report`
+        also says which processes it ended)."""
+        return self.down_report().agents
+
+    def down_report(self) -> DownReport:
+        """Kill the office's session, then every process its agents left behind (see `panes.procs`)."""
         from gizinterm.panes import lifecycle
         from gizinterm.store.events import AgentEvent
 
-        panes = lifecycle.down(self.tmux(), self.plan())
-        ended = [p.agent for p in panes if p.agent]
-        alive = [p for p in panes if p.agent and not p.dead]
-        self.record_agent_events([AgentEvent(p.agent, "stop", p.pane_id, detail="down") for p in alive])
-        return ended
+        report = lifecycle.down(self.tmux(), self.plan())
+        alive = [p for p in report.panes if p.agent and not p.dead]
+        self.record_agent_events(
+            [
+                AgentEvent(
+                    p.agent, "stop", p.pane_id, detail=_ended_detail(report.processes.get(p.agent), p.agent, "down")
+                )
+                for p in alive
+            ]
+        )
+        return report
 
     def restart(self, agents: list[str], progress: Callable[[Progress], None] | None = None) -> ActionReport:
         from gizinterm.panes import lifecycle
@@ -83,9 +145,13 @@ class PanesPart(PolicyPart):
             raise PolicyRefused("refusing to start " + "; ".join(f"{a}: {why}" for a, why in refused.items()))
         plan = self.plan()
         with office_lock(self.state_dir):
+            prepare_agent_dirs(plan, self.office_dir)
             report = lifecycle.restart(self.tmux(), plan, agents, progress=progress)
         events = [exit_event(p.agent, p) for p in report.exited]
-        events += [AgentEvent(a, "restart", pane) for a, pane in report.done.items()]
+        events += [
+            AgentEvent(a, "restart", pane, detail=_ended_detail(report.processes.get(a), a))
+            for a, pane in report.done.items()
+        ]
         if report.up is not None:
             events += [AgentEvent(a, "start", report.up.panes.get(a)) for a in report.up.started]
         self.record_agent_events(events)
@@ -101,7 +167,12 @@ class PanesPart(PolicyPart):
         plan = self.plan()
         with office_lock(self.state_dir):
             report = lifecycle.stop(self.tmux(), plan, agents)
-        self.record_agent_events([AgentEvent(a, "stop", pane) for a, pane in report.done.items()])
+        self.record_agent_events(
+            [
+                AgentEvent(a, "stop", pane, detail=_ended_detail(report.processes.get(a), a))
+                for a, pane in report.done.items()
+            ]
+        )
         return report
 
     def attach(self, agent: str | None = None) -> Attach:
