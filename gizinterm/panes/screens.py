@@ -111,7 +111,11 @@ RECOGNISERS: dict[str, Recogniser] = {
         verified="0.61.0",
         # History repeats the box's look for each prompt sent; the live one sits right above the footer.
         # (Without 256 colours the half-block borders are blank lines.)
-        box=r"^(?:\u2584{10,})?\n > (?P<text>[^\n]*(?:\n   [^\n]*)*?)\n(?:\u2580{10,})?\n workspace \(/directory\)",
+        # An Enter taken as a newline leaves an empty row in the box.
+        box=(
+            r"^(?:\u2584{10,})?\n > (?P<text>[^\n]*(?:\n(?:   [^\n]*)?)*?)\n(?:\u2580{10,})?\n"
+            r" workspace \(/directory\)"
+        ),
         empty=r"Type your message or @path/to/file",
         continuation="   ",
         dialogs=(
@@ -120,11 +124,15 @@ RECOGNISERS: dict[str, Recogniser] = {
             ("sign-in dialog", r"How would you like to authenticate|Enter Gemini API Key"),
             ("dialog", r"\(Use Enter to select|\(Press Enter to submit"),
         ),
-        working=(r"^ [\u2800-\u28ff] .*\(esc to cancel",),
+        # The empty box stays on screen while Gemini works: only these (and the title) tell.
+        working=(r"^ [\u2800-\u28ff] .*\(esc to cancel", r"Shell awaiting input", r"^  Queued \(press"),
         working_title=r"^\u2726\s+Working",
         waiting_title=r"^\u270b\s+Action Required",
         pasted=(r"\[Pasted Text: \d+ (?:lines|chars)\]",),
-        enter_delay=0.25,  # measured: an Enter within ~40 ms of a paste becomes a newline in the box
+        # Measured: an Enter within ~40 ms of a paste becomes a newline (a 5-line paste needed 150 ms);
+        # one that still lands as a newline is followed by one more Enter, which always submitted.
+        enter_delay=0.3,
+        settle=1.5,  # at start-up the box shows, the screen is cleared and redrawn ~0.7 s later
     ),
 }
 

@@ -145,7 +145,7 @@ def _trusted(agent: Agent, cwd: str, home: str, env: dict[str, str]) -> tuple[bo
             entry = (projects.get(real) or projects.get(cwd) or {}) if isinstance(projects, dict) else {}
             return bool(isinstance(entry, dict) and entry.get("hasTrustDialogAccepted")), where
         if agent.kind == "codex":
-            codex_home = agent.env.get("CODEX_HOME") or env.get("CODEX_HOME") or os.path.join(home, ".codex")
+            codex_home = env.get("CODEX_HOME") or os.path.join(home, ".codex")
             where = os.path.join(codex_home, "config.toml")
             with open(where, "rb") as handle:
                 projects = tomllib.load(handle).get("projects", {})

@@ -30,7 +30,7 @@ CASES = corpus()
 SCROLLED_OFF = {"idle-pasted-big-2.txt"}
 # Gemini CLI draws nothing for the first seconds after a submit, until the model's first chunk: its screen
 # and title are those of an idle, empty box. A message pasted then is queued by Gemini itself.
-LOOKS_IDLE = {("gemini", "working-1.txt"), ("gemini", "working-2.txt")}
+LOOKS_IDLE = {("gemini", "working-1.txt")}
 
 
 def test_the_corpus_covers_every_recognised_cli() -> None:
@@ -84,3 +84,15 @@ def test_the_box_text_and_the_paste_check() -> None:
     assert holds(claude, box_text(claude, placeholder), "[gizin #9 from ren] five\nlines\nof\ntext\nhere")
     scrollback_only = "\u276f hello\n" + "─" * 40 + "\n"
     assert box_text(claude, scrollback_only) is None and read(claude, scrollback_only).state == "unknown"
+
+
+def test_the_pinned_clis_are_the_verified_ones() -> None:
+    """The versions the tests install (scripts/agent-clis.env) are those the recognisers were written from:
+    moving a pin means re-recording the screens (scripts/record-screens) and checking them."""
+    pins = dict(
+        line.split("=", 1)
+        for line in (CORPUS.parent.parent.parent / "scripts" / "agent-clis.env").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    names = {"claude": "CLAUDE_CODE_VERSION", "codex": "CODEX_VERSION", "gemini": "GEMINI_CLI_VERSION"}
+    assert {kind: pins[name] for kind, name in names.items()} == {k: r.verified for k, r in RECOGNISERS.items()}

@@ -1,0 +1,69 @@
+"""The harness itself, proved against each real CLI (see conftest.py for how to run these)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.realcli.fakes.base import shell, text
+from tests.realcli.harness import RealCliOffice
+
+pytestmark = pytest.mark.realcli
+
+ONE_LINE = "harness one-line; $(x) #{y} `id` 'q' \"dq\" \\ end"
+FIVE_LINES = "harness five l1\nline2 ; $(x)\nline3 #{y}\n  line4 indented\nline5 end"
+
+
+@pytest.fixture(params=["claude", "codex", "gemini"])
+def office(request: pytest.FixtureRequest) -> RealCliOffice:
+    return request.getfixturevalue(f"{request.param}_office")  # type: ignore[no-any-return]
+
+
+def test_starts_to_its_input_box(office: RealCliOffice) -> None:
+    office.up()
+    screen = office.wait_input_box()
+    if office.kind == "claude":
+        assert re.search(r"^─{20,}\n❯\u00a0[ \u00a0]*\n─{20,}$", screen, re.M), screen
+    elif office.kind == "codex":
+        assert re.search(r"^› Ask Codex to do anything$", screen, re.M), screen
+        assert "? for shortcuts" in screen
+    else:
+        assert re.search(r"^ >   Type your message or @path/to/file", screen, re.M), screen
+    assert office.status()["state"] != "absent"
+
+
+def test_pasted_messages_reach_the_model_once_byte_exact(office: RealCliOffice) -> None:
+    office.up()
+    office.wait_input_box()
+    office.fake.enqueue(text("first answer"), text("second answer"))
+    office.submit(ONE_LINE)
+    office.wait_text("first answer")
+    office.wait_input_box()
+    office.submit(FIVE_LINES)
+    office.wait_text("second answer")
+    assert office.fake.user_texts() == [ONE_LINE, FIVE_LINES]
+
+
+def test_scripted_shell_call_brings_up_the_approval_prompt(office: RealCliOffice) -> None:
+    office.up()
+    office.wait_input_box()
+    marker = office.project / "approved"
+    office.fake.enqueue(shell(f"touch {marker}"))
+    office.submit("please run the command")
+    screen = office.wait_approval()
+    assert f"touch {marker}" in screen
+    assert not marker.exists()
+
+
+TRUST_QUESTIONS = {
+    "claude": "Quick safety check: Is this a project you created or one you trust?",
+    "codex": "Trust this folder?",
+    "gemini": "Do you trust the files in this folder?",
+}
+
+
+def test_a_dialog_left_in_shows_at_start_up(office: RealCliOffice) -> None:
+    office.up(leave=["trust"])
+    screen = office.wait_text(TRUST_QUESTIONS[office.kind], timeout=60)
+    assert office.profile.box_text(screen) is None or not office.profile.ready(screen, office.title())
