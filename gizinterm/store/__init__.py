@@ -61,12 +61,29 @@ def _open(path: StrPath, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Conn
         conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _wal(conn, busy_timeout_ms)
         conn.execute("PRAGMA synchronous = FULL")  # the log is the company's record: survive power loss
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:  # also "file is not a database", not only OperationalError
         raise friendly_error(path, exc) from None
     return conn
+
+
+def _wal(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """WAL mode, waiting like any other statement would. Switching a brand-new file to WAL while another
+    process creates its schema can answer SQLITE_BUSY without calling the busy handler (seen with 8
+    `gizin log` processes creating one database at once), so it is retried until the busy timeout."""
+    import time
+
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def friendly_error(path: StrPath, exc: sqlite3.Error) -> UsageError:

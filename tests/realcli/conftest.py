@@ -6,7 +6,8 @@ Every test here is marked `realcli`: `pytest -m "not realcli"` leaves them out.
 
 Fixtures (each yields a `harness.RealCliOffice`, not yet started: call `.up()`, and it is torn down after
 the test whatever happened):
-- `claude_office`, `codex_office`, `gemini_office`: a fresh HOME, project, office, fake and tmux server.
+- `claude_office`, `codex_office`, `gemini_office`: a fresh HOME, project, office, fake and tmux server;
+  `office`: each of them in turn.
 - `codex_home` (module scope): one CODEX_HOME folder kept across a module's codex tests, because Codex
   copies ~424 MB into it on its first start. Codex's daemon for it is stopped after each test, since it
   keeps the environment of the first pane it served.
@@ -43,29 +44,32 @@ def codex_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture
-def claude_office(tmp_path: Path) -> Iterator[RealCliOffice]:
-    office = RealCliOffice("claude", tmp_path)
+def _office(kind: str, root: Path, codex_home: Path | None = None) -> Iterator[RealCliOffice]:
+    office = RealCliOffice(kind, root, codex_home=codex_home)
     try:
         yield office
     finally:
         office.close()
+        if codex_home is not None:
+            kill_processes_of(codex_home)
+
+
+@pytest.fixture
+def claude_office(tmp_path: Path) -> Iterator[RealCliOffice]:
+    yield from _office("claude", tmp_path)
 
 
 @pytest.fixture
 def codex_office(tmp_path: Path, codex_home: Path) -> Iterator[RealCliOffice]:
-    office = RealCliOffice("codex", tmp_path, codex_home=codex_home)
-    try:
-        yield office
-    finally:
-        office.close()
-        kill_processes_of(codex_home)
+    yield from _office("codex", tmp_path, codex_home)
 
 
 @pytest.fixture
 def gemini_office(tmp_path: Path) -> Iterator[RealCliOffice]:
-    office = RealCliOffice("gemini", tmp_path)
-    try:
-        yield office
-    finally:
-        office.close()
+    yield from _office("gemini", tmp_path)
+
+
+@pytest.fixture(params=["claude", "codex", "gemini"])
+def office(request: pytest.FixtureRequest) -> RealCliOffice:
+    """Each of the three, in turn."""
+    return request.getfixturevalue(f"{request.param}_office")  # type: ignore[no-any-return]

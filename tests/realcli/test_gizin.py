@@ -19,11 +19,6 @@ ONE_LINE = "status report please; $(touch /tmp/gizin-pwned) #{pane_id} `id` 'q' 
 FIVE_LINES = "line one of five\nline two ; $(x)\nline three #{y}\n  line four, indented\nline five"
 
 
-@pytest.fixture(params=["claude", "codex", "gemini"])
-def office(request: pytest.FixtureRequest) -> RealCliOffice:
-    return request.getfixturevalue(f"{request.param}_office")  # type: ignore[no-any-return]
-
-
 def framed(message_id: int, body: str) -> str:
     return f"[gizin #{message_id} from operator] {body}"
 

@@ -15,11 +15,6 @@ ONE_LINE = "harness one-line; $(x) #{y} `id` 'q' \"dq\" \\ end"
 FIVE_LINES = "harness five l1\nline2 ; $(x)\nline3 #{y}\n  line4 indented\nline5 end"
 
 
-@pytest.fixture(params=["claude", "codex", "gemini"])
-def office(request: pytest.FixtureRequest) -> RealCliOffice:
-    return request.getfixturevalue(f"{request.param}_office")  # type: ignore[no-any-return]
-
-
 def test_starts_to_its_input_box(office: RealCliOffice) -> None:
     office.up()
     screen = office.wait_input_box()

@@ -192,10 +192,14 @@ class MainScreen(Screen[None]):
         """A reloaded plan: rebuild the floors, keep the selection when the agent still exists."""
         keep = self.selected
         self.floors = floors
-        await self.query_one(Floors).show(floors)
-        self.query_one(Floors).update_live(self.snapshot.live)
-        self.query_one(Floors).update_days(self.days)
-        self.query_one(Floors).update_mail(self.mail.undelivered)
+        found = self.query(Floors)
+        if not found:  # a reload that lands while the app closes: nothing left to show it on
+            return
+        widget = found.first()
+        await widget.show(floors)
+        widget.update_live(self.snapshot.live)
+        widget.update_days(self.days)
+        widget.update_mail(self.mail.undelivered)
         if keep and model.floor_of(floors, keep):
             self.select(keep)
         else:
