@@ -70,7 +70,7 @@ def hook_command(kind: str, office_dir: str) -> str:
 HOOK_TIMEOUT = 30
 # Codex runs a project's hooks only once the user has trusted the project, which no file here shows:
 # a passing selftest proves the hook blocks, not that Codex calls it.
-CODEX_TRUST = "Codex runs project hooks only after the project is trusted"
+CODEX_TRUST = "Codex runs a project hook only when the project and the hook's hash are trusted"
 
 
 def _entry(kind: str, command: str) -> dict[str, Any]:
@@ -153,7 +153,28 @@ def install(roster: Roster, ids: list[str] | None = None) -> list[HookResult]:
             write_atomic(path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
         done[path] = "installed" if changed else "already installed"
         results.append(HookResult(agent.id, agent.kind, path, True, done[path]))
+    for agent in hook_agents(roster, ids):
+        if agent.kind == "codex":
+            _trust_for_codex(roster, agent)
     return results
+
+
+def _trust_for_codex(roster: Roster, agent: Agent) -> None:
+    """Codex skips a project hook unless the project and the hook (by hash) are trusted in the agent's
+    CODEX_HOME: write both there, for gizin's own hook only (see policy/codex_trust.py)."""
+    from pathlib import Path
+
+    from gizinterm.office.codex_home import ensure_codex_home
+    from gizinterm.office.layout import codex_home
+    from gizinterm.policy.codex_trust import our_hooks, trust
+
+    cwd = agent_cwd(roster, agent)
+    home = Path(agent.env["CODEX_HOME"]) if agent.env.get("CODEX_HOME") else codex_home(roster.dir, agent.id)
+    try:
+        ensure_codex_home(home)
+        trust(home, cwd, our_hooks(settings_path("codex", cwd), _is_ours))
+    except OSError as exc:
+        raise ConfigError(str(home), "", f"cannot record Codex's trust of the guard: {exc.strerror}") from None
 
 
 def _bad_call(kind: str, cwd: str, settings_file: str) -> dict[str, Any]:
@@ -205,10 +226,35 @@ def selftest_agent(roster: Roster, agent: Agent, env: dict[str, str] | None = No
     except subprocess.TimeoutExpired:
         return HookResult(agent.id, agent.kind, path, False, f"hook did not answer within {SELFTEST_TIMEOUT:g} s")
     problem = _why_not_blocked(agent.kind, done)
-    detail = problem or "blocks a known-bad call"
-    if problem is None and agent.kind == "codex":  # the hook works, but Codex may not be running it yet
-        detail = f"installed, unverified until trusted in Codex ({CODEX_TRUST}); {detail}"
-    return HookResult(agent.id, agent.kind, path, problem is None, detail)
+    if problem is None and agent.kind == "codex":  # the hook works; Codex must also be willing to run it
+        problem = _codex_untrusted(roster, agent, path)
+    return HookResult(agent.id, agent.kind, path, problem is None, problem or "blocks a known-bad call")
+
+
+def _codex_untrusted(roster: Roster, agent: Agent, hooks_json: str) -> str | None:
+    """Why Codex would skip the hook (the project or the hook's hash not trusted in the agent's
+    CODEX_HOME), or None."""
+    import tomllib
+    from pathlib import Path
+
+    from gizinterm.office.layout import codex_home
+    from gizinterm.policy.codex_trust import our_hooks
+
+    home = Path(agent.env["CODEX_HOME"]) if agent.env.get("CODEX_HOME") else codex_home(roster.dir, agent.id)
+    config = home / "config.toml"
+    try:
+        with open(config, "rb") as handle:
+            data = tomllib.load(handle)
+        wanted = our_hooks(hooks_json, _is_ours)
+    except (OSError, ValueError) as exc:
+        return f"{CODEX_TRUST}: cannot read {config}: {exc} (gizin guard install {agent.id})"
+    project = data.get("projects", {}).get(os.path.realpath(agent_cwd(roster, agent)), {})
+    if project.get("trust_level") != "trusted":
+        return f"{CODEX_TRUST}: {config} does not trust the project (gizin guard install {agent.id})"
+    state = data.get("hooks", {}).get("state", {})
+    if not wanted or any(state.get(key, {}).get("trusted_hash") != digest for key, digest in wanted.items()):
+        return f"{CODEX_TRUST}: {config} does not trust the hook by its hash (gizin guard install {agent.id})"
+    return None
 
 
 def _why_not_blocked(kind: str, done: subprocess.CompletedProcess[str]) -> str | None:

@@ -36,37 +36,16 @@ def _ended_detail(ended: Ended | None, agent: str, prefix: str | None = None) ->
 def prepare_agent_dirs(plan: Plan, office_dir: Path) -> None:
     """Create each codex agent's own CODEX_HOME (the one gizin chose, not one the operator set), 0700."""
     from gizinterm.ground.errors import UsageError
+    from gizinterm.office.codex_home import ensure_codex_home
     from gizinterm.office.layout import codex_home
 
     for spec in plan.panes:
         own = codex_home(office_dir, spec.agent.id)
         if spec.agent.kind == "codex" and spec.env.get("CODEX_HOME") == str(own):
             try:
-                fresh = not own.exists()
-                own.mkdir(mode=0o700, parents=True, exist_ok=True)
-                own.chmod(0o700)  # mkdir's mode is masked by umask and ignored for an existing folder
-                if fresh:
-                    seed_codex_home(own)
+                ensure_codex_home(own)
             except OSError as exc:
                 raise UsageError(f"cannot create {spec.agent.id}'s CODEX_HOME {own}: {exc.strerror}") from None
-
-
-SEEDED = ("config.toml", "auth.json")  # the operator's Codex settings and sign-in, copied once
-
-
-def seed_codex_home(own: Path) -> None:
-    """A new per-agent CODEX_HOME starts from the operator's own (CODEX_HOME, else ~/.codex): its
-    config and sign-in, so the agent is not sent to Codex's login screen. Copied once, when the folder
-    is made; later edits to either side stay on that side."""
-    import os
-    import shutil
-    from pathlib import Path
-
-    source = Path(os.environ.get("CODEX_HOME") or Path.home() / ".codex")
-    for name in SEEDED:
-        if (source / name).is_file() and not (own / name).exists():
-            shutil.copy2(source / name, own / name)
-            (own / name).chmod(0o600)
 
 
 class PanesPart(PolicyPart):

@@ -86,8 +86,32 @@ def test_install_merges_then_selftest_passes(office: Path) -> None:
     assert code == 0, err
     assert {r["agent"]: r["ok"] for r in json.loads(out)} == {"ann": "ok", "cody": "ok", "gem": "ok"}
     details = {r["agent"]: r["detail"] for r in json.loads(out)}
-    assert details["cody"].startswith("installed, unverified until trusted in Codex")
-    assert details["ann"] == details["gem"] == "blocks a known-bad call"
+    assert details["ann"] == details["gem"] == details["cody"] == "blocks a known-bad call"
+
+
+def test_codex_trusts_the_project_and_the_guard_by_hash_in_the_agents_own_codex_home(office: Path) -> None:
+    """Codex skips a project hook unless both trusts are in the CODEX_HOME it runs with: install writes
+    them there (for gizin's hook only), and selftest fails as soon as either is missing."""
+    import tomllib
+
+    assert gizin(office, "guard", "install")[0] == 0
+    config = office / ".gizin" / "agents" / "cody" / "codex-home" / "config.toml"
+    data = tomllib.loads(config.read_text(encoding="utf-8"))
+    assert data["projects"][str((office / "cody").resolve())]["trust_level"] == "trusted"
+    hooks_json = (office / "cody" / ".codex" / "hooks.json").resolve()
+    (entry,) = data["hooks"]["state"].items()
+    assert entry[0] == f"{hooks_json}:pre_tool_use:0:0" and entry[1]["trusted_hash"].startswith("sha256:")
+    assert config.parent.stat().st_mode & 0o777 == 0o700
+    before = config.read_text(encoding="utf-8")
+    assert gizin(office, "guard", "install")[0] == 0
+    assert config.read_text(encoding="utf-8") == before  # idempotent: nothing repeated
+
+    config.write_text(before.replace(entry[1]["trusted_hash"], "sha256:" + "0" * 64), encoding="utf-8")
+    code, out, err = gizin(office, "guard", "selftest", "cody", "--json")
+    assert code == 2 and "does not trust the hook by its hash" in json.loads(out)[0]["detail"] and "cody" in err
+    config.write_text(before.replace('trust_level = "trusted"', 'trust_level = "untrusted"'), encoding="utf-8")
+    code, out, _ = gizin(office, "guard", "selftest", "cody", "--json")
+    assert code == 2 and "does not trust the project" in json.loads(out)[0]["detail"]
 
 
 def test_selftest_fails_loudly_for_a_hook_that_would_not_block(office: Path) -> None:

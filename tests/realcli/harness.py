@@ -26,7 +26,6 @@ unless `CI` is set: then they fail, so a CI machine cannot pass by not running t
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -270,37 +269,6 @@ DIALOGS = {
     "codex": {"login", "trust", "hooks"},
     "gemini": {"auth", "theme", "trust"},
 }
-CODEX_EVENTS = {"PreToolUse": "pre_tool_use", "PostToolUse": "post_tool_use", "PermissionRequest": "permission_request"}
-
-
-def codex_hook_trust(hooks_json: Path) -> str:
-    """config.toml entries that trust every command hook in `hooks_json` the way Codex 0.171 records a
-    reviewed hook: `[hooks.state."<abs path>:<event>:<group>:<handler>"] trusted_hash = "sha256:<hex>"`, the
-    hash taken over the compact, key-sorted JSON of the normalised hook (not over the file's bytes)."""
-    path = hooks_json.resolve()
-    lines: list[str] = []
-    for event, groups in json.loads(path.read_text(encoding="utf-8"))["hooks"].items():
-        label = CODEX_EVENTS.get(event, re.sub(r"(?<!^)([A-Z])", r"_\1", event).lower())
-        for group_index, group in enumerate(groups):
-            for handler_index, handler in enumerate(group.get("hooks", [])):
-                if handler.get("type", "command") != "command":
-                    continue
-                hook: dict[str, Any] = {
-                    "type": "command",
-                    "command": handler["command"],
-                    "timeout": max(1, int(handler.get("timeout", 600))),
-                    "async": bool(handler.get("async", False)),
-                }
-                if handler.get("statusMessage") is not None:
-                    hook["statusMessage"] = handler["statusMessage"]
-                identity: dict[str, Any] = {"event_name": label, "hooks": [hook]}
-                if group.get("matcher") is not None:
-                    identity["matcher"] = group["matcher"]
-                data = json.dumps(identity, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-                digest = hashlib.sha256(data.encode()).hexdigest()
-                key = f"{path}:{label}:{group_index}:{handler_index}"
-                lines += [f"[hooks.state.{json.dumps(key)}]", f'trusted_hash = "sha256:{digest}"', ""]
-    return "\n".join(lines)
 
 
 def make_fake(kind: str, log_path: Path) -> FakeModelServer:
@@ -428,14 +396,15 @@ class RealCliOffice:
 
     def install_guard(self) -> None:
         """`gizin guard install`: `gizin up` refuses a claude/codex/gemini agent whose outbound guard hook
-        does not block. Codex runs a project hook only once it is trusted by hash, so the hashes go into
-        CODEX_HOME too, unless the "hooks" dialog was left in (then Codex asks to review them)."""
+        does not block, or (Codex) would not be run. For Codex it also records, in the agent's CODEX_HOME,
+        the project's trust and the hook's trusted hash; with the "hooks" dialog left in, the test takes
+        the hash out again, so Codex asks to review the hook."""
         result = self.gizin("guard", "install", AGENT)
         assert result.returncode == 0, f"gizin guard install failed ({result.returncode}): {result.stderr}"
-        hooks = self.project / ".codex" / "hooks.json"
-        if self.kind == "codex" and "hooks" not in self._left and hooks.exists():
-            with (self.codex_home / "config.toml").open("a", encoding="utf-8") as config:
-                config.write("\n" + codex_hook_trust(hooks))
+        config = self.codex_home / "config.toml"
+        if self.kind == "codex" and "hooks" in self._left and config.exists():
+            text = config.read_text(encoding="utf-8")
+            config.write_text(re.sub(r'\[hooks\.state\."[^"]*"\]\ntrusted_hash = "[^"]*"\n?', "", text))
 
     # --- gizin ----------------------------------------------------------------------------------------------
     def gizin(self, *args: str, input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:

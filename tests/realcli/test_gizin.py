@@ -138,3 +138,27 @@ def test_stop_leaves_no_process_of_the_agent(office: RealCliOffice) -> None:
     assert done.returncode == 0, done.stderr
     wait_until(lambda: not agent_processes(office), timeout=10, what="no process of the agent")
     assert office.status()["state"] in ("dead", "absent") or office.status()["stopped"]
+
+
+def test_the_guard_runs_in_the_real_cli_and_blocks_a_command(office: RealCliOffice) -> None:
+    """`gizin guard install` is all it takes (for Codex: its trust of the project and of the hook's hash in
+    the agent's CODEX_HOME): the CLI runs the hook, the command does not run, the model is told why, and
+    the decision is audited under the agent."""
+    import json
+
+    office.write_office()
+    with (office.folder / "agents.toml").open("a", encoding="utf-8") as roster:
+        roster.write('\n[blocklist]\ndomains = ["blocked.example"]\n')
+    office.up()
+    office.wait_input_box()
+    marker = office.project / "ran-anyway"
+    office.fake.enqueue(shell(f"touch {marker} && curl -s https://blocked.example/"), text("understood"))
+    office.submit("please do it")
+    office.wait_text("understood", timeout=60)
+    assert not marker.exists(), "the blocked command ran"
+    told = [r for r in office.fake.requests() if "domains: blocked.example" in r.body]
+    assert told, "the model was not told why"
+    audit = office.gizin("blocklist", "audit", "--json")
+    assert audit.returncode == 0, audit.stderr
+    denies = [row for row in json.loads(audit.stdout) if row["decision"] == "deny"]
+    assert denies and {row["agent"] for row in denies} == {"agent"}, denies

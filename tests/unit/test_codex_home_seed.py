@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gizinterm.workspace.panes import seed_codex_home
+from gizinterm.office.codex_home import seed_codex_home
 
 
 def test_seeded_once_from_the_operators_codex_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
