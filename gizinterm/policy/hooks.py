@@ -156,7 +156,16 @@ def install(roster: Roster, ids: list[str] | None = None) -> list[HookResult]:
     for agent in hook_agents(roster, ids):
         if agent.kind == "codex":
             _trust_for_codex(roster, agent)
+        elif agent.kind == "gemini":
+            from gizinterm.policy.hook_gates import trust_gemini_folder
+
+            trust_gemini_folder(agent_cwd(roster, agent), agent_home(agent))
     return results
+
+
+def agent_home(agent: Agent) -> str:
+    """The HOME the agent's CLI reads its user settings from: its own env's, else the operator's."""
+    return agent.env.get("HOME") or os.path.expanduser("~")
 
 
 def _trust_for_codex(roster: Roster, agent: Agent) -> None:
@@ -228,6 +237,10 @@ def selftest_agent(roster: Roster, agent: Agent, env: dict[str, str] | None = No
     problem = _why_not_blocked(agent.kind, done)
     if problem is None and agent.kind == "codex":  # the hook works; Codex must also be willing to run it
         problem = _codex_untrusted(roster, agent, path)
+    if problem is None:
+        from gizinterm.policy.hook_gates import why_hooks_off
+
+        problem = why_hooks_off(agent, cwd, agent_home(agent))
     return HookResult(agent.id, agent.kind, path, problem is None, problem or "blocks a known-bad call")
 
 

@@ -56,11 +56,7 @@ def test_versions_hooks_and_trust(tmp_path: Path, env: dict[str, str]) -> None:
     assert run_gizin("guard", "install", env={**env, "GIZIN_HOME": str(folder)}).returncode == 0
     real = os.path.realpath(folder)
     (home / ".claude.json").write_text(json.dumps({"projects": {real: {"hasTrustDialogAccepted": True}}}))
-    codex_home = folder / ".gizin" / "agents" / "cx" / "codex-home"  # each codex agent has its own
-    codex_home.mkdir(parents=True)
-    (codex_home / "config.toml").write_text(f'[projects."{real}"]\ntrust_level = "trusted"\n')
-    (home / ".gemini").mkdir()
-    (home / ".gemini" / "trustedFolders.json").write_text(json.dumps({real: "TRUST_FOLDER"}))
+    # Codex's trust (in the agent's own CODEX_HOME) and Gemini's (trustedFolders.json): guard install wrote them.
     code, rows, err = doctor(folder, env, bin_dir)
     levels = {(r["agent"], r["what"]): r["level"] for r in rows}
     assert levels[("cc", "hook")] == levels[("cc", "trust")] == "ok"

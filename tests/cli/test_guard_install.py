@@ -162,3 +162,29 @@ def test_install_rewrites_settings_atomically_keeping_their_mode(office: Path) -
     assert json.loads(settings.read_text(encoding="utf-8"))["model"] == "opus"
     assert settings.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in settings.parent.iterdir()] == ["settings.json"]  # no temporary file left
+
+
+def test_selftest_fails_where_the_cli_would_run_no_hook(office: Path) -> None:
+    """A hook that blocks proves nothing if the CLI never calls it: disableAllHooks in any Claude settings
+    layer, --setting-sources without project, Gemini's --skip-trust or an untrusted folder."""
+    assert gizin(office, "guard", "install")[0] == 0
+    home = office.parent  # the HOME of gizin(): base_env(office.parent)
+    assert gizin(office, "guard", "selftest")[0] == 0
+
+    def broken() -> dict[str, str]:
+        code, out, _ = gizin(office, "guard", "selftest", "--json")
+        return {r["agent"]: r["detail"] for r in json.loads(out) if r["ok"] != "ok"} if code else {}
+
+    local = office / "ann" / ".claude" / "settings.local.json"
+    local.write_text(json.dumps({"disableAllHooks": True}), encoding="utf-8")
+    assert "disableAllHooks" in broken()["ann"]
+    local.unlink()
+    trusted = home / ".gemini" / "trustedFolders.json"
+    assert json.loads(trusted.read_text(encoding="utf-8")) == {str((office / "gem").resolve()): "TRUST_FOLDER"}
+    trusted.write_text("{}", encoding="utf-8")
+    assert "not a trusted folder" in broken()["gem"]
+    assert gizin(office, "guard", "install")[0] == 0 and not broken()  # install trusts it again
+    roster = office / "agents.toml"
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(text.replace('cwd = "gem"', 'cwd = "gem"\ncommand = "gemini --skip-trust"'), encoding="utf-8")
+    assert "--skip-trust" in broken()["gem"]
