@@ -264,6 +264,14 @@ def seed_gemini(home: Path, project: Path, leave: set[str]) -> None:
         (folder / "trustedFolders.json").write_text(json.dumps(trusted), encoding="utf-8")
 
 
+# A start-up dialog each CLI shows when its seed leaves it in. Not folder trust for Codex and Gemini CLI:
+# `gizin guard install` (run by `up`) trusts the agent's folder for them, so their hooks run.
+START_DIALOGS = {
+    "claude": ("trust", "Quick safety check: Is this a project you created or one you trust?"),
+    "codex": ("login", "Welcome to Codex"),
+    "gemini": ("auth", "How would you like to authenticate"),
+}
+
 DIALOGS = {
     "claude": {"onboarding", "api_key", "trust"},
     "codex": {"login", "trust", "hooks"},

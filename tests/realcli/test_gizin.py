@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import wait_until
 from tests.realcli.fakes.base import shell, streamed, text
-from tests.realcli.harness import RealCliOffice
+from tests.realcli.harness import START_DIALOGS, RealCliOffice
 
 pytestmark = pytest.mark.realcli
 
@@ -82,8 +82,9 @@ def test_an_approval_prompt_holds_the_message_and_nothing_is_pressed(office: Rea
 
 
 def test_a_start_up_dialog_is_waiting_and_holds_the_message(office: RealCliOffice) -> None:
-    office.up(leave=["trust"])
-    office.wait_screen(lambda screen, title: "trust" in screen.lower(), 60, "the trust dialog")
+    dialog, question = START_DIALOGS[office.kind]
+    office.up(leave=[dialog])
+    office.wait_text(question, timeout=60)
     office.wait_screen(lambda screen, title: office.status()["state"] == "waiting", 30, "status waiting")
     held = office.send("hello before trust")
     deliver(office)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.realcli.fakes.base import shell, text
-from tests.realcli.harness import RealCliOffice
+from tests.realcli.harness import START_DIALOGS, RealCliOffice
 
 pytestmark = pytest.mark.realcli
 
@@ -51,14 +51,8 @@ def test_scripted_shell_call_brings_up_the_approval_prompt(office: RealCliOffice
     assert not marker.exists()
 
 
-TRUST_QUESTIONS = {
-    "claude": "Quick safety check: Is this a project you created or one you trust?",
-    "codex": "Trust this folder?",
-    "gemini": "Do you trust the files in this folder?",
-}
-
-
 def test_a_dialog_left_in_shows_at_start_up(office: RealCliOffice) -> None:
-    office.up(leave=["trust"])
-    screen = office.wait_text(TRUST_QUESTIONS[office.kind], timeout=60)
+    dialog, question = START_DIALOGS[office.kind]
+    office.up(leave=[dialog])
+    screen = office.wait_text(question, timeout=60)
     assert office.profile.box_text(screen) is None or not office.profile.ready(screen, office.title())

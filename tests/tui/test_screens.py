@@ -50,7 +50,8 @@ async def _task_log(ws: Workspace) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(TaskLogScreen(ws, day=DAY.isoformat()))
         await until(pilot, lambda: isinstance(app.screen, TaskLogScreen) and len(rows(app)) == 3, what="3 tasks")
-        assert "[/] [@click=app.quit]" in screen_text(app)  # task text shown literally
+        # the task text shown literally, once the table has been painted (rows can lead the screen)
+        await until(pilot, lambda: "[/] [@click=app.quit]" in screen_text(app), what="the literal task text")
         screen = app.screen
         screen.query_one("#agent", Input).value = "ren"
         await until(pilot, lambda: len(rows(app)) == 2, what="ren's two tasks")
