@@ -60,6 +60,15 @@ def _claude(words: list[str], cwd: str, home: str) -> str | None:
 def _gemini(words: list[str], cwd: str, home: str) -> str | None:
     if "--skip-trust" in words:
         return "its command has --skip-trust: Gemini CLI then loads no project hook"
+    trusted, where = gemini_trusted(cwd, home)
+    if not trusted:
+        return f"{os.path.realpath(cwd)} is not a trusted folder in {where}: Gemini CLI loads no project hook there"
+    return None
+
+
+def gemini_trusted(cwd: str, home: str) -> tuple[bool, str]:
+    """Whether Gemini CLI trusts `cwd` (a folder trusted itself, or below one; TRUST_PARENT trusts the
+    entry's parent), and the file that says so."""
     where = os.path.join(home, ".gemini", "trustedFolders.json")
     real = os.path.realpath(cwd)
     trusted = [
@@ -67,9 +76,7 @@ def _gemini(words: list[str], cwd: str, home: str) -> str | None:
         for path, value in _read(where).items()
         if value in ("TRUST_FOLDER", "TRUST_PARENT")
     ]
-    if not any(real == path or real.startswith(path.rstrip("/") + "/") for path in trusted):
-        return f"{real} is not a trusted folder in {where}: Gemini CLI loads no project hook there"
-    return None
+    return any(real == path or real.startswith(path.rstrip("/") + "/") for path in trusted), where
 
 
 def _read(path: str) -> dict[str, object]:

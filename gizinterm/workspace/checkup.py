@@ -151,13 +151,9 @@ def _trusted(agent: Agent, cwd: str, home: str, env: dict[str, str]) -> tuple[bo
                 projects = tomllib.load(handle).get("projects", {})
             entry = projects.get(real) or projects.get(cwd) or {}
             return entry.get("trust_level") == "trusted", where
-        where = os.path.join(home, ".gemini", "trustedFolders.json")
-        trusted = [
-            os.path.dirname(k.rstrip("/")) if value == "TRUST_PARENT" else k
-            for k, value in _json(where).items()
-            if value in ("TRUST_FOLDER", "TRUST_PARENT")
-        ]
-        return any(real == k or real.startswith(k.rstrip("/") + "/") for k in trusted), where
+        from gizinterm.policy.hook_gates import gemini_trusted
+
+        return gemini_trusted(cwd, home)
     except FileNotFoundError:
         return False, where
     except (OSError, ValueError, tomllib.TOMLDecodeError, AttributeError) as exc:

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gizinterm.ground.errors import TmuxError
+from gizinterm.office.identity import AGENT_OPTION as AGENT_OPTION  # the pane option naming its agent
 
 MIN_VERSION = (3, 2)
 INSTALL_HINT = "install tmux 3.2 or newer (Debian/Ubuntu: sudo apt-get install tmux; macOS: brew install tmux)"
-AGENT_OPTION = "@gizin-agent"  # pane user option carrying the agent id: survives renames and moves
 TIMEOUT = 30.0
 ARGV_LIMIT = 12_000  # bytes of argv; tmux's client message limit is 16 KB including its own framing
 CONF_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
