@@ -19,6 +19,7 @@ def test_demo_agent_idle_then_working_then_waiting(tmp_path: Path, tmux: TmuxSer
     ws.up()
     pane = by_agent(ws)["a0"].pane_id
     wait_until(lambda: state_of(ws, "a0").state == "idle", timeout=15, what="a0 idle at its prompt")
+    wait_until(lambda: state_of(ws, "a1").state == "idle", timeout=15, what="a1 idle at its prompt")
     tmux.cmd("send-keys", "-t", pane, "-l", "please work")
     tmux.cmd("send-keys", "-t", pane, "Enter")
     wait_until(lambda: state_of(ws, "a0").state == "working", timeout=10, what="a0 working")
