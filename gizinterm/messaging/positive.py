@@ -24,15 +24,15 @@ SUBMIT_TIMEOUT = 10.0  # seconds after Enter for the submit to show before the m
 ENTER_AGAIN_AFTER = 1.0  # Claude drops an Enter that comes too early: one more, only on the same box
 
 
-def why_not_ready(rec: Recogniser, reading: Reading, agent: str) -> str | None:
+def why_not_ready(reading: Reading, agent: str) -> str | None:
     """None when a message may be pasted now; else the reason it waits (for the ledger)."""
     if reading.ready:
         return None
     if reading.state == "idle":
         return f"{agent}'s input box holds text that is not ours; nothing pressed"
-    what = f": {reading.detail}" if reading.detail and reading.state != "unknown" else ""
     if reading.state == "unknown":
         return f"{agent}: {reading.detail}; nothing pressed"
+    what = f": {reading.detail}" if reading.detail else ""
     return f"{agent} is {reading.state}{what}; nothing pressed"
 
 
@@ -83,7 +83,7 @@ class PositivePath:
     def _settled(self, msg: store.Message, rec: Recogniser, pane: tmux.PaneInfo, screen: str) -> bool:
         """A real CLI takes a paste only into its empty input box, positively recognised and at rest for
         its settle time; any other screen defers the message with what was seen."""
-        why = why_not_ready(rec, read(rec, screen, pane.title), msg.recipient)
+        why = why_not_ready(read(rec, screen, pane.title), msg.recipient)
         if why is not None:
             self._ready_since.pop(pane.pane_id, None)
             self._defer(msg, why)
