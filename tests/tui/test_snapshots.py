@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from gizinterm import store
 from gizinterm.tui.app import GizinApp, Options, make_app
@@ -98,5 +99,8 @@ def test_audit_screen(workspace: Workspace, snap_compare: SnapCompare) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("o")
         await until(pilot, lambda: "Outbound decisions (3" in screen_text(app), what="the audit rows")
+        for box in app.screen.query(Input):  # a blinking cursor is on or off by the clock: hold it on
+            box.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
