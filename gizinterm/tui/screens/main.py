@@ -127,7 +127,11 @@ class MainScreen(Screen[None]):
         """Move the selection now. `self.selected` is the one source of truth: the highlight, the preview
         and every action read it, and the next key of a quick burst steps from it. Focus follows later
         (Textual moves it after a refresh), so it never decides which agent an action is for."""
-        floors = self.query_one(Floors)
+        found = self.query(Floors)
+        if not found:  # a reload that lands while the app closes (see show_floors): nothing to select on
+            self.selected = agent_id
+            return
+        floors = found.first()
         floor = model.floor_of(self.floors, agent_id)
         if floor is not None and floors.active_index != floor.index:
             floors.activate(floor.index)
@@ -250,7 +254,10 @@ class MainScreen(Screen[None]):
         bar = Text(no_wrap=True, overflow="ellipsis", end="")
         bar.append(f"◆ {one_line(office.name, 40)}", style="bold")
         bar.append(f"  {len(app.workspace.roster.agents)} AI employees", style="dim")
-        floors = self.query_one(Floors)
+        found = self.query(Floors)
+        if not found:  # as in select: the app is closing
+            return
+        floors = found.first()
         if self.floors:
             position = next((i for i, f in enumerate(self.floors) if f.index == floors.active_index), 0)
             bar.append(f"  ·  floor {position + 1}/{len(self.floors)}", style="")
