@@ -50,6 +50,7 @@ def root(
 
 # Command modules register their commands on `app` when imported.
 from gizinterm.cli import blocklist as _blocklist  # noqa: E402,F401
+from gizinterm.cli import boundary as _boundary  # noqa: E402,F401
 from gizinterm.cli import config as _config  # noqa: E402,F401
 from gizinterm.cli import db as _db  # noqa: E402,F401
 from gizinterm.cli import doctor as _doctor  # noqa: E402,F401

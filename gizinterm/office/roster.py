@@ -32,6 +32,7 @@ AGENT_KEYS = (
     "env",
     "autostart",
     "outbound",
+    "sandbox",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
 OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
@@ -59,6 +60,7 @@ class Agent:
     env: dict[str, str] = field(default_factory=dict)
     autostart: bool = True
     outbound: str = "allow"
+    sandbox: bool = True  # False: the operator opted this agent out of the network boundary
     line: int | None = None
 
     @property
@@ -261,5 +263,6 @@ def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Tab
         env=env,
         autostart=pick("autostart").flag("autostart", True),
         outbound=pick("outbound").text("outbound", choices=OUTBOUND) or "allow",
+        sandbox=pick("sandbox").flag("sandbox", True),
         line=src.line_of("agent", index),
     )

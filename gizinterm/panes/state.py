@@ -136,6 +136,7 @@ class AgentStatus:
     in_mode: bool = False
     stopped: bool = False
     detail: str = ""
+    sandbox: str = ""  # "on": inside the network boundary; "off": opted out by `sandbox = false`
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -176,7 +177,9 @@ def refresh(
             if on_exit is not None:
                 on_exit(agent.id, pane)
         row = _row(agent.id, agent.name, agent.kind, obs, pane, moment, seat)
-        if pane.stopped:  # the pane now holds stop's placeholder; show what the agent runs, as when alive
+        if pane.stopped or pane.command == SANDBOX_PROGRAM:
+            # stop's placeholder, or the sandbox in front of a program that keeps bwrap's process group:
+            # show what the agent runs
             row = replace(row, command=program_name(agent.command))
         rows.append(row)
     planned = {p.agent.id for p in plan.panes}
@@ -189,6 +192,9 @@ def refresh(
     if writes:
         server.call(writes)  # best effort: a pane closing meanwhile only loses its activity memory
     return rows
+
+
+SANDBOX_PROGRAM = "bwrap"
 
 
 def program_name(command: str) -> str:

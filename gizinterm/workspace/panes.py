@@ -10,7 +10,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from gizinterm.ground.errors import PolicyRefused
-from gizinterm.workspace.policy import PolicyPart
+from gizinterm.workspace.boundary import BoundaryPart
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,7 +48,7 @@ def prepare_agent_dirs(plan: Plan, office_dir: Path) -> None:
                 raise UsageError(f"cannot create {spec.agent.id}'s CODEX_HOME {own}: {exc.strerror}") from None
 
 
-class PanesPart(PolicyPart):
+class PanesPart(BoundaryPart):
     def up(
         self,
         *,
@@ -63,9 +63,12 @@ class PanesPart(PolicyPart):
         from gizinterm.panes.lock import office_lock
         from gizinterm.store.events import AgentEvent, exit_event
 
-        plan, refused = self.plan(), self.broken_guards()  # an agent whose guard would not block must not start
+        refused = self.broken_guards()  # an agent whose guard would not block must not start
+        seating = self.seating()  # nor one that needs the sandbox where there is none
+        plan, refused = seating.plan, {**refused, **seating.refused}
         with office_lock(self.state_dir):  # two ups at once would each create the same missing panes
             prepare_agent_dirs(plan, self.office_dir)
+            self.ensure_proxy(seating)
             report = bringup.up(
                 self.tmux(), plan, prune=prune, restart_dead=restart_dead, size=size, progress=progress, refused=refused
             )
@@ -88,7 +91,7 @@ class PanesPart(PolicyPart):
             on_exit=lambda agent, pane: exits.append(exit_event(agent, pane)),
         )
         self.record_agent_events(exits)
-        return rows
+        return self.with_boundary(rows)
 
     def down(self) -> list[str]:
         """Kill the office's session only; returns the agents whose panes it closed (`down_report`
@@ -101,6 +104,7 @@ class PanesPart(PolicyPart):
         from gizinterm.store.events import AgentEvent
 
         report = lifecycle.down(self.tmux(), self.plan())
+        self.stop_proxy()  # the sandboxed agents are gone; with them, the only clients it had
         alive = [p for p in report.panes if p.agent and not p.dead]
         self.record_agent_events(
             [
@@ -119,12 +123,14 @@ class PanesPart(PolicyPart):
 
         for agent in agents:
             self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
-        refused = self.broken_guards(agents)
+        seating = self.seating()
+        refused = {**self.broken_guards(agents), **{a: w for a, w in seating.refused.items() if a in agents}}
         if refused:
             raise PolicyRefused("refusing to start " + "; ".join(f"{a}: {why}" for a, why in refused.items()))
-        plan = self.plan()
+        plan = seating.plan
         with office_lock(self.state_dir):
             prepare_agent_dirs(plan, self.office_dir)
+            self.ensure_proxy(seating)
             report = lifecycle.restart(self.tmux(), plan, agents, progress=progress)
         events = [exit_event(p.agent, p) for p in report.exited]
         events += [

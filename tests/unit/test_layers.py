@@ -26,6 +26,7 @@ RANKS = {
     "panes": 2,
     "report": 2,
     "messaging": 3,  # pastes into panes
+    "boundary": 3,  # the sandbox and egress proxy agents sit behind
     "workspace": 4,  # the façade over every capability
     "tui": 5,
     "cli": 6,  # `gizin ui` opens the dashboard; the dashboard never runs the CLI

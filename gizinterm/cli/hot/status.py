@@ -73,6 +73,8 @@ def cells(row: dict[str, Any]) -> dict[str, str]:
         "idle": idle,
         "detail": row["detail"],
     }
+    if row.get("sandbox") == "off":  # an agent the operator let out of the network boundary says so
+        values["detail"] = "; ".join(d for d in (row["detail"], "no sandbox (sandbox = false)") if d)
     return {k: printable(v) for k, v in values.items()}
 
 
