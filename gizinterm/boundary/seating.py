@@ -138,7 +138,6 @@ def _with_commands(plan: Plan, commands: dict[str, str]) -> Plan:
         return replace(spec, command=commands[spec.agent.id]) if spec.agent.id in commands else spec
 
     windows = tuple(
-        WindowSpec(w.index, w.name, tuple(tuple(one(s) for s in column) for column in w.columns))
-        for w in plan.windows
+        WindowSpec(w.index, w.name, tuple(tuple(one(s) for s in column) for column in w.columns)) for w in plan.windows
     )
     return replace(plan, windows=windows)

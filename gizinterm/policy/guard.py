@@ -30,6 +30,8 @@ DEADLINE = 1.5  # seconds; far below the installed hook timeout (hooks.HOOK_TIME
 DEADLINE_RANGE = (0.1, 5.0)  # GIZIN_GUARD_DEADLINE is clamped: 0 must not disable the timer
 MAX_INPUT = 16 * 1024 * 1024
 MAX_STRINGS = 100_000
+
+
 class GuardTimeout(Exception):
     pass
 

@@ -13,10 +13,7 @@ from gizinterm.office.layout import Layout, Plan, load_layout, make_plan
 from gizinterm.office.roster import Roster, load_roster
 
 if TYPE_CHECKING:
-
     from gizinterm.panes.tmux import TmuxServer
-
-
 
 
 @dataclass

@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING
 from gizinterm.workspace.base import WorkspaceBase
 
 if TYPE_CHECKING:
-
     from gizinterm.workspace.feed import OfficeDb
-
-
 
 
 class DashboardPart(WorkspaceBase):

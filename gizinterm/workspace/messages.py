@@ -14,10 +14,7 @@ if TYPE_CHECKING:
     from gizinterm.store.messages import Enqueued, Message
 
 
-
-
 class MessagesPart(WorkspaceBase):
-
     def send(self, target: str, body: str, *, sender: str = "operator", key: str | None = None) -> list[Enqueued]:
         """Queue a message for an agent, `@Department` or `all`; the deliverer pastes it (exactly once)."""
         from gizinterm.messaging import outbox

@@ -9,11 +9,8 @@ from typing import TYPE_CHECKING, Any
 from gizinterm.workspace.base import WorkspaceBase
 
 if TYPE_CHECKING:
-
     from gizinterm.policy import gateway as outbound
     from gizinterm.policy import hooks
-
-
 
 
 class PolicyPart(WorkspaceBase):

@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from gizinterm.report.summarize import Fallback
 
 
-
-
 class ReportsPart(WorkspaceBase):
     # Report modules are imported inside the methods: commands that never report should not load them.
 

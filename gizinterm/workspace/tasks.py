@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from gizinterm.store.tasks import Task, TaskChange
 
 
-
-
 class TasksPart(WorkspaceBase):
     # Task modules are imported inside the methods; agents' own `gizin log` never builds a Workspace.
 
