@@ -9,9 +9,7 @@ import contextlib
 import json
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ import pytest
 from gizinterm.boundary import daemon
 from tests.conftest import TmuxServer
 from tests.helpers import run_gizin, wait_until
+from tests.listeners import Listener
 
 ALLOWED, BLOCKED = "127.0.0.2", "127.0.0.3"
 ROSTER = """
@@ -50,40 +49,6 @@ kind = "shell"
 command = "sleep 600"
 sandbox = false
 """
-
-
-class Listener:
-    """An HTTP server that counts every TCP connection it accepts (before any byte is read)."""
-
-    def __init__(self, host: str) -> None:
-        self.accepted = 0
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = f"hello from {host}\n".encode()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_: object) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            def get_request(self) -> tuple[socket.socket, object]:
-                pair = super().get_request()
-                outer.accepted += 1
-                return pair
-
-        self.server = Server((host, 0), Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"http://{host}:{self.port}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

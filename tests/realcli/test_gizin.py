@@ -163,3 +163,49 @@ def test_the_guard_runs_in_the_real_cli_and_blocks_a_command(office: RealCliOffi
     assert audit.returncode == 0, audit.stderr
     denies = [row for row in json.loads(audit.stdout) if row["decision"] == "deny"]
     assert denies and {row["agent"] for row in denies} == {"agent"}, denies
+
+
+FETCH = """import urllib.error, urllib.request
+
+host = ".".join(["127", "0", "0", str(1 + 2)])
+try:
+    print(urllib.request.urlopen(f"http://{{host}}:{port}/", timeout=10).read().decode())
+except urllib.error.HTTPError as refused:
+    print(refused.code, refused.read().decode())
+"""
+
+
+def test_what_the_hook_lets_through_is_stopped_at_the_boundary(office: RealCliOffice) -> None:
+    """A command the hook cannot see into (a script an earlier step wrote, building the address from
+    pieces) runs, approved, inside the agent's sandbox; its connection to a blocked address is refused by
+    the egress proxy and audited, the blocked listener never hears of it, and the CLI's own model
+    traffic went through the same proxy."""
+    import json
+
+    from tests.listeners import Listener
+
+    blocked = Listener("127.0.0.3")
+    try:
+        office.write_office()
+        with (office.folder / "agents.toml").open("a", encoding="utf-8") as roster:
+            roster.write('\n[blocklist]\nips = ["127.0.0.3"]\n')
+        (office.project / "fetch.sh").write_text("python3 fetch.py\n")
+        (office.project / "fetch.py").write_text(FETCH.format(port=blocked.port))
+        office.up()
+        office.wait_input_box()
+        office.fake.enqueue(shell("sh fetch.sh"), text("understood"))
+        office.submit("please run the fetch script")
+        office.wait_approval()
+        office.press("Enter")  # the operator approves: the hook allowed it, the boundary still holds
+        office.wait_text("understood", timeout=60)
+        assert blocked.accepted == 0
+        told = [r for r in office.fake.requests() if "ips: 127.0.0.3" in r.body]
+        assert told, "the tool's output (the proxy's refusal) did not reach the model"
+        audit = office.gizin("blocklist", "audit", "--json")
+        rows = json.loads(audit.stdout)
+        refused = [r for r in rows if r["channel"] == "proxy:http" and r["decision"] == "deny"]
+        assert [(r["agent"], r["rule"]) for r in refused] == [("agent", "ips: 127.0.0.3")]
+        model = [r for r in rows if r["decision"] == "allow" and str(r["recipient"]).startswith("127.0.0.2:")]
+        assert model and {r["agent"] for r in model} == {"agent"}, "the model traffic bypassed the proxy"
+    finally:
+        blocked.close()

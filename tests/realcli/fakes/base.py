@@ -1,4 +1,4 @@
-"""What every fake model server shares: a threaded HTTP server on 127.0.0.1, a JSONL log of every request,
+"""What every fake model server shares: a threaded HTTP server on a loopback address, a JSONL log of every request,
 a queue of scripted replies, and waits that give up after a bounded time.
 
 The fakes stand in for the providers' APIs so the real agent CLIs run offline and a test decides what the
@@ -23,6 +23,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 JSON = dict[str, Any]
+# Not 127.0.0.1: an agent inside the network boundary has a loopback of its own, where 127.0.0.1 and
+# localhost stay (NO_PROXY), so it reaches the fake model the way it reaches a real one, through the
+# office's egress proxy. On Linux all of 127.0.0.0/8 is the host's loopback.
+HOST = "127.0.0.2"
 
 MAIN = "main"  # the kind of request that consumes the reply queue
 
@@ -150,7 +154,7 @@ class FakeModelServer:
 
     # --- life -----------------------------------------------------------------------------------------
     def start(self) -> FakeModelServer:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = ThreadingHTTPServer((HOST, 0), _handler_for(self))
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, name=f"{self.name}-server", daemon=True).start()
         return self
@@ -169,9 +173,9 @@ class FakeModelServer:
 
     @property
     def url(self) -> str:
-        """http://127.0.0.1:PORT, without a path."""
+        """http://HOST:PORT, without a path."""
         assert self._httpd is not None, "the fake server is not running"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return f"http://{HOST}:{self._httpd.server_address[1]}"
 
     # --- scripting ------------------------------------------------------------------------------------
     def enqueue(self, *replies: Reply) -> None:
