@@ -146,6 +146,10 @@ class Proxy:
             verdict = rules.judge_name(policy, outbound, seat.allowed, name.strip("[]"))
             if verdict.decision != "allow":
                 return Outcome("deny", verdict.reason, verdict.rule, normalized=verdict.normalized), None
+        if not request.connect:  # plain HTTP shows its path: `urls` entries apply (HTTPS paths stay unseen)
+            verdict = rules.judge_url(policy, outbound, f"http://{request.host}:{request.port}{request.path}")
+            if verdict.decision != "allow":
+                return Outcome("deny", verdict.reason, verdict.rule, normalized=verdict.normalized), None
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(
                 request.host.strip("[]"), request.port, type=socket.SOCK_STREAM

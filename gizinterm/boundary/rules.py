@@ -86,3 +86,18 @@ def judge_address(policy: dict[str, Any], outbound: str, host: str, address: str
     if hit is not None:
         return Verdict("deny", f"{host} resolves to {address}, blocked by {hit.rule}", hit.rule, address)
     return Verdict("allow", "no blocked host", normalized=address)
+
+
+def judge_url(policy: dict[str, Any], outbound: str, url: str) -> Verdict:
+    """A plain-HTTP request's whole URL, for the blocklist's `urls` entries (a path prefix on a host that
+    is otherwise allowed)."""
+    if outbound == "deny":
+        return Verdict("allow", "the agent's model API (outbound = deny)")
+    matcher = Matcher(policy)
+    try:
+        hit = matcher.url(url)
+    except TooMuchInput as exc:
+        return Verdict("deny", str(exc), "proxy: bad request")
+    if hit is not None:
+        return Verdict("deny", f"blocked by {hit.rule}: {hit.given}", hit.rule, hit.normalized)
+    return Verdict("allow", "no blocked URL")

@@ -8,6 +8,7 @@ the bridge. What they do not get, read-only or hidden:
 
 - hidden: the tmux server's socket folder (a new tmux window would run outside the sandbox), other
   agents' proxy sockets, and the sockets of daemons that start programs elsewhere (Docker, D-Bus);
+  read-only, the spools of cron and at, whose daemons would run a job outside;
 - read-only: the office's roster, layouts and blocklist files, the hook settings of every CLI (project
   and user level, and the agent's own CODEX_HOME config), the other agents' state folders, and the
   gizinterm installation itself (the proxy and the guard run its code).
@@ -41,6 +42,8 @@ DAEMON_SOCKETS = (
     "/run/dbus/system_bus_socket",
     "/var/run/dbus/system_bus_socket",
 )
+# Schedulers whose daemon runs what is written here, outside the sandbox (when such a daemon runs).
+SCHEDULER_DIRS = ("/var/spool/cron", "/var/spool/at", "/var/spool/atjobs", "/etc/cron.d")
 HOOK_DIRS = (".claude", ".codex", ".gemini")
 USER_HOOK_FILES = (
     ".claude/settings.json",
@@ -106,6 +109,7 @@ def bwrap_args(
     hidden = _existing([tmux_dir, egress_root(office_dir).parent])
     args += [a for d in hidden for a in ("--tmpfs", str(d))]
     args += _rw([agent_dir(office_dir, agent_id)])
+    args += _ro(_existing(map(Path, SCHEDULER_DIRS)))
     runtime = Path(f"/run/user/{os.getuid()}")
     for sock in _existing([*map(Path, DAEMON_SOCKETS), runtime / "bus", runtime / "docker.sock"]):
         args += ["--ro-bind", "/dev/null", str(sock)]

@@ -103,3 +103,9 @@ def test_outbound_deny_allows_only_the_model_api(policy: dict[str, Any]) -> None
     verdict = rules.judge_name(policy, "deny", allowed, "example.com")
     assert (verdict.decision, verdict.rule) == ("deny", "outbound = deny")
     assert rules.judge_name(policy, "deny", rules.model_hosts("shell", {}), "api.anthropic.com").decision == "deny"
+
+
+def test_a_plain_http_url_is_judged_by_the_urls_entries(policy: dict[str, Any]) -> None:
+    verdict = rules.judge_url(policy, "allow", "http://paste.example:80/raw/abc")
+    assert (verdict.decision, verdict.rule) == ("deny", "urls: https://paste.example/raw/")
+    assert rules.judge_url(policy, "allow", "http://paste.example:80/other").decision == "allow"
