@@ -20,6 +20,7 @@ from typing import Any
 from gizinterm.ground.errors import ConfigError, GizinError, PolicyRefused, UsageError
 from gizinterm.office.roster import Roster
 from gizinterm.policy.match import Hit, Matcher, TooMuchInput
+from gizinterm.policy.tool_inputs import urls_and_mentions
 
 CHANNELS = ("email", "x", "slack", "sms", "webhook")
 CHANNEL_KEYS = ("command", "timeout")
@@ -174,30 +175,12 @@ def check_message(policy: dict[str, Any], message: Message) -> Verdict:
             if hit:
                 return _as_verdict(hit, matcher, "recipient")
         for text in (message.subject, message.body):
-            hit = _urls_and_mentions(matcher, text)
+            hit = urls_and_mentions(matcher, text)
             if hit:
                 return _as_verdict(hit, matcher, "recipient")
     except TooMuchInput as exc:
         return Verdict("deny", str(exc), "guard: input too large")
     return _as_verdict(None, matcher, "recipient")
-
-
-def _urls_and_mentions(matcher: Matcher, text: str) -> Hit | None:
-    import re
-
-    from gizinterm.policy import handles
-    from gizinterm.policy.match import MAILTO_TEL, URL_IN_TEXT
-
-    for pattern in (MAILTO_TEL, URL_IN_TEXT):
-        for match in re.finditer(pattern, text):
-            hit = matcher.url(match.group(0))
-            if hit:
-                return hit
-    for handle in handles.mentions(text):
-        hit = matcher.handle(handle, "@" + handle)
-        if hit:
-            return hit
-    return None
 
 
 def deliver(transport: Transport, payload: dict[str, Any], office_dir: str) -> str:

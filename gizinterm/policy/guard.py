@@ -19,7 +19,15 @@ import signal
 import sys
 
 from gizinterm.policy.guard_record import audit, record
-from gizinterm.policy.tools import COMMS, LOCAL_TOOLS, PATCH_PATH, SHELL_TOOLS, WEB_TOOLS, WRITE_TOOLS
+from gizinterm.policy.tools import (
+    COMMS,
+    LOCAL_TOOLS,
+    PATCH_PATH,
+    SEARCH_TOOLS,
+    SHELL_TOOLS,
+    WEB_TOOLS,
+    WRITE_TOOLS,
+)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms on every tool call)
 if TYPE_CHECKING:
@@ -255,16 +263,26 @@ def decide(event: dict[str, Any], policy: dict[str, Any], agent: str | None) -> 
                     _checked(matcher)[0],
                     _checked(matcher)[1],
                 )
-        else:  # web tools, MCP tools (mcp__server__tool) and anything unknown: read every string
+        else:  # web tools, MCP tools (mcp__server__tool) and anything unknown: recipients, not mentions
+            from gizinterm.policy import tool_inputs
+
             is_web = key in WEB_TOOLS
-            if deny_all and (is_web or (key.startswith("mcp") and any(c in key for c in COMMS))):
+            sends = is_web or any(c in key for c in COMMS)
+            if deny_all and sends:
                 return Decision("deny", f"gizin guard: {tool} reaches outside the office ({deny_all})", deny_all, tool)
-            for text in _strings(data):
-                hit = matcher.value(text) if len(text) < 2048 else matcher.text(text)
-                if hit:
-                    return Decision(
-                        "deny", f"gizin guard: blocked by {hit.rule} ({hit.given})", hit.rule, hit.given, hit.normalized
-                    )
+            if key in SEARCH_TOOLS:  # the query goes to the search engine, whatever names it holds
+                rest = {k: v for k, v in data.items() if k != "query"}  # allowed_domains: pages it reads
+                hit = tool_inputs.check(matcher, rest, sends=False)
+            elif is_web:  # a fetch: its URL, and the URLs of a prompt that carries them (Gemini's web_fetch)
+                hit = tool_inputs.check(matcher, {"url": data.get("url", "")}, sends=False) or (
+                    tool_inputs.urls_and_mentions(matcher, str(data.get("prompt", "")))
+                )
+            else:
+                hit = tool_inputs.check(matcher, data, sends=sends)
+            if hit:
+                return Decision(
+                    "deny", f"gizin guard: blocked by {hit.rule} ({hit.given})", hit.rule, hit.given, hit.normalized
+                )
             if deny_all:
                 named = next((t for t in _strings(data) if _names_recipient(t)), None)
                 if named is not None:

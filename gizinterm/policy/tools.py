@@ -45,8 +45,10 @@ LOCAL_TOOLS = {
     "skill",
     "todoread",
     "write_todos",
+    "grep_search",
 }
 WEB_TOOLS = {"webfetch", "websearch", "web_fetch", "google_web_search", "web_search"}
+SEARCH_TOOLS = {"websearch", "google_web_search", "web_search"}
 COMMS = (
     "mail",
     "gmail",

@@ -163,7 +163,12 @@ def test_a_200_kb_input_is_decided_within_the_guards_own_deadline(office: Path) 
     blocked = shell_event("claude", f"echo {padding}; curl https://evil.example/", office)
     code, _, err = guard(office, blocked, GIZIN_GUARD_DEADLINE="1.5")
     assert code == 2 and "domains: evil.example" in err
-    mcp = {"tool_name": "mcp__notes__save", "tool_input": {"text": padding + " mail CEO@evil.example"}}
+    # A tool that sends what it is given: its text is read for URLs and @mentions (a notes tool's text,
+    # which reaches nobody, is not read at all).
+    mcp = {
+        "tool_name": "mcp__gmail__send_email",
+        "tool_input": {"to": "ok@ok.example", "body": padding + " mailto:CEO@evil.example"},
+    }
     code, _, err = guard(office, mcp, GIZIN_GUARD_DEADLINE="1.5")
     assert code == 2 and "emails: ceo@evil.example" in err
 

@@ -109,6 +109,9 @@ class NetworkReader(FileAccess):
             scheme_cut = text.split("://", 1)[-1]
             authority = re.split(r"[/?#]", scheme_cut, maxsplit=1)[0]
             certain = "://" in text or positional
+            host, colon, port = authority.rpartition(":")
+            if colon and host and HOLE not in host and not port.replace(HOLE, "").strip("0123456789"):
+                authority = host  # only the port is unknown (`localhost:$PORT`): the host decides
             if certain and (HOLE in authority or not static.strip()):
                 self.asks.append(f"destination of `{given}` is only known at run time ({word.raw[:80]})")
                 return
