@@ -124,10 +124,41 @@ CREATE INDEX outbound_audit_policy_hash ON outbound_audit (policy_hash);
 """The dashboard counts each policy version's decisions every second; without this index each count
 scanned the whole audit, which only grows."""
 
+USAGE = """
+CREATE TABLE usage_files (
+    path TEXT PRIMARY KEY,          -- a session file an agent CLI wrote
+    kind TEXT NOT NULL,             -- claude | codex | gemini: which reader it needs
+    home TEXT NOT NULL,             -- the CLI's config folder it was found under (~/.claude, CODEX_HOME, ~/.gemini)
+    inode INTEGER NOT NULL,
+    size INTEGER NOT NULL,          -- the size when last read: unchanged size and inode means nothing new
+    offset INTEGER NOT NULL,        -- bytes read so far (always at a line end)
+    state TEXT NOT NULL DEFAULT '{}',  -- JSON the reader carries between reads (session, cwd, model)
+    read_at TEXT NOT NULL
+);
+CREATE TABLE usage_requests (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,       -- the request's own ids: the same request seen twice is one row
+    kind TEXT NOT NULL,
+    provider TEXT NOT NULL,         -- anthropic | openai | google
+    model TEXT NOT NULL,
+    session TEXT NOT NULL,
+    home TEXT NOT NULL,             -- with cwd: what attributes the request to an agent, at read time
+    cwd TEXT NOT NULL,
+    at TEXT NOT NULL,               -- UTC ISO-8601, as the CLI wrote it
+    input_tokens INTEGER NOT NULL,  -- input neither read from nor written to a cache
+    output_tokens INTEGER NOT NULL, -- all output billed at the output rate, reasoning included
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL  -- the reasoning part of output_tokens
+);
+CREATE INDEX usage_requests_at ON usage_requests (at);
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
     ("m003_messages", MESSAGES),
     ("m004_outbound", OUTBOUND),
     ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
+    ("m006_usage", USAGE),
 ]
