@@ -71,7 +71,7 @@ def print_ledger(ledger: Ledger) -> None:
     print_table(rows, COLUMNS, title=f"Usage by {ledger.by}, {span} (UTC days)", headers=headers)
     print(f"share: of {ledger.share_of}; cost: an estimate at list prices, tokens are exact")
     if ledger.unpriced:
-        print(f"no price for: {', '.join(ledger.unpriced)} (add [prices.\"MODEL\"] to agents.toml)")
+        print(f'no price for: {", ".join(ledger.unpriced)} (add [prices."MODEL"] to agents.toml)')
 
 
 @usage_app.callback()

@@ -26,7 +26,15 @@ from tests.realcli.fakes.anthropic import FakeAnthropic
 from tests.realcli.fakes.base import JSON, Reply, Request, Response, ShellCall, text
 from tests.realcli.fakes.gemini import FakeGemini
 from tests.realcli.fakes.openai import FakeOpenAI
-from tests.realcli.harness import FAKE_KEYS, SCRUBBED_PREFIXES, clis_bin, pinned_versions, seed_claude, seed_codex, seed_gemini
+from tests.realcli.harness import (
+    FAKE_KEYS,
+    SCRUBBED_PREFIXES,
+    clis_bin,
+    pinned_versions,
+    seed_claude,
+    seed_codex,
+    seed_gemini,
+)
 
 
 def usage_for(seq: int) -> dict[str, int]:

@@ -1,0 +1,120 @@
+"""`gizin usage` as a real subprocess, over session files the real CLIs wrote (tests/fixtures/usage)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import base_env, run_gizin
+from tests.unit.test_usage_ingest import FIXTURES, VERSIONS, billed
+
+PROJECT = "/tmp/gizin-usage-fixture/{kind}/project"  # where the fixtures were recorded
+
+
+def make_office(tmp_path: Path, extra: str = "") -> tuple[Path, dict[str, str]]:
+    """Three agents, one per CLI, each with its own HOME holding the CLI's recorded files (Codex: its
+    CODEX_HOME as gizin makes it, under the office's state folder)."""
+    office = tmp_path / "office"
+    office.mkdir()
+    homes = {kind: tmp_path / f"home-{kind}" for kind in VERSIONS}
+    shutil.copytree(FIXTURES / "claude" / VERSIONS["claude"], homes["claude"] / ".claude")
+    shutil.copytree(FIXTURES / "gemini" / VERSIONS["gemini"], homes["gemini"] / ".gemini")
+    shutil.copytree(FIXTURES / "codex" / VERSIONS["codex"], office / ".gizin" / "agents" / "cx" / "codex-home")
+    text = (
+        '[office]\nname = "Usage"\n'
+        f'\n[[agent]]\nid = "cl"\nname = "Cl"\ncommand = "claude"\ncwd = "{PROJECT.format(kind="claude")}"\n'
+        f'env = {{ HOME = "{homes["claude"]}" }}\n'
+        '\n[[agent]]\nid = "cx"\nname = "Cx"\ncommand = "codex"\n'
+        f'\n[[agent]]\nid = "ge"\nname = "Ge"\ncommand = "gemini"\ncwd = "{PROJECT.format(kind="gemini")}"\n'
+        f'env = {{ HOME = "{homes["gemini"]}" }}\n' + extra
+    )
+    (office / "agents.toml").write_text(text, encoding="utf-8")
+    return office, base_env(tmp_path / "operator", GIZIN_HOME=str(office))
+
+
+def usage_json(env: dict[str, str], *args: str) -> dict[str, object]:
+    result = run_gizin("usage", *args, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def tokens(row: dict[str, int]) -> dict[str, int]:
+    names = {"input": "input_tokens", "output": "output_tokens", "cache_read": "cache_read_tokens"}
+    names |= {"cache_write": "cache_write_tokens", "reasoning": "reasoning_tokens", "requests": "requests"}
+    return {short: row[long] for short, long in names.items()}
+
+
+def test_usage_per_provider_and_agent_is_what_the_providers_billed(tmp_path: Path) -> None:
+    _office, env = make_office(tmp_path)
+    data = usage_json(env, "--by", "provider")
+    rows = {r["key"]: r for r in data["rows"]}  # type: ignore[attr-defined]
+    assert tokens(rows["anthropic"]) == billed("claude")
+    assert tokens(rows["openai"]) == billed("codex")
+    assert tokens(rows["google"]) == billed("gemini")
+    assert data["share_of"] == "tokens", "Codex's fake-model has no price, so shares are of tokens"
+    assert rows["openai"]["cost"] is None and data["total"]["cost"] is None  # type: ignore[index]
+    assert rows["anthropic"]["cost"] == pytest.approx((3070 * 5 + 170 * 25 + 710 * 0.5 + 120 * 6.25) / 1e6)
+    assert data["unattributed"]["requests"] == 0  # type: ignore[index]
+    agents = {r["key"]: tokens(r) for r in usage_json(env)["rows"]}  # type: ignore[attr-defined]
+    assert agents == {"cl": billed("claude"), "cx": billed("codex"), "ge": billed("gemini")}
+    text = run_gizin("usage", env=env).stdout
+    assert "no price" in text and "fake-model" in text and "estimate at list prices" in text
+
+
+def test_prices_from_agents_toml_make_shares_of_cost(tmp_path: Path) -> None:
+    _office, env = make_office(tmp_path, '\n[prices."fake-model"]\ninput = 1\noutput = 2\ncache_read = 0.5\n')
+    data = usage_json(env, "--by", "provider")
+    rows = {r["key"]: r for r in data["rows"]}  # type: ignore[attr-defined]
+    assert data["share_of"] == "cost"
+    assert rows["openai"]["cost"] == pytest.approx((3042 * 1 + 168 * 2 + 666 * 0.5) / 1e6)
+    total = data["total"]["cost"]  # type: ignore[index]
+    assert total == pytest.approx(sum(r["cost"] for r in rows.values()))
+    for row in rows.values():
+        assert row["share"] == pytest.approx(row["cost"] / total, abs=1e-4)
+
+
+def test_a_session_in_a_shared_folder_that_no_agent_could_have_made_is_unattributed(tmp_path: Path) -> None:
+    """The operator's own ~/.claude, shared with a claude agent: a session in another folder is not the
+    agent's (the operator's own work, say), so it is reported as unattributed, not guessed."""
+    office, env = make_office(tmp_path)
+    text = (office / "agents.toml").read_text(encoding="utf-8")
+    (office / "agents.toml").write_text(text.replace(f'env = {{ HOME = "{tmp_path / "home-claude"}" }}\n', ""))
+    shutil.copytree(tmp_path / "home-claude" / ".claude", tmp_path / "operator" / ".claude")
+    projects = tmp_path / "operator" / ".claude" / "projects"
+    source = next(projects.rglob("*.jsonl"))
+    stranger = projects / "-somewhere-else" / "s.jsonl"
+    stranger.parent.mkdir()
+    copy = source.read_text().replace(PROJECT.format(kind="claude"), "/somewhere/else").replace("msg_fake", "msg_x")
+    stranger.write_text(copy)
+    data = usage_json(env)
+    assert data["unattributed"]["requests"] == 3  # type: ignore[index]
+    rows = {r["key"]: r for r in data["rows"]}  # type: ignore[attr-defined]
+    assert set(rows) == {"cl", "cx", "ge"} and tokens(rows["cl"]) == billed("claude")
+    assert data["total"]["requests"] == 12  # type: ignore[index]
+
+
+def test_sync_reads_only_what_is_new(tmp_path: Path) -> None:
+    _office, env = make_office(tmp_path)
+    first = json.loads(run_gizin("usage", "sync", "--json", env=env).stdout)
+    again = json.loads(run_gizin("usage", "sync", "--json", env=env).stdout)
+    assert (first["files"], first["read"], again["files"], again["read"], again["requests"]) == (3, 3, 3, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "extra", "message"),
+    [
+        (("--since", "2026-13-01"), "", "--since"),
+        (("--by", "department"), "", "--by must be one of agent, provider, model"),
+        ((), '\n[prices."m"]\ninput = "free"\noutput = 1\n', 'agents.toml:24: prices."m".input: must be a number'),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...], extra: str, message: str) -> None:
+    _office, env = make_office(tmp_path, extra)
+    result = run_gizin("usage", *args, env=env)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
