@@ -9,7 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gizinterm.report.model import AgentReport, NextMove, Person, ProviderReport, Share, Summary, WeekReport
+from gizinterm.report.model import (
+    AgentReport,
+    NextMove,
+    Person,
+    ProviderReport,
+    Share,
+    Summary,
+    UsageShares,
+    WeekReport,
+)
 
 
 def dumps(data: Any) -> str:
@@ -98,4 +107,29 @@ def providers(report: ProviderReport) -> dict[str, Any]:
         "totals": dict(report.totals),
         "providers": [_share(s) for s in report.providers],
         "models": [_share(s) for s in report.models],
+        "usage": None if report.usage is None else _usage(report.usage),
+    }
+
+
+def _usage(u: UsageShares) -> dict[str, Any]:
+    """Tokens are exact; `cost` is an estimate at list prices, null where a model has no price."""
+    return {
+        "headline": u.headline,
+        "currency": u.currency,
+        "tokens": u.tokens,
+        "cost": None if u.cost is None else round(u.cost, 6),
+        "cost_is": "estimate at list prices",
+        "unpriced_models": list(u.unpriced),
+        "unattributed_requests": u.unattributed_requests,
+        "providers": [
+            {
+                "key": p.key,
+                "requests": p.requests,
+                "tokens": p.tokens,
+                "tokens_pct": p.tokens_pct,
+                "cost": None if p.cost is None else round(p.cost, 6),
+                "cost_pct": p.cost_pct,
+            }
+            for p in u.providers
+        ],
     }

@@ -17,10 +17,12 @@ from gizinterm.report.model import (
     ProviderReport,
     Share,
     Summary,
+    UsageShares,
     WeekReport,
     chart,
     long_date,
     short_date,
+    usage_cells,
 )
 from gizinterm.report.render_text import BAR_WIDTH, EMPTY_DAY
 
@@ -131,8 +133,21 @@ def providers(report: ProviderReport) -> RenderableType:
         _share_table("provider", report.providers),
         _bars(report.providers),
         _share_table("model", report.models),
+        *([] if report.usage is None else _usage(report.usage)),
         _text(SHARES_NOTE, "dim"),
     )
+
+
+def _usage(usage: UsageShares) -> list[RenderableType]:
+    from rich.table import Table
+
+    head, rows = usage_cells(usage)
+    table = Table(expand=False)
+    for i, column in enumerate(head):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*(_text(c) for c in row))
+    return [_text(f"Tokens and cost: {usage.headline}", "bold"), table]
 
 
 def _share_table(title: str, shares: tuple[Share, ...]) -> RenderableType:

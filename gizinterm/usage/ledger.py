@@ -89,10 +89,15 @@ def build(
 ) -> Ledger:
     """The ledger for requests made from day `since` up to, not including, day `until` (UTC, YYYY-MM-DD;
     "" leaves that side open)."""
+    return build_from(groups(conn, window[0], window[1] or "\uffff"), who, book, by, window)
+
+
+def build_from(
+    found: list[Group], who: Attribution, book: PriceBook, by: str, window: tuple[str, str] = ("", "")
+) -> Ledger:
     if by not in BY:
         raise UsageError(f"--by must be one of {', '.join(BY)}, not '{by}'")
     since, until = window
-    found = groups(conn, since, until or "\uffff")
     currencies = {p.currency for g in found if (p := book.lookup(g.model)) is not None}
     if len(currencies) > 1:
         raise UsageError(f"prices mix currencies ({', '.join(sorted(currencies))}): give every model one currency")

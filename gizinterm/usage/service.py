@@ -13,7 +13,7 @@ from gizinterm.office.roster import Roster
 from gizinterm.store import connect
 from gizinterm.usage.attribution import attribution
 from gizinterm.usage.ingest import SyncResult, sync
-from gizinterm.usage.ledger import Ledger, build
+from gizinterm.usage.ledger import Ledger, build, build_from
 from gizinterm.usage.prices import price_book
 
 
@@ -38,13 +38,12 @@ def ledger(
     """Sync, then the ledger from day `since` to day `until`, both included (UTC days)."""
     book = price_book(roster)  # a wrong [prices] table fails before any reading
     who = attribution(roster, operator_home)
+    window = (since.isoformat() if since else "", (until + dt.timedelta(days=1)).isoformat() if until else "")
+    if not who.sources and not db_path.exists():  # an office with no AI CLI agent: no reason to make files
+        return build_from([], who, book, by, window), SyncResult()
     conn = connect(db_path)
     try:
         result = sync(conn, who.sources)
-        window = (
-            since.isoformat() if since else "",
-            (until + dt.timedelta(days=1)).isoformat() if until else "",
-        )
         return build(conn, who, book, by, window), result
     finally:
         conn.close()

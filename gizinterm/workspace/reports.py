@@ -62,6 +62,14 @@ class ReportsPart(WorkspaceBase):
         return service.agent(self.roster, self.db_path, agent_id, since)
 
     def provider_report(self, since: dt.date | None = None) -> ProviderReport:
-        from gizinterm.report import service
+        """Shares of agents, tasks and messages, and of tokens and cost from the CLIs' session files
+        (synced first, so never stale)."""
+        import dataclasses
 
-        return service.providers(self.roster, self.db_path, since)
+        from gizinterm.report import service
+        from gizinterm.usage.service import ledger
+        from gizinterm.workspace.usage import usage_shares
+
+        report = service.providers(self.roster, self.db_path, since)
+        usage, _result = ledger(self.roster, self.db_path, "provider", since)
+        return dataclasses.replace(report, usage=usage_shares(usage))

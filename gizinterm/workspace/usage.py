@@ -9,6 +9,7 @@ from gizinterm.workspace.base import WorkspaceBase
 if TYPE_CHECKING:
     import datetime as dt
 
+    from gizinterm.report.model import UsageShares
     from gizinterm.usage.ingest import SyncResult
     from gizinterm.usage.ledger import Ledger
 
@@ -28,3 +29,33 @@ class UsagePart(WorkspaceBase):
         from gizinterm.usage.service import ledger
 
         return ledger(self.roster, self.db_path, by, since, until)
+
+
+def usage_shares(ledger: Ledger) -> UsageShares:
+    """The ledger by provider as the providers report shows it: each share rounded on its own, like the
+    report's other columns (report.providers.shares_percent), cost shares only when every row has a cost."""
+    from gizinterm.report.model import UsageShare, UsageShares
+    from gizinterm.report.providers import shares_percent
+
+    rows = ledger.rows
+    tokens_pct = shares_percent([r.totals.tokens for r in rows])
+    priced = all(r.totals.cost is not None for r in rows)
+    cost_pct = shares_percent([round((r.totals.cost or 0.0) * 1_000_000) for r in rows]) if priced else []
+    return UsageShares(
+        currency=ledger.currency,
+        tokens=ledger.total.tokens,
+        cost=ledger.total.cost,
+        providers=tuple(
+            UsageShare(
+                key=r.key,
+                requests=r.totals.requests,
+                tokens=r.totals.tokens,
+                tokens_pct=tokens_pct[i],
+                cost=r.totals.cost,
+                cost_pct=cost_pct[i] if priced else None,
+            )
+            for i, r in enumerate(rows)
+        ),
+        unpriced=ledger.unpriced,
+        unattributed_requests=ledger.unattributed.requests,
+    )

@@ -118,3 +118,23 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...],
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_report_providers_adds_token_and_cost_shares_with_a_headline(tmp_path: Path) -> None:
+    _office, env = make_office(tmp_path, '\n[prices."fake-model"]\ninput = 1\noutput = 2\ncache_read = 0.5\n')
+    result = run_gizin("report", "providers", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    usage = json.loads(result.stdout)["usage"]
+    rows = {p["key"]: p for p in usage["providers"]}
+    assert rows["anthropic"]["tokens"] == sum(
+        v for k, v in billed("claude").items() if k not in ("reasoning", "requests")
+    )
+    costs = {key: row["cost"] for key, row in rows.items()}
+    assert usage["cost"] == pytest.approx(sum(costs.values()))
+    for key, row in rows.items():
+        assert row["cost_pct"] == round(100 * costs[key] / usage["cost"], 1)
+    order = sorted(costs, key=lambda k: -costs[k])
+    assert usage["headline"].startswith(" · ".join(f"{k} {rows[k]['cost_pct']:.1f}%" for k in order))
+    assert "(est. at list prices)" in usage["headline"]
+    text = run_gizin("report", "providers", "--format", "text", env=env).stdout
+    assert f"Tokens and cost: {usage['headline']}" in text
