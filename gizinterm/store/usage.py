@@ -112,13 +112,14 @@ class Group:
 
 
 def groups(conn: sqlite3.Connection, since: str = "", until: str = "\uffff") -> list[Group]:
-    """Usage summed by what attributes it (home, cwd) and what prices it (model), for `since <= at < until`.
+    """Usage summed by what attributes it (home, cwd) and what prices it (model), for UTC days
+    `since <= day < until`, from the daily sums (a few rows per agent and day, however many requests).
 
     Attribution happens after this, so a roster edit re-attributes past requests without a re-read."""
     sums = ", ".join(f"sum({f})" for f in TOKEN_FIELDS)
     sql = (
-        f"SELECT kind, provider, model, home, cwd, count(*), {sums} FROM usage_requests "
-        "WHERE at >= ? AND at < ? GROUP BY kind, provider, model, home, cwd"
+        f"SELECT kind, provider, model, home, cwd, sum(requests), {sums} FROM usage_daily "
+        "WHERE day >= ? AND day < ? GROUP BY kind, provider, model, home, cwd"
     )
     found = []
     for kind, provider, model, home, cwd, requests, *sums_ in conn.execute(sql, (since, until)):

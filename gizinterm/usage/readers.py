@@ -12,6 +12,7 @@ Measured against Claude Code 2.1.197, Codex CLI 0.171.0 and Gemini CLI 0.61.0 (t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,17 +20,24 @@ from gizinterm.store.usage import RequestRow
 
 PROVIDERS = {"claude": "anthropic", "codex": "openai", "gemini": "google"}
 State = dict[str, Any]
+# The lines each reader needs, found by substring before any JSON is parsed.
+CLAUDE_LINES = re.compile(rb'"usage"')
+CODEX_LINES = re.compile(rb"token_usage_record|token_count|session_meta|turn_context")
+GEMINI_LINES = re.compile(rb'"tokens"|"sessionId"')
 
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
-def _objects(lines: Iterable[bytes], bad: list[int], first_line: int) -> Iterator[dict[str, Any]]:
-    """Each line's JSON object; a line that is not one is counted in `bad` (by its line number) and
-    skipped: one damaged line must not hide the rest of a session."""
+def _objects(
+    lines: Iterable[bytes], bad: list[int], first_line: int, wanted: re.Pattern[bytes]
+) -> Iterator[dict[str, Any]]:
+    """Each line's JSON object, of the lines `wanted` finds something in; a line that is not JSON is counted
+    in `bad` (by its line number) and skipped: one damaged line must not hide the rest of a session.
+    Most of a session's bytes are prompts and tool output: a substring test skips them unparsed."""
     for number, line in enumerate(lines, first_line):
-        if not line.strip():
+        if wanted.search(line) is None:
             continue
         try:
             data = json.loads(line)
@@ -46,7 +54,7 @@ def read_claude(lines: Iterable[bytes], state: State, home: str, bad: list[int],
     """Claude Code: `assistant` entries carry `message.usage`; one response is written as one entry per
     content block, each with the same `message.id` and `requestId`, so those two ids key the row."""
     rows = []
-    for entry in _objects(lines, bad, first):
+    for entry in _objects(lines, bad, first, CLAUDE_LINES):
         if entry.get("type") != "assistant":
             continue
         message = entry.get("message")
@@ -113,7 +121,7 @@ def read_codex(lines: Iterable[bytes], state: State, home: str, bad: list[int], 
     which a repeated event (nothing new billed) leaves unchanged. A file with records ignores the events,
     which repeat the same numbers."""
     rows = []
-    for entry in _objects(lines, bad, first):
+    for entry in _objects(lines, bad, first, CODEX_LINES):
         kind = entry.get("type")
         raw = entry.get("payload")
         payload: dict[str, Any] = raw if isinstance(raw, dict) else {}
@@ -171,7 +179,7 @@ def read_gemini(lines: Iterable[bytes], state: State, home: str, bad: list[int],
     `tokens`; a message written again under its id is the same request. A whole-file `.json` session
     (older CLIs) holds the same messages in one object."""
     rows = []
-    for entry in _objects(lines, bad, first):
+    for entry in _objects(lines, bad, first, GEMINI_LINES):
         if "sessionId" in entry and isinstance(entry.get("sessionId"), str):
             state.setdefault("session", entry["sessionId"])
         messages: list[Any] = [entry]

@@ -42,8 +42,19 @@ def home_of(kind: str, tmp_path: Path) -> Path:
 
 
 def ledger_totals(db: Path) -> dict[str, dict[str, int]]:
+    """Totals per kind from the daily sums, checked against the requests themselves: the triggers that
+    keep the sums must agree with the rows after every insert and every repeat."""
     conn = connect(db)
     try:
+        raw = conn.execute(
+            "SELECT kind, count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
+            "sum(cache_write_tokens), sum(reasoning_tokens) FROM usage_requests GROUP BY kind"
+        ).fetchall()
+        daily = conn.execute(
+            "SELECT kind, sum(requests), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
+            "sum(cache_write_tokens), sum(reasoning_tokens) FROM usage_daily GROUP BY kind"
+        ).fetchall()
+        assert [tuple(r) for r in raw] == [tuple(r) for r in daily]
         found: dict[str, dict[str, int]] = {}
         for g in groups(conn):
             t = found.setdefault(g.kind, dict.fromkeys((*FIELDS, "requests"), 0))
@@ -120,7 +131,7 @@ def test_a_damaged_line_is_skipped_and_named_and_the_rest_counts(tmp_path: Path)
     home = home_of("claude", tmp_path)
     path = next(p for p in home.rglob("*.jsonl"))
     lines = path.read_bytes().split(b"\n")
-    lines.insert(2, b'{"type": "assistant", "message": ')
+    lines.insert(2, b'{"type": "assistant", "message": {"usage": {"input_tokens": 5')
     path.write_bytes(b"\n".join(lines))
     db = tmp_path / "gizin.db"
     _read, _entries, bad = run_sync(db, Source("claude", str(home)))
@@ -134,5 +145,23 @@ def test_a_resumed_claude_session_copied_into_a_new_file_counts_its_requests_onc
     path = next(p for p in home.rglob("*.jsonl"))
     shutil.copy(path, path.with_name("copied-by-resume.jsonl"))
     db = tmp_path / "gizin.db"
+    run_sync(db, Source("claude", str(home)))
+    assert ledger_totals(db)["claude"] == billed("claude")
+
+
+def test_a_request_written_first_with_partial_usage_keeps_its_final_usage(tmp_path: Path) -> None:
+    """Older Claude Code versions wrote the first content block's entry mid-stream (output_tokens 1):
+    whichever entry comes first, the request counts once with its final numbers, in the daily sums too."""
+    home = home_of("claude", tmp_path)
+    path = next(p for p in home.rglob("*.jsonl"))
+    lines = path.read_bytes().split(b"\n")
+    first = next(i for i, line in enumerate(lines) if b'"usage"' in line and b'"assistant"' in line)
+    final = json.loads(lines[first])["message"]["usage"]["output_tokens"]
+    partial = lines[first].replace(f'"output_tokens":{final}'.encode(), b'"output_tokens":1', 1)
+    assert partial != lines[first]
+    db = tmp_path / "gizin.db"
+    path.write_bytes(b"\n".join([*lines[:first], partial]) + b"\n")
+    run_sync(db, Source("claude", str(home)))
+    path.write_bytes(b"\n".join([*lines[:first], partial, *lines[first + 1 :]]))
     run_sync(db, Source("claude", str(home)))
     assert ledger_totals(db)["claude"] == billed("claude")
