@@ -72,6 +72,12 @@ def print_ledger(ledger: Ledger) -> None:
     print(f"share: of {ledger.share_of}; cost: an estimate at list prices, tokens are exact")
     if ledger.unpriced:
         print(f'no price for: {", ".join(ledger.unpriced)} (add [prices."MODEL"] to agents.toml)')
+    for c in ledger.routine:
+        print(
+            f"right-size: {c.agent} runs routine work on {c.model} ({c.requests:,} requests, "
+            f"{c.output_per_request:,.0f} output tokens each on average): {c.cost:,.4f} {ledger.currency}; "
+            f"on {c.smaller} {c.cost_smaller:,.4f} (est.)"
+        )
 
 
 @usage_app.callback()

@@ -191,6 +191,20 @@ class UsageShares:
     providers: tuple[UsageShare, ...]
     unpriced: tuple[str, ...] = ()  # models without a price
     unattributed_requests: int = 0  # requests in the agents' CLI folders that no agent could have made
+    routine_cost: float = 0.0  # cost of top-tier models on routine work (usage.rightsizing)
+    routine_cost_smaller: float = 0.0  # the same tokens at the smaller models' prices
+    routine_agents: tuple[str, ...] = ()
+
+    @property
+    def routine_line(self) -> str:
+        """The newsletter's second question: is the most powerful model doing routine work?"""
+        if not self.routine_agents:
+            return "Most powerful models on routine work: none found."
+        share = f" ({100 * self.routine_cost / self.cost:.1f}% of cost)" if self.cost else ""
+        return (
+            f"Most powerful models on routine work: {money(self.routine_cost)} {self.currency}{share} by "
+            f"{', '.join(self.routine_agents)}; {money(self.routine_cost_smaller)} at the smaller models' prices"
+        )
 
     @property
     def headline(self) -> str:

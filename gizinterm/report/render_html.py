@@ -163,4 +163,5 @@ def _usage_table(usage: UsageShares) -> str:
         f'<tr><td style="padding:16px 32px 0 32px;font-size:14px;">{h(usage.headline)}</td></tr>\n'
         '<tr><td style="padding:8px 32px 16px 32px;"><table role="presentation" width="100%" cellpadding="0" '
         f'cellspacing="0" style="font-size:14px;border-collapse:collapse;"><tr>{th}</tr>{body}</table></td></tr>\n'
+        f'<tr><td style="padding:0 32px 16px 32px;font-size:14px;">{h(usage.routine_line)}</td></tr>\n'
     )

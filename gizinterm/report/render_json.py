@@ -121,6 +121,12 @@ def _usage(u: UsageShares) -> dict[str, Any]:
         "cost_is": "estimate at list prices",
         "unpriced_models": list(u.unpriced),
         "unattributed_requests": u.unattributed_requests,
+        "routine": {
+            "line": u.routine_line,
+            "cost": round(u.routine_cost, 6),
+            "cost_at_smaller": round(u.routine_cost_smaller, 6),
+            "agents": list(u.routine_agents),
+        },
         "providers": [
             {
                 "key": p.key,

@@ -81,6 +81,7 @@ def providers(report: ProviderReport) -> str:
         lines += ["", "### Tokens and cost", "", md_escape(report.usage.headline), ""]
         lines += ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
         lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+        lines += ["", md_escape(report.usage.routine_line)]
     lines += ["", f"_{SHARES_NOTE}_"]  # our own words: nothing to escape
     return "\n".join(lines) + "\n"
 

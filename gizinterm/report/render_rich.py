@@ -147,7 +147,7 @@ def _usage(usage: UsageShares) -> list[RenderableType]:
         table.add_column(column, justify="left" if i == 0 else "right")
     for row in rows:
         table.add_row(*(_text(c) for c in row))
-    return [_text(f"Tokens and cost: {usage.headline}", "bold"), table]
+    return [_text(f"Tokens and cost: {usage.headline}", "bold"), table, _text(usage.routine_line)]
 
 
 def _share_table(title: str, shares: tuple[Share, ...]) -> RenderableType:

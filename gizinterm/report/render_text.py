@@ -82,6 +82,7 @@ def providers(report: ProviderReport) -> str:
     lines += share_table("model", report.models)
     if report.usage is not None:
         lines += ["", f"Tokens and cost: {report.usage.headline}", *usage_table(report.usage)]
+        lines += [report.usage.routine_line]
     lines += ["", SHARES_NOTE]
     return "\n".join(lines) + "\n"
 

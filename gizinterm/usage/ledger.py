@@ -15,6 +15,7 @@ from gizinterm.ground.errors import UsageError
 from gizinterm.store.usage import Group, groups
 from gizinterm.usage.attribution import Attribution
 from gizinterm.usage.prices import PriceBook
+from gizinterm.usage.rightsizing import ROUTINE_OUTPUT, Candidate, candidates
 
 BY = ("agent", "provider", "model")
 
@@ -78,6 +79,7 @@ class Ledger:
     rows: tuple[Row, ...]
     unattributed: Totals
     unpriced: tuple[str, ...]  # models without a price
+    routine: tuple[Candidate, ...] = ()  # top-tier models on routine work (rightsizing)
 
 
 def build(
@@ -139,6 +141,7 @@ def build_from(
         rows=rows,
         unattributed=unattributed,
         unpriced=tuple(sorted(total.unpriced)),
+        routine=tuple(candidates(found, who, book)),
     )
 
 
@@ -155,4 +158,20 @@ def as_json(ledger: Ledger) -> dict[str, object]:
         "rows": [{"key": r.key, "share": round(r.share, 4), **r.totals.as_dict()} for r in ledger.rows],
         "unattributed": ledger.unattributed.as_dict(),
         "unpriced_models": list(ledger.unpriced),
+        "right_sizing": {
+            "rule": f"a top-tier model's requests average at most {ROUTINE_OUTPUT:,} output tokens",
+            "candidates": [
+                {
+                    "agent": c.agent,
+                    "model": c.model,
+                    "requests": c.requests,
+                    "output_per_request": round(c.output_per_request, 1),
+                    "cost": round(c.cost, 6),
+                    "smaller": c.smaller,
+                    "cost_at_smaller": round(c.cost_smaller, 6),
+                    "saving": round(c.saving, 6),
+                }
+                for c in ledger.routine
+            ],
+        },
     }

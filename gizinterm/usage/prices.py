@@ -19,7 +19,7 @@ from gizinterm.office.roster import Roster
 
 PRICE_FILE = Path(__file__).with_name("prices.toml")
 RATES = ("input", "output", "cache_read", "cache_write")
-PRICE_KEYS = (*RATES, "currency", "checked")
+PRICE_KEYS = (*RATES, "currency", "checked", "smaller")
 DATE = r"\d{4}-\d{2}-\d{2}"
 SNAPSHOT = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2})$")  # a dated model snapshot: claude-sonnet-4-5-20250929
 
@@ -36,6 +36,7 @@ class Price:
     currency: str = "USD"
     checked: str = ""
     source: str = "shipped"  # shipped | agents.toml
+    smaller: str = ""  # for a top-tier model: the smaller model its routine work could run on
 
     def cost(self, input_tokens: int, output_tokens: int, cache_read_tokens: int, cache_write_tokens: int) -> float:
         return (
@@ -65,6 +66,7 @@ def _price(table: Table, name: str, source: str) -> Price:
         name=name,
         currency=table.text("currency", pattern=r"[A-Z]{3}", hint="a three-letter code such as USD") or "USD",
         checked=table.text("checked", pattern=DATE, hint="a date, YYYY-MM-DD") or "",
+        smaller=table.text("smaller") or "",
         source=source,
         **rates,
     )

@@ -58,4 +58,7 @@ def usage_shares(ledger: Ledger) -> UsageShares:
         ),
         unpriced=ledger.unpriced,
         unattributed_requests=ledger.unattributed.requests,
+        routine_cost=sum(c.cost for c in ledger.routine),
+        routine_cost_smaller=sum(c.cost_smaller for c in ledger.routine),
+        routine_agents=tuple(dict.fromkeys(c.agent for c in ledger.routine)),
     )

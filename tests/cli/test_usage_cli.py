@@ -63,6 +63,9 @@ def test_usage_per_provider_and_agent_is_what_the_providers_billed(tmp_path: Pat
     assert agents == {"cl": billed("claude"), "cx": billed("codex"), "ge": billed("gemini")}
     text = run_gizin("usage", env=env).stdout
     assert "no price" in text and "fake-model" in text and "estimate at list prices" in text
+    (routine,) = usage_json(env)["right_sizing"]["candidates"]  # type: ignore[index]
+    assert (routine["agent"], routine["model"], routine["smaller"]) == ("cl", "claude-opus-4-8", "claude-sonnet-4-5")
+    assert routine["cost"] == rows["anthropic"]["cost"] and routine["cost_at_smaller"] < routine["cost"]
 
 
 def test_prices_from_agents_toml_make_shares_of_cost(tmp_path: Path) -> None:

@@ -101,3 +101,30 @@ def test_a_wrong_price_names_file_line_and_field(tmp_path: Path, table: str, whe
         price_book(load_roster(path))
     assert (error.value.field, error.value.line) == (field, line)
     assert str(error.value).startswith(f"{path}:{line}: {field}: ")
+
+
+def test_right_sizing_flags_top_tier_models_on_small_requests_only(tmp_path: Path) -> None:
+    from gizinterm.store.usage import Group
+    from gizinterm.usage.rightsizing import ROUTINE_OUTPUT, candidates
+
+    body = agent("small", "claude", 'cwd = "/s"') + agent("big", "claude", 'cwd = "/b"')
+    body += agent("mid", "claude", 'cwd = "/m"')
+    roster = load_roster(roster_of(tmp_path, body))
+    home = str(tmp_path / "operator" / ".claude")
+    who, book = attribution(roster, str(tmp_path / "operator")), price_book(roster)
+
+    def group(cwd: str, model: str, requests: int, output: int) -> Group:
+        return Group("claude", "anthropic", model, home, cwd, requests, (10_000, output, 50_000, 2_000, 0))
+
+    found = [
+        group("/s", "claude-opus-4-5", 10, 10 * ROUTINE_OUTPUT),  # exactly at the line: routine
+        group("/b", "claude-opus-4-5", 10, 10 * ROUTINE_OUTPUT + 1),  # just past it: real generation
+        group("/m", "claude-sonnet-4-5", 10, 100),  # not top-tier
+    ]
+    (only,) = candidates(found, who, book)
+    assert (only.agent, only.model, only.smaller) == ("small", "claude-opus-4-5", "claude-sonnet-4-5")
+    opus, sonnet = book.lookup("claude-opus-4-5"), book.lookup("claude-sonnet-4-5")
+    assert opus is not None and sonnet is not None
+    tokens = (10_000, 10 * ROUTINE_OUTPUT, 50_000, 2_000)
+    assert (only.cost, only.cost_smaller) == (opus.cost(*tokens), sonnet.cost(*tokens))
+    assert only.saving > 0
