@@ -83,7 +83,9 @@ def print_ledger(ledger: Ledger) -> None:
 @usage_app.callback()
 def usage(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", metavar="agent|provider|model", help="What each row is.")] = "agent",
+    by: Annotated[
+        str, typer.Option("--by", metavar="agent|provider|model|department|day", help="What each row is.")
+    ] = "agent",
     since: Annotated[str | None, typer.Option("--since", metavar="DAY", help="From this UTC day (YYYY-MM-DD).")] = None,
     until: Annotated[
         str | None, typer.Option("--until", metavar="DAY", help="To this UTC day (YYYY-MM-DD), inclusive.")

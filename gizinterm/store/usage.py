@@ -109,22 +109,24 @@ class Group:
     cwd: str
     requests: int
     tokens: tuple[int, int, int, int, int]  # in TOKEN_FIELDS order
+    day: str = ""  # YYYY-MM-DD (UTC) when summed per day, else ""
 
 
-def groups(conn: sqlite3.Connection, since: str = "", until: str = "\uffff") -> list[Group]:
+def groups(conn: sqlite3.Connection, since: str = "", until: str = "\uffff", *, per_day: bool = False) -> list[Group]:
     """Usage summed by what attributes it (home, cwd) and what prices it (model), for UTC days
     `since <= day < until`, from the daily sums (a few rows per agent and day, however many requests).
 
     Attribution happens after this, so a roster edit re-attributes past requests without a re-read."""
     sums = ", ".join(f"sum({f})" for f in TOKEN_FIELDS)
+    day = "day" if per_day else "''"
     sql = (
-        f"SELECT kind, provider, model, home, cwd, sum(requests), {sums} FROM usage_daily "
-        "WHERE day >= ? AND day < ? GROUP BY kind, provider, model, home, cwd"
+        f"SELECT kind, provider, model, home, cwd, sum(requests), {sums}, {day} FROM usage_daily "
+        f"WHERE day >= ? AND day < ? GROUP BY kind, provider, model, home, cwd, {day}"
     )
     found = []
-    for kind, provider, model, home, cwd, requests, *sums_ in conn.execute(sql, (since, until)):
-        tokens = (int(sums_[0]), int(sums_[1]), int(sums_[2]), int(sums_[3]), int(sums_[4]))
-        found.append(Group(kind, provider, model, home, cwd, int(requests), tokens))
+    for kind, provider, model, home, cwd, requests, *rest in conn.execute(sql, (since, until)):
+        tokens = (int(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]), int(rest[4]))
+        found.append(Group(kind, provider, model, home, cwd, int(requests), tokens, str(rest[5])))
     return found
 
 

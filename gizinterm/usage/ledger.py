@@ -8,7 +8,7 @@ the total look complete. Shares are of cost when every row has one, else of toke
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from gizinterm.ground.errors import UsageError
@@ -17,7 +17,8 @@ from gizinterm.usage.attribution import Attribution
 from gizinterm.usage.prices import PriceBook
 from gizinterm.usage.rightsizing import ROUTINE_OUTPUT, Candidate, candidates
 
-BY = ("agent", "provider", "model")
+NO_DEPARTMENT = "(no department)"
+BY = ("provider", "model", "agent", "department", "day")
 
 
 @dataclass
@@ -88,15 +89,26 @@ def build(
     book: PriceBook,
     by: str,
     window: tuple[str, str] = ("", ""),
+    departments: Mapping[str, str] | None = None,
 ) -> Ledger:
     """The ledger for requests made from day `since` up to, not including, day `until` (UTC, YYYY-MM-DD;
     "" leaves that side open)."""
-    return build_from(groups(conn, window[0], window[1] or "\uffff"), who, book, by, window)
+    if by not in BY:
+        raise UsageError(f"--by must be one of {', '.join(BY)}, not '{by}'")
+    found = groups(conn, window[0], window[1] or "\uffff", per_day=by == "day")
+    return build_from(found, who, book, by, window, departments)
 
 
 def build_from(
-    found: list[Group], who: Attribution, book: PriceBook, by: str, window: tuple[str, str] = ("", "")
+    found: list[Group],
+    who: Attribution,
+    book: PriceBook,
+    by: str,
+    window: tuple[str, str] = ("", ""),
+    departments: Mapping[str, str] | None = None,
 ) -> Ledger:
+    """`departments`: each agent's department, for `by="department"` (an agent without one is keyed
+    "(no department)")."""
     if by not in BY:
         raise UsageError(f"--by must be one of {', '.join(BY)}, not '{by}'")
     since, until = window
@@ -107,6 +119,8 @@ def build_from(
         "agent": lambda g, agent: agent,
         "provider": lambda g, agent: g.provider,
         "model": lambda g, agent: f"{g.provider}/{g.model or '(unknown)'}",
+        "department": lambda g, agent: None if agent is None else (departments or {}).get(agent) or NO_DEPARTMENT,
+        "day": lambda g, agent: g.day,
     }
     total, unattributed = Totals(), Totals()
     by_key: dict[str, Totals] = {}
@@ -127,10 +141,8 @@ def build_from(
         return (t.cost or 0.0) if share_of == "cost" else float(t.tokens)
 
     whole = sum(weight(t) for t in by_key.values())
-    rows = tuple(
-        Row(key, weight(t) / whole if whole else 0.0, t)
-        for key, t in sorted(by_key.items(), key=lambda kv: (-weight(kv[1]), kv[0]))
-    )
+    order = (lambda kv: kv[0]) if by == "day" else (lambda kv: (-weight(kv[1]), kv[0]))
+    rows = tuple(Row(key, weight(t) / whole if whole else 0.0, t) for key, t in sorted(by_key.items(), key=order))
     return Ledger(
         by=by,
         since=since,

@@ -34,8 +34,11 @@ def ledger(
     since: dt.date | None = None,
     until: dt.date | None = None,
     operator_home: str | None = None,
+    *,
+    read: bool = True,
 ) -> tuple[Ledger, SyncResult]:
-    """Sync, then the ledger from day `since` to day `until`, both included (UTC days)."""
+    """Sync (unless `read` is False: the caller just did), then the ledger from day `since` to day
+    `until`, both included (UTC days)."""
     book = price_book(roster)  # a wrong [prices] table fails before any reading
     who = attribution(roster, operator_home)
     window = (since.isoformat() if since else "", (until + dt.timedelta(days=1)).isoformat() if until else "")
@@ -43,7 +46,8 @@ def ledger(
         return build_from([], who, book, by, window), SyncResult()
     conn = connect(db_path)
     try:
-        result = sync(conn, who.sources)
-        return build(conn, who, book, by, window), result
+        result = sync(conn, who.sources) if read else SyncResult()
+        departments = {a.id: a.department for a in roster.agents}
+        return build(conn, who, book, by, window, departments), result
     finally:
         conn.close()

@@ -9,9 +9,10 @@ from gizinterm.workspace.base import WorkspaceBase
 if TYPE_CHECKING:
     import datetime as dt
 
+    from gizinterm.report.costs import CostReport, CostRow
     from gizinterm.report.model import UsageShares
     from gizinterm.usage.ingest import SyncResult
-    from gizinterm.usage.ledger import Ledger
+    from gizinterm.usage.ledger import Ledger, Totals
 
 
 class UsagePart(WorkspaceBase):
@@ -29,6 +30,45 @@ class UsagePart(WorkspaceBase):
         from gizinterm.usage.service import ledger
 
         return ledger(self.roster, self.db_path, by, since, until)
+
+    def cost_report(self, since: dt.date, until: dt.date, by: str = "provider") -> CostReport:
+        """`gizin report costs`: the ledger by `by`, headed by the providers' shares (synced first)."""
+        from gizinterm.report.costs import CostReport
+        from gizinterm.usage.service import ledger
+
+        main, _result = ledger(self.roster, self.db_path, by, since, until)
+        providers = (
+            main if by == "provider" else ledger(self.roster, self.db_path, "provider", since, until, read=False)[0]
+        )
+        return CostReport(
+            office=self.roster.office.name,
+            since=since,
+            until=until,
+            by=by,
+            currency=main.currency,
+            share_of=main.share_of,
+            rows=tuple(_cost_row(r.key, r.share, r.totals) for r in main.rows),
+            total=_cost_row("total", None, main.total),
+            unattributed=_cost_row("(unattributed)", None, main.unattributed),
+            providers=tuple(_cost_row(r.key, r.share, r.totals) for r in providers.rows),
+            providers_share_of=providers.share_of,
+            unpriced=main.unpriced,
+            routine=usage_shares(main).routine_line if main.routine else "",
+        )
+
+
+def _cost_row(key: str, share: float | None, t: Totals) -> CostRow:
+    from gizinterm.report.costs import CostRow
+
+    counts = (
+        t.requests,
+        t.input_tokens,
+        t.output_tokens,
+        t.cache_read_tokens,
+        t.cache_write_tokens,
+        t.reasoning_tokens,
+    )
+    return CostRow(key, share, counts, t.cost)
 
 
 def usage_shares(ledger: Ledger) -> UsageShares:

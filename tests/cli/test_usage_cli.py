@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,7 +113,7 @@ def test_sync_reads_only_what_is_new(tmp_path: Path) -> None:
     ("args", "extra", "message"),
     [
         (("--since", "2026-13-01"), "", "--since"),
-        (("--by", "department"), "", "--by must be one of agent, provider, model"),
+        (("--by", "team"), "", "--by must be one of provider, model, agent, department, day"),
         ((), '\n[prices."m"]\ninput = "free"\noutput = 1\n', 'agents.toml:24: prices."m".input: must be a number'),
     ],
 )
@@ -141,3 +143,72 @@ def test_report_providers_adds_token_and_cost_shares_with_a_headline(tmp_path: P
     assert "(est. at list prices)" in usage["headline"]
     text = run_gizin("report", "providers", "--format", "text", env=env).stdout
     assert f"Tokens and cost: {usage['headline']}" in text
+
+
+WINDOW = ("--since", "2026-12-01", "--until", "2026-12-31")  # the fixtures were recorded on 2026-12-04
+
+
+def costs_json(env: dict[str, str], *args: str) -> dict[str, Any]:
+    result = run_gizin("report", "costs", *WINDOW, *args, "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_report_costs_json_reproduces_the_billed_tokens_per_provider_model_and_agent(tmp_path: Path) -> None:
+    _office, env = make_office(tmp_path)
+    by_provider = costs_json(env)
+    assert (by_provider["since"], by_provider["until"], by_provider["by"]) == ("2026-12-01", "2026-12-31", "provider")
+    rows = {r["key"]: tokens(r) for r in by_provider["rows"]}
+    assert rows == {"anthropic": billed("claude"), "openai": billed("codex"), "google": billed("gemini")}
+    models = {r["key"]: tokens(r) for r in costs_json(env, "--by", "model")["rows"]}
+    assert models == {
+        "anthropic/claude-opus-4-8": billed("claude"),
+        "openai/fake-model": billed("codex"),
+        "google/gemini-2.5-flash": billed("gemini"),
+    }
+    agents = {r["key"]: tokens(r) for r in costs_json(env, "--by", "agent")["rows"]}
+    assert agents == {"cl": billed("claude"), "cx": billed("codex"), "ge": billed("gemini")}
+    total = by_provider["total"]
+    assert total["requests"] == 9 and total["cost"] is None, "fake-model has no price: no total, never 0"
+    assert {r["key"]: r["cost"] for r in by_provider["rows"]}["openai"] is None
+    assert by_provider["unpriced_models"] == ["fake-model"]
+    before = costs_json(env, "--since", "2026-12-05")
+    assert before["total"]["requests"] == 0 and before["rows"] == []
+
+
+def test_report_costs_headline_is_each_providers_share_of_the_estimated_cost(tmp_path: Path) -> None:
+    _office, env = make_office(tmp_path, '\n[prices."fake-model"]\ninput = 1\noutput = 2\ncache_read = 0.5\n')
+    data = costs_json(env)
+    assert data["share_of"] == "cost"
+    costs = {r["key"]: r["cost"] for r in data["rows"]}
+    total = data["total"]["cost"]
+    assert total == pytest.approx(sum(costs.values()))
+    order = sorted(costs, key=lambda k: -costs[k])
+    micro = {k: round(costs[k] * 1_000_000) for k in order}
+    pct = {k: (2 * micro[k] * 1000 + sum(micro.values())) // (2 * sum(micro.values())) / 10 for k in order}  # half up
+    parts = " · ".join(f"{k} {pct[k]:.1f}%" for k in order)
+    assert data["headline"] == f"{parts} of {total:.4f} USD (est.), Dec 1–31, 2026"
+    assert pct["anthropic"] > 70
+    assert data["alerts"] == [
+        f"anthropic carries {pct['anthropic']:.1f}% of the cost: above 70%, the office depends on one provider"
+    ]
+    text = run_gizin("report", "costs", *WINDOW, "--format", "text", env=env).stdout
+    assert text.splitlines()[1] == data["headline"]
+
+
+def test_report_costs_by_department_and_day_and_as_csv(tmp_path: Path) -> None:
+    office, env = make_office(tmp_path)
+    toml = (office / "agents.toml").read_text(encoding="utf-8")
+    (office / "agents.toml").write_text(toml.replace('name = "Cl"\n', 'name = "Cl"\ndepartment = "Dev"\n'))
+    departments = {r["key"]: r["requests"] for r in costs_json(env, "--by", "department")["rows"]}
+    assert departments == {"Dev": 3, "(no department)": 6}
+    days = costs_json(env, "--by", "day")["rows"]
+    assert [(d["key"], d["requests"]) for d in days] == [("2026-12-04", 9)]
+    out = tmp_path / "costs.csv"
+    result = run_gizin("report", "costs", *WINDOW, "--by", "agent", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    table = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["key"] for r in table] == ["cl", "cx", "ge", "total"]
+    assert {r["key"]: r["cost"] for r in table}["cx"] == "", "no price is an empty cell, not 0"
+    assert int(table[-1]["input_tokens"]) == sum(billed(k)["input"] for k in VERSIONS)
