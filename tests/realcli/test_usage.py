@@ -49,3 +49,8 @@ def test_gizin_usage_gives_back_what_the_real_cli_was_billed(kind: str, tmp_path
     (row,) = data["rows"]
     assert row["key"] == "a"
     assert {k: row[k] for k in (*FIELDS.values(), "requests")} == expected(kind, fake.billed)
+    costs = run_gizin("report", "costs", "--since", "2000-01-01", "--format", "json", env=env)
+    assert costs.returncode == 0, costs.stderr
+    (provider,) = json.loads(costs.stdout)["rows"]
+    assert provider["key"] == {"claude": "anthropic", "codex": "openai", "gemini": "google"}[kind]
+    assert {k: provider[k] for k in (*FIELDS.values(), "requests")} == expected(kind, fake.billed)
