@@ -9,7 +9,9 @@ folder. Figures:
 - the first sync, from scratch: seconds, MB/s, requests; the ledger must hold exactly the requests made;
 - a second sync with nothing new: it must cost only the stat calls (no file read), so it is timed
   against a bare loop of os.stat over the same files;
-- `gizin usage --json` (sync included, nothing new) as a whole process against `gizin --version`.
+- `gizin usage --json` (sync included, nothing new) as a whole process against `gizin --version`;
+- `gizin report costs` over a year of the 33 agents (--per-day requests each per day added to the ledger
+  directly), whole process, against `gizin --version`.
 """
 
 from __future__ import annotations
@@ -86,6 +88,51 @@ def generate(root: Path, megabytes: int) -> tuple[Path, int, int]:
     return office, total, requests
 
 
+def add_a_year(db: Path, sources: list[tuple[str, str]], per_day: int) -> int:
+    """A year of requests for every agent, straight into the ledger (the daily sums' triggers included)."""
+    import datetime as dt
+
+    from gizinterm.store.usage import FileMark, RequestRow, save
+
+    conn = connect(db)
+    first = dt.date(2025, 1, 1)
+    models = {
+        "claude": ("anthropic", "claude-opus-4-5"),
+        "codex": ("openai", "gpt-5"),
+        "gemini": ("google", "gemini-2.5-pro"),
+    }
+    count = 0
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for n, (kind, home) in enumerate(sources):
+            provider, model = models[kind]
+            rows = [
+                RequestRow(
+                    f"year:{n}:{d}:{r}",
+                    kind,
+                    provider,
+                    model,
+                    f"s{n}",
+                    home,
+                    "/bench",
+                    f"{first + dt.timedelta(days=d)}T10:00:{r % 60:02d}Z",
+                    2000 + r,
+                    300 + r,
+                    40_000,
+                    1_000,
+                    50,
+                )
+                for d in range(365)
+                for r in range(per_day)
+            ]
+            save(conn, FileMark(f"/year/{n}", kind, home, 0, 0, 0, {}), rows, "2026-01-01")
+            count += len(rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return count
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -94,6 +141,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--megabytes", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--per-day", type=int, default=100, help="requests per agent per day for the year")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gizin-bench-usage-") as tmp:
         started = time.perf_counter()
@@ -142,6 +190,21 @@ def main() -> int:
         ratio = statistics.median(usage) / statistics.median(version)
         print(
             f"gizin usage --json (whole process, sync included): {median_ms(usage):.0f} ms; "
+            f"gizin --version {median_ms(version):.0f} ms; {ratio:.1f}x"
+        )
+        started = time.perf_counter()
+        year = add_a_year(ws.db_path, [(s.kind, s.home) for s in sources], args.per_day)
+        print(f"added a year: {year:,} requests in {time.perf_counter() - started:.1f}s")
+        costs, version = [], []
+        report = [str(GIZIN), "report", "costs", "--since", "2025-01-01", "--until", "2025-12-31", "--format", "json"]
+        for _ in range(args.rounds):
+            for command, samples in ((report, costs), ([str(GIZIN), "--version"], version)):
+                started = time.perf_counter()
+                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+                samples.append(time.perf_counter() - started)
+        ratio = statistics.median(costs) / statistics.median(version)
+        print(
+            f"gizin report costs over a year of {len(sources)} agents (whole process): {median_ms(costs):.0f} ms; "
             f"gizin --version {median_ms(version):.0f} ms; {ratio:.1f}x"
         )
         return 0 if stored == requests else 1
