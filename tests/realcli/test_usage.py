@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.helpers import base_env, run_gizin
 from tests.realcli.harness import require_cli
-from tests.realcli.usage_record import RECORDERS
+from tests.realcli.usage_record import RECORDERS, _Billing, record_claude, record_gemini
 
 FIELDS = {"input": "input_tokens", "cache_read": "cache_read_tokens", "cache_write": "cache_write_tokens"}
 FIELDS |= {"output": "output_tokens", "reasoning": "reasoning_tokens"}
 
 
-def expected(kind: str, billed: list[dict[str, int]]) -> dict[str, int]:
+def expected(kind: str, billed: list[dict[str, Any]]) -> dict[str, int]:
     main = [b for b in billed if b["kind"] == "main"]
     total = {long: sum(b[short] for b in main) for short, long in FIELDS.items()}
     if kind == "claude":  # Anthropic reports no reasoning count of its own
@@ -28,10 +29,20 @@ def expected(kind: str, billed: list[dict[str, int]]) -> dict[str, int]:
     return {**total, "requests": len(main)}
 
 
-@pytest.mark.parametrize("kind", list(RECORDERS))
-def test_gizin_usage_gives_back_what_the_real_cli_was_billed(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kind", "retry"), [("claude", False), ("codex", False), ("gemini", False), ("claude", True), ("gemini", True)]
+)
+def test_gizin_usage_gives_back_what_the_real_cli_was_billed(kind: str, retry: bool, tmp_path: Path) -> None:
+    """With `retry`, the first request fails (overloaded) and the CLI retries it: billed once, counted once."""
     require_cli(kind)
-    folder, fake = RECORDERS[kind](tmp_path / "run")
+    billing: _Billing
+    if retry:
+        record = record_claude if kind == "claude" else record_gemini
+        folder, fake = record(tmp_path / "run", retry=True)
+        assert len(fake.requests()) == len(fake.billed) + 1, "the failed attempt reached the server"
+        billing = fake
+    else:
+        folder, billing = RECORDERS[kind](tmp_path / "run")
     env_key = {"claude": "CLAUDE_CONFIG_DIR", "codex": "CODEX_HOME", "gemini": "HOME"}[kind]
     home = folder.parent if kind == "gemini" else folder
     office = tmp_path / "office"
@@ -48,9 +59,9 @@ def test_gizin_usage_gives_back_what_the_real_cli_was_billed(kind: str, tmp_path
     assert data["unattributed"]["requests"] == 0
     (row,) = data["rows"]
     assert row["key"] == "a"
-    assert {k: row[k] for k in (*FIELDS.values(), "requests")} == expected(kind, fake.billed)
+    assert {k: row[k] for k in (*FIELDS.values(), "requests")} == expected(kind, billing.billed)
     costs = run_gizin("report", "costs", "--since", "2000-01-01", "--format", "json", env=env)
     assert costs.returncode == 0, costs.stderr
     (provider,) = json.loads(costs.stdout)["rows"]
     assert provider["key"] == {"claude": "anthropic", "codex": "openai", "gemini": "google"}[kind]
-    assert {k: provider[k] for k in (*FIELDS.values(), "requests")} == expected(kind, fake.billed)
+    assert {k: provider[k] for k in (*FIELDS.values(), "requests")} == expected(kind, billing.billed)

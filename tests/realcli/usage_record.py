@@ -17,13 +17,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tests.helpers import base_env
 from tests.realcli.fakes.anthropic import FakeAnthropic
-from tests.realcli.fakes.base import JSON, Reply, Request, Response, ShellCall, text
+from tests.realcli.fakes.base import JSON, Failure, Reply, Request, Response, ShellCall, text
 from tests.realcli.fakes.gemini import FakeGemini
 from tests.realcli.fakes.openai import FakeOpenAI
 from tests.realcli.harness import (
@@ -175,8 +175,9 @@ def _ok(result: subprocess.CompletedProcess[str], what: str) -> None:
         raise AssertionError(f"{what} exited {result.returncode}: {result.stderr[-2000:]}\n{result.stdout[-2000:]}")
 
 
-def record_claude(root: Path) -> tuple[Path, BilledAnthropic]:
-    """Two prompts in one session (the second resumes it), the first with a shell-tool round-trip.
+def record_claude(root: Path, retry: bool = False) -> tuple[Path, BilledAnthropic]:
+    """Two prompts in one session (the second resumes it), the first with a shell-tool round-trip; with
+    `retry`, the first request fails once (HTTP 529, overloaded) and the CLI retries it.
     Returns (the config folder, the fake)."""
     home, project = root / "home", root / "project"
     for path in (home, project):
@@ -197,6 +198,8 @@ def record_claude(root: Path) -> tuple[Path, BilledAnthropic]:
             },
         )
         binary = str(clis_bin() / "claude")
+        if retry:
+            fake.enqueue(Failure(529, "Overloaded"))
         fake.enqueue(ShellCall("echo tool-ran", preface="Running it."), text("Done: tool-ran."))
         first = _run([binary, "-p", "run echo", "--output-format", "json", "--allowedTools", "Bash"], project, env)
         _ok(first, "claude -p")
@@ -228,8 +231,9 @@ def record_codex(root: Path) -> tuple[Path, BilledOpenAI]:
     return codex_home, fake
 
 
-def record_gemini(root: Path) -> tuple[Path, BilledGemini]:
-    """`gemini -p` with a shell call (yolo), then `--resume latest`. Returns (the ~/.gemini folder, fake)."""
+def record_gemini(root: Path, retry: bool = False) -> tuple[Path, BilledGemini]:
+    """`gemini -p` with a shell call (yolo), then `--resume latest`; with `retry`, the first request fails
+    once (HTTP 503) and the CLI retries it. Returns (the ~/.gemini folder, fake)."""
     home, project = root / "home", root / "project"
     for path in (home, project):
         path.mkdir(parents=True, exist_ok=True)
@@ -241,6 +245,8 @@ def record_gemini(root: Path) -> tuple[Path, BilledGemini]:
             {"GEMINI_API_KEY": FAKE_KEYS["gemini"], "GOOGLE_GEMINI_BASE_URL": fake.url, "NO_BROWSER": "true"},
         )
         binary = str(clis_bin() / "gemini")
+        if retry:
+            fake.enqueue(Failure(503, "Unavailable"))
         fake.enqueue(ShellCall("echo tool-ran"), text("Done."))
         _ok(_run([binary, "-p", "run echo", "--yolo"], project, env), "gemini -p")
         fake.enqueue(text("Second answer."))
@@ -250,7 +256,11 @@ def record_gemini(root: Path) -> tuple[Path, BilledGemini]:
     return home / ".gemini", fake
 
 
-RECORDERS = {"claude": record_claude, "codex": record_codex, "gemini": record_gemini}
+RECORDERS: dict[str, Callable[[Path], tuple[Path, _Billing]]] = {
+    "claude": record_claude,
+    "codex": record_codex,
+    "gemini": record_gemini,
+}
 
 
 def session_files(kind: str, folder: Path) -> Iterator[Path]:
