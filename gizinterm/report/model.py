@@ -89,6 +89,7 @@ class NextMove:
     office: str
     day: dt.date
     rows: tuple[NextMoveRow, ...]
+    footer: str = ""  # the day's AI cost by provider, when `[report] costs = true`
 
     @property
     def heading(self) -> str:

@@ -89,6 +89,8 @@ def _note(text: str) -> str:
 def next_move(report: NextMove) -> str:
     body = _header(report.heading, report.date_line)
     body += "".join(_row(r.person.name, _summary(r.summary)) for r in report.rows) or _note(EMPTY_DAY)
+    if report.footer:
+        body += _note(report.footer)
     return page(f"{report.heading} — {long_date(report.day)}", body)
 
 

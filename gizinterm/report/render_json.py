@@ -39,7 +39,7 @@ def summary(s: Summary) -> dict[str, Any]:
 
 
 def next_move(report: NextMove) -> dict[str, Any]:
-    return {
+    data = {
         "office": report.office,
         "heading": report.heading,
         "date": report.day.isoformat(),
@@ -47,6 +47,9 @@ def next_move(report: NextMove) -> dict[str, Any]:
         "active": report.active,
         "rows": [{**person(r.person), "task_ids": list(r.task_ids), **summary(r.summary)} for r in report.rows],
     }
+    if report.footer:  # only with `[report] costs = true`: the shape is otherwise unchanged
+        data["footer"] = report.footer
+    return data
 
 
 def week(report: WeekReport) -> dict[str, Any]:

@@ -38,6 +38,8 @@ def next_move(report: NextMove) -> str:
         lines += [f"| {md_escape(r.person.name)}: {md_escape(r.summary.text)} | |" for r in report.rows]
     else:
         lines.append(f"_{EMPTY_DAY}_")
+    if report.footer:
+        lines += ["", f"_{md_escape(report.footer)}_"]
     return "\n".join(lines) + "\n"
 
 

@@ -71,7 +71,8 @@ def next_move(report: NextMove) -> RenderableType:
     for row in report.rows:
         table.add_row(_name(row.person.name + ":", row.person.removed), _summary(row.summary))
     body: RenderableType = table if report.rows else _text(EMPTY_DAY, "dim")
-    return Group(_text(report.heading, "bold"), _text(report.date_line, "dim"), _text(""), body)
+    footer = [_text(report.footer, "dim")] if report.footer else []
+    return Group(_text(report.heading, "bold"), _text(report.date_line, "dim"), _text(""), body, *footer)
 
 
 def week(report: WeekReport) -> RenderableType:

@@ -31,6 +31,8 @@ def next_move(report: NextMove) -> str:
     lines += [f"{printable_line(r.person.name)}: {r.summary.text}" for r in report.rows]
     if not report.rows:
         lines.append(EMPTY_DAY)
+    if report.footer:
+        lines.append(report.footer)
     return "\n".join(lines) + "\n"
 
 

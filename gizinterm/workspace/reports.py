@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from gizinterm.report.summarize import Fallback
 
 
-
-
 class ReportsPart(WorkspaceBase):
     # Report modules are imported inside the methods: commands that never report should not load them.
 
@@ -39,7 +37,15 @@ class ReportsPart(WorkspaceBase):
         settings = self.report_settings()
         if max_items is not None:
             settings = dataclasses.replace(settings, max_items=max_items)
-        return service.next_move(self.roster, self.db_path, day, settings)
+        report = service.next_move(self.roster, self.db_path, day, settings)
+        if not settings.costs:
+            return report
+        from gizinterm.usage.service import ledger
+        from gizinterm.workspace.usage import cost_footer
+
+        return dataclasses.replace(
+            report, footer=cost_footer(ledger(self.roster, self.db_path, "provider", report.day, report.day)[0])
+        )
 
     def summarize_next_move(
         self, report: NextMove, command: str, timeout: float | None = None

@@ -102,3 +102,13 @@ def usage_shares(ledger: Ledger) -> UsageShares:
         routine_cost_smaller=sum(c.cost_smaller for c in ledger.routine),
         routine_agents=tuple(dict.fromkeys(c.agent for c in ledger.routine)),
     )
+
+
+def cost_footer(ledger: Ledger) -> str:
+    """The Next Move's footer: the day's AI cost by provider, in one line."""
+    from gizinterm.report.model import money
+
+    if not ledger.rows:
+        return "AI cost: no model requests recorded this day."
+    parts = " · ".join(f"{r.key} {money(r.totals.cost)}" for r in ledger.rows)
+    return f"AI cost: {parts} {ledger.currency} (est. at list prices; UTC day)"

@@ -212,3 +212,23 @@ def test_report_costs_by_department_and_day_and_as_csv(tmp_path: Path) -> None:
     assert [r["key"] for r in table] == ["cl", "cx", "ge", "total"]
     assert {r["key"]: r["cost"] for r in table}["cx"] == "", "no price is an empty cell, not 0"
     assert int(table[-1]["input_tokens"]) == sum(billed(k)["input"] for k in VERSIONS)
+
+
+def test_the_next_move_footer_shows_the_days_cost_by_provider_only_when_asked(tmp_path: Path) -> None:
+    _office, env = make_office(tmp_path)
+    args = ("report", "next-move", "--date", "2026-12-04")
+    plain = run_gizin(*args, "--format", "json", env=env)
+    assert plain.returncode == 0 and "footer" not in json.loads(plain.stdout), "the shape is unchanged by default"
+    (tmp_path / "with").mkdir()
+    office, env = make_office(tmp_path / "with", "\n[report]\ncosts = true\n")
+    text = run_gizin(*args, "--format", "text", env=env)
+    assert text.returncode == 0, text.stderr
+    footer = text.stdout.splitlines()[-1]
+    assert footer.startswith("AI cost: anthropic 0.0207 · google 0.0014 · openai no price USD (est.")
+    other_day = json.loads(run_gizin("report", "next-move", "--date", "2026-12-03", "--json", env=env).stdout)
+    assert other_day["footer"] == "AI cost: no model requests recorded this day."
+    (office / "agents.toml").write_text(
+        (office / "agents.toml").read_text().replace("costs = true", 'costs = "yes"'), encoding="utf-8"
+    )
+    bad = run_gizin(*args, env=env)
+    assert bad.returncode == 2 and "report.costs: must be true or false" in bad.stderr, bad.stderr
