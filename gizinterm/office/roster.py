@@ -36,7 +36,7 @@ AGENT_KEYS = (
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
 OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
-TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report")
+TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -96,7 +96,7 @@ class Office:
 
 @dataclass(frozen=True)
 class Roster:
-    """A loaded office. Tables owned by later features (`blocklist`, `channels`, `report`) stay raw here
+    """A loaded office. Tables owned by later features (`blocklist`, `channels`, `report`, `prices`) stay raw here
     and are validated by the module that owns them, so this model never has to know their schema."""
 
     path: Path
@@ -105,6 +105,7 @@ class Roster:
     blocklist: dict[str, Any] = field(default_factory=dict)
     channels: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    prices: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dir(self) -> Path:
@@ -181,6 +182,7 @@ def parse_roster(src: TomlSource) -> Roster:
         blocklist=top.table("blocklist"),
         channels=top.table("channels"),
         report=top.table("report"),
+        prices=top.table("prices"),
     )
 
 

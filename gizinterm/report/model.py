@@ -89,6 +89,7 @@ class NextMove:
     office: str
     day: dt.date
     rows: tuple[NextMoveRow, ...]
+    footer: str = ""  # the day's AI cost by provider, when `[report] costs = true`
 
     @property
     def heading(self) -> str:
@@ -163,6 +164,61 @@ class Share:
     messages_pct: float
 
 
+def money(amount: float | None) -> str:
+    """Cents for sums that have them; four places below 1, where a test office's whole bill lives."""
+    if amount is None:
+        return "no price"
+    return f"{amount:,.2f}" if amount >= 1 else f"{amount:.4f}"
+
+
+@dataclass(frozen=True)
+class UsageShare:
+    """One provider's share of the tokens its models were billed for (exact) and of their cost (an
+    estimate at list prices; None when a model of its has no price)."""
+
+    key: str
+    requests: int
+    tokens: int
+    tokens_pct: float
+    cost: float | None
+    cost_pct: float | None  # None unless every provider has a cost
+
+
+@dataclass(frozen=True)
+class UsageShares:
+    currency: str
+    tokens: int
+    cost: float | None
+    providers: tuple[UsageShare, ...]
+    unpriced: tuple[str, ...] = ()  # models without a price
+    unattributed_requests: int = 0  # requests in the agents' CLI folders that no agent could have made
+    routine_cost: float = 0.0  # cost of top-tier models on routine work (usage.rightsizing)
+    routine_cost_smaller: float = 0.0  # the same tokens at the smaller models' prices
+    routine_agents: tuple[str, ...] = ()
+
+    @property
+    def routine_line(self) -> str:
+        """The newsletter's second question: is the most powerful model doing routine work?"""
+        if not self.routine_agents:
+            return "Most powerful models on routine work: none found."
+        share = f" ({100 * self.routine_cost / self.cost:.1f}% of cost)" if self.cost else ""
+        return (
+            f"Most powerful models on routine work: {money(self.routine_cost)} {self.currency}{share} by "
+            f"{', '.join(self.routine_agents)}; {money(self.routine_cost_smaller)} at the smaller models' prices"
+        )
+
+    @property
+    def headline(self) -> str:
+        """The newsletter's question in one line: "anthropic 62.1% · openai 30.4% of 12.34 USD (est.)"."""
+        if not self.providers:
+            return "No model requests recorded yet."
+        if self.cost is not None and all(p.cost_pct is not None for p in self.providers):
+            parts = " · ".join(f"{p.key} {p.cost_pct:.1f}%" for p in self.providers)
+            return f"{parts} of {money(self.cost)} {self.currency} (est. at list prices)"
+        parts = " · ".join(f"{p.key} {p.tokens_pct:.1f}%" for p in self.providers)
+        return f"{parts} of {self.tokens:,} tokens (no price for {', '.join(self.unpriced)})"
+
+
 @dataclass(frozen=True)
 class ProviderReport:
     office: str
@@ -170,6 +226,24 @@ class ProviderReport:
     totals: dict[str, int] = field(default_factory=dict)
     providers: tuple[Share, ...] = ()
     models: tuple[Share, ...] = ()
+    usage: UsageShares | None = None  # tokens and cost, from the agent CLIs' session files
+
+
+def usage_cells(u: UsageShares) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The usage table every renderer shows: a header and one row of text cells per provider."""
+    head: tuple[str, ...] = ("provider", "requests", "tokens", "% tokens", f"cost {u.currency} (est.)", "% cost")
+    rows: list[tuple[str, ...]] = [
+        (
+            p.key,
+            f"{p.requests:,}",
+            f"{p.tokens:,}",
+            f"{p.tokens_pct:.1f}%",
+            money(p.cost),
+            "" if p.cost_pct is None else f"{p.cost_pct:.1f}%",
+        )
+        for p in u.providers
+    ]
+    return head, rows
 
 
 def chart(shares: tuple[Share, ...]) -> tuple[str, list[tuple[str, float]]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from gizinterm.ground.errors import UsageError
 from gizinterm.report.model import AgentReport, NextMove, ProviderReport, WeekReport
@@ -18,9 +18,12 @@ from gizinterm.report.model import AgentReport, NextMove, ProviderReport, WeekRe
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-Report = NextMove | WeekReport | AgentReport | ProviderReport
-FORMATS = ("rich", "text", "md", "html", "json")
-STRING_FORMATS = ("text", "md", "html", "json")
+    from gizinterm.report.costs import CostReport
+
+Report: TypeAlias = "NextMove | WeekReport | AgentReport | ProviderReport | CostReport"
+FORMATS = ("rich", "text", "md", "html", "json", "csv")
+STRING_FORMATS = ("text", "md", "html", "json", "csv")
+TASK_REPORTS = (NextMove, WeekReport, AgentReport, ProviderReport)
 SUFFIXES = {
     ".md": "md",
     ".markdown": "md",
@@ -30,6 +33,7 @@ SUFFIXES = {
     ".txt": "text",
     ".text": "text",
     ".log": "text",
+    ".csv": "csv",
 }
 
 
@@ -57,6 +61,12 @@ def render(report: Report, fmt: str) -> str:
     """The report as `fmt` ("text", "md", "html" or "json")."""
     if fmt not in STRING_FORMATS:
         raise UsageError(f"format '{fmt}' does not render to a string")
+    if not isinstance(report, TASK_REPORTS):
+        from gizinterm.report.costs import RENDER
+
+        return RENDER[fmt](report)
+    if fmt == "csv":
+        raise UsageError("--format csv is for `report costs`; use text, md, html or json")
     # Only the one renderer asked for is imported: each costs a little, and a report uses one.
     module = importlib.import_module(f"gizinterm.report.render_{fmt}")
     if fmt == "json":
@@ -66,13 +76,17 @@ def render(report: Report, fmt: str) -> str:
 
 def renderable(report: Report) -> RenderableType:
     # Deferred: rich costs ~40 ms and only terminal output needs it.
+    if not isinstance(report, TASK_REPORTS):
+        from gizinterm.report.costs import rich
+
+        return rich(report)
     from gizinterm.report import render_rich
 
     result: RenderableType = _pick(render_rich, report)(report)
     return result
 
 
-def _pick(module: object, report: Report) -> Callable[[Any], Any]:
+def _pick(module: object, report: NextMove | WeekReport | AgentReport | ProviderReport) -> Callable[[Any], Any]:
     name = {NextMove: "next_move", WeekReport: "week", AgentReport: "agent", ProviderReport: "providers"}[type(report)]
     function: Callable[[Any], Any] = getattr(module, name)
     return function

@@ -18,9 +18,11 @@ from gizinterm.report.model import (
     ProviderReport,
     Share,
     Summary,
+    UsageShares,
     WeekReport,
     long_date,
     short_date,
+    usage_cells,
 )
 from gizinterm.report.render_text import EMPTY_DAY
 
@@ -87,6 +89,8 @@ def _note(text: str) -> str:
 def next_move(report: NextMove) -> str:
     body = _header(report.heading, report.date_line)
     body += "".join(_row(r.person.name, _summary(r.summary)) for r in report.rows) or _note(EMPTY_DAY)
+    if report.footer:
+        body += _note(report.footer)
     return page(f"{report.heading} — {long_date(report.day)}", body)
 
 
@@ -120,6 +124,8 @@ def providers(report: ProviderReport) -> str:
     t = report.totals
     body = _header(title, f"{t['agents']} agents, {t['tasks']} tasks, {t['messages']} messages")
     body += _share_table("Provider", report.providers) + _share_table("Model", report.models)
+    if report.usage is not None:
+        body += _usage_table(report.usage)
     body += f'<tr><td style="padding:4px 32px 16px 32px;font-size:13px;color:{MUTED};">{h(SHARES_NOTE)}</td></tr>\n'
     return page(title, body)
 
@@ -139,4 +145,25 @@ def _share_table(title: str, shares: tuple[Share, ...]) -> str:
     return (
         '<tr><td style="padding:16px 32px;"><table role="presentation" width="100%" cellpadding="0" '
         f'cellspacing="0" style="font-size:14px;border-collapse:collapse;"><tr>{head}</tr>{rows}</table></td></tr>\n'
+    )
+
+
+def _usage_table(usage: UsageShares) -> str:
+    head, rows = usage_cells(usage)
+    cell = f'style="padding:6px 8px;border-bottom:1px solid {LINE};text-align:right;"'
+    th = "".join(
+        f'<th style="padding:6px 8px;text-align:{"left" if i == 0 else "right"};color:{MUTED};">{h(c)}</th>'
+        for i, c in enumerate(head)
+    )
+    body = "".join(
+        f'<tr><td style="padding:6px 8px;border-bottom:1px solid {LINE};">{h(row[0])}</td>'
+        + "".join(f"<td {cell}>{h(c)}</td>" for c in row[1:])
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<tr><td style="padding:16px 32px 0 32px;font-size:14px;">{h(usage.headline)}</td></tr>\n'
+        '<tr><td style="padding:8px 32px 16px 32px;"><table role="presentation" width="100%" cellpadding="0" '
+        f'cellspacing="0" style="font-size:14px;border-collapse:collapse;"><tr>{th}</tr>{body}</table></td></tr>\n'
+        f'<tr><td style="padding:0 32px 16px 32px;font-size:14px;">{h(usage.routine_line)}</td></tr>\n'
     )

@@ -9,7 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gizinterm.report.model import AgentReport, NextMove, Person, ProviderReport, Share, Summary, WeekReport
+from gizinterm.report.model import (
+    AgentReport,
+    NextMove,
+    Person,
+    ProviderReport,
+    Share,
+    Summary,
+    UsageShares,
+    WeekReport,
+)
 
 
 def dumps(data: Any) -> str:
@@ -30,7 +39,7 @@ def summary(s: Summary) -> dict[str, Any]:
 
 
 def next_move(report: NextMove) -> dict[str, Any]:
-    return {
+    data = {
         "office": report.office,
         "heading": report.heading,
         "date": report.day.isoformat(),
@@ -38,6 +47,9 @@ def next_move(report: NextMove) -> dict[str, Any]:
         "active": report.active,
         "rows": [{**person(r.person), "task_ids": list(r.task_ids), **summary(r.summary)} for r in report.rows],
     }
+    if report.footer:  # only with `[report] costs = true`: the shape is otherwise unchanged
+        data["footer"] = report.footer
+    return data
 
 
 def week(report: WeekReport) -> dict[str, Any]:
@@ -98,4 +110,35 @@ def providers(report: ProviderReport) -> dict[str, Any]:
         "totals": dict(report.totals),
         "providers": [_share(s) for s in report.providers],
         "models": [_share(s) for s in report.models],
+        "usage": None if report.usage is None else _usage(report.usage),
+    }
+
+
+def _usage(u: UsageShares) -> dict[str, Any]:
+    """Tokens are exact; `cost` is an estimate at list prices, null where a model has no price."""
+    return {
+        "headline": u.headline,
+        "currency": u.currency,
+        "tokens": u.tokens,
+        "cost": None if u.cost is None else round(u.cost, 6),
+        "cost_is": "estimate at list prices",
+        "unpriced_models": list(u.unpriced),
+        "unattributed_requests": u.unattributed_requests,
+        "routine": {
+            "line": u.routine_line,
+            "cost": round(u.routine_cost, 6),
+            "cost_at_smaller": round(u.routine_cost_smaller, 6),
+            "agents": list(u.routine_agents),
+        },
+        "providers": [
+            {
+                "key": p.key,
+                "requests": p.requests,
+                "tokens": p.tokens,
+                "tokens_pct": p.tokens_pct,
+                "cost": None if p.cost is None else round(p.cost, 6),
+                "cost_pct": p.cost_pct,
+            }
+            for p in u.providers
+        ],
     }

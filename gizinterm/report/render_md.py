@@ -19,6 +19,7 @@ from gizinterm.report.model import (
     WeekReport,
     long_date,
     short_date,
+    usage_cells,
 )
 from gizinterm.report.render_text import EMPTY_DAY
 
@@ -37,6 +38,8 @@ def next_move(report: NextMove) -> str:
         lines += [f"| {md_escape(r.person.name)}: {md_escape(r.summary.text)} | |" for r in report.rows]
     else:
         lines.append(f"_{EMPTY_DAY}_")
+    if report.footer:
+        lines += ["", f"_{md_escape(report.footer)}_"]
     return "\n".join(lines) + "\n"
 
 
@@ -75,6 +78,12 @@ def providers(report: ProviderReport) -> str:
     lines += _share_table("Provider", report.providers)
     lines += ["", "### By model", ""]
     lines += _share_table("Model", report.models)
+    if report.usage is not None:
+        head, rows = usage_cells(report.usage)
+        lines += ["", "### Tokens and cost", "", md_escape(report.usage.headline), ""]
+        lines += ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+        lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+        lines += ["", md_escape(report.usage.routine_line)]
     lines += ["", f"_{SHARES_NOTE}_"]  # our own words: nothing to escape
     return "\n".join(lines) + "\n"
 

@@ -17,10 +17,12 @@ from gizinterm.report.model import (
     ProviderReport,
     Share,
     Summary,
+    UsageShares,
     WeekReport,
     chart,
     long_date,
     short_date,
+    usage_cells,
 )
 from gizinterm.report.render_text import BAR_WIDTH, EMPTY_DAY
 
@@ -69,7 +71,8 @@ def next_move(report: NextMove) -> RenderableType:
     for row in report.rows:
         table.add_row(_name(row.person.name + ":", row.person.removed), _summary(row.summary))
     body: RenderableType = table if report.rows else _text(EMPTY_DAY, "dim")
-    return Group(_text(report.heading, "bold"), _text(report.date_line, "dim"), _text(""), body)
+    footer = [_text(report.footer, "dim")] if report.footer else []
+    return Group(_text(report.heading, "bold"), _text(report.date_line, "dim"), _text(""), body, *footer)
 
 
 def week(report: WeekReport) -> RenderableType:
@@ -131,8 +134,21 @@ def providers(report: ProviderReport) -> RenderableType:
         _share_table("provider", report.providers),
         _bars(report.providers),
         _share_table("model", report.models),
+        *([] if report.usage is None else _usage(report.usage)),
         _text(SHARES_NOTE, "dim"),
     )
+
+
+def _usage(usage: UsageShares) -> list[RenderableType]:
+    from rich.table import Table
+
+    head, rows = usage_cells(usage)
+    table = Table(expand=False)
+    for i, column in enumerate(head):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*(_text(c) for c in row))
+    return [_text(f"Tokens and cost: {usage.headline}", "bold"), table, _text(usage.routine_line)]
 
 
 def _share_table(title: str, shares: tuple[Share, ...]) -> RenderableType:

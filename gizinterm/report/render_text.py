@@ -14,10 +14,12 @@ from gizinterm.report.model import (
     NextMove,
     ProviderReport,
     Share,
+    UsageShares,
     WeekReport,
     chart,
     long_date,
     short_date,
+    usage_cells,
 )
 
 EMPTY_DAY = "No tasks were logged on this day."
@@ -29,6 +31,8 @@ def next_move(report: NextMove) -> str:
     lines += [f"{printable_line(r.person.name)}: {r.summary.text}" for r in report.rows]
     if not report.rows:
         lines.append(EMPTY_DAY)
+    if report.footer:
+        lines.append(report.footer)
     return "\n".join(lines) + "\n"
 
 
@@ -78,8 +82,20 @@ def providers(report: ProviderReport) -> str:
     lines += bars(report.providers)
     lines += [""]
     lines += share_table("model", report.models)
+    if report.usage is not None:
+        lines += ["", f"Tokens and cost: {report.usage.headline}", *usage_table(report.usage)]
+        lines += [report.usage.routine_line]
     lines += ["", SHARES_NOTE]
     return "\n".join(lines) + "\n"
+
+
+def usage_table(usage: UsageShares) -> list[str]:
+    head, rows = usage_cells(usage)
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    return [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        for r in [head, *rows]
+    ]
 
 
 def share_table(title: str, shares: tuple[Share, ...]) -> list[str]:

@@ -13,7 +13,7 @@ from gizinterm.ground.tomlsource import load_toml
 from gizinterm.ground.validate import Table
 from gizinterm.office.roster import Roster
 
-REPORT_KEYS = ("max_items", "summarize_with", "summarize_timeout", "summarize_jobs")
+REPORT_KEYS = ("max_items", "summarize_with", "summarize_timeout", "summarize_jobs", "costs")
 DEFAULT_MAX_ITEMS = 5
 DEFAULT_TIMEOUT = 60
 
@@ -27,12 +27,14 @@ class ReportSettings:
     summarize_with = "llm -s 'Summarise in one line'"   # optional; no provider is built in
     summarize_timeout = 60        # seconds per employee before falling back to the composed line
     summarize_jobs = 4            # employees summarised at once
+    costs = false                 # a footer line on the Next Move: the day's AI cost by provider
     """
 
     max_items: int = DEFAULT_MAX_ITEMS
     summarize_with: str | None = None
     summarize_timeout: int = DEFAULT_TIMEOUT
     summarize_jobs: int = 4
+    costs: bool = False
 
 
 def report_settings(roster: Roster) -> ReportSettings:
@@ -50,4 +52,5 @@ def report_settings(roster: Roster) -> ReportSettings:
         summarize_with=command,
         summarize_timeout=table.number("summarize_timeout", DEFAULT_TIMEOUT, minimum=1, maximum=3600),
         summarize_jobs=table.number("summarize_jobs", 4, minimum=1, maximum=64),
+        costs=table.flag("costs", False),
     )

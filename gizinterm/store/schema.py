@@ -124,10 +124,81 @@ CREATE INDEX outbound_audit_policy_hash ON outbound_audit (policy_hash);
 """The dashboard counts each policy version's decisions every second; without this index each count
 scanned the whole audit, which only grows."""
 
+USAGE = """
+CREATE TABLE usage_files (
+    path TEXT PRIMARY KEY,          -- a session file an agent CLI wrote
+    kind TEXT NOT NULL,             -- claude | codex | gemini: which reader it needs
+    home TEXT NOT NULL,             -- the CLI's config folder it was found under (~/.claude, CODEX_HOME, ~/.gemini)
+    inode INTEGER NOT NULL,
+    size INTEGER NOT NULL,          -- the size when last read: unchanged size and inode means nothing new
+    offset INTEGER NOT NULL,        -- bytes read so far (always at a line end)
+    state TEXT NOT NULL DEFAULT '{}',  -- JSON the reader carries between reads (session, cwd, model)
+    read_at TEXT NOT NULL
+);
+CREATE TABLE usage_requests (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,       -- the request's own ids: the same request seen twice is one row
+    kind TEXT NOT NULL,
+    provider TEXT NOT NULL,         -- anthropic | openai | google
+    model TEXT NOT NULL,
+    session TEXT NOT NULL,
+    home TEXT NOT NULL,             -- with cwd: what attributes the request to an agent, at read time
+    cwd TEXT NOT NULL,
+    at TEXT NOT NULL,               -- UTC ISO-8601, as the CLI wrote it
+    input_tokens INTEGER NOT NULL,  -- input neither read from nor written to a cache
+    output_tokens INTEGER NOT NULL, -- all output billed at the output rate, reasoning included
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL  -- the reasoning part of output_tokens
+);
+CREATE INDEX usage_requests_at ON usage_requests (at);
+-- Sums per UTC day and origin, kept by triggers: a report over a year of requests reads a few thousand
+-- of these instead of millions of requests. A repeated request updates its row; the update trigger
+-- adds the difference, so the sums stay exact.
+CREATE TABLE usage_daily (
+    day TEXT NOT NULL,              -- YYYY-MM-DD (UTC), the first ten characters of `at`
+    kind TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    home TEXT NOT NULL,
+    cwd TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    PRIMARY KEY (day, kind, provider, model, home, cwd)
+);
+CREATE TRIGGER usage_requests_ai AFTER INSERT ON usage_requests BEGIN
+    INSERT INTO usage_daily VALUES (
+        substr(new.at, 1, 10), new.kind, new.provider, new.model, new.home, new.cwd, 1, new.input_tokens,
+        new.output_tokens, new.cache_read_tokens, new.cache_write_tokens, new.reasoning_tokens)
+    ON CONFLICT (day, kind, provider, model, home, cwd) DO UPDATE SET
+        requests = requests + 1,
+        input_tokens = input_tokens + excluded.input_tokens,
+        output_tokens = output_tokens + excluded.output_tokens,
+        cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+        cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+        reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens;
+END;
+CREATE TRIGGER usage_requests_au AFTER UPDATE ON usage_requests BEGIN
+    UPDATE usage_daily SET
+        input_tokens = input_tokens + new.input_tokens - old.input_tokens,
+        output_tokens = output_tokens + new.output_tokens - old.output_tokens,
+        cache_read_tokens = cache_read_tokens + new.cache_read_tokens - old.cache_read_tokens,
+        cache_write_tokens = cache_write_tokens + new.cache_write_tokens - old.cache_write_tokens,
+        reasoning_tokens = reasoning_tokens + new.reasoning_tokens - old.reasoning_tokens
+    WHERE day = substr(old.at, 1, 10) AND kind = old.kind AND provider = old.provider AND model = old.model
+        AND home = old.home AND cwd = old.cwd;
+END;
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
     ("m003_messages", MESSAGES),
     ("m004_outbound", OUTBOUND),
     ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
+    ("m006_usage", USAGE),
 ]

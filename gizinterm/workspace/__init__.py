@@ -4,7 +4,7 @@ The CLI and the TUI never reach past this class into tmux, SQLite or the policy 
 written once and shows up in both. Methods stay thin: each delegates to the module that owns the work.
 
 The class is assembled from one part per capability (`base`, `panes`, `messages`, `tasks`, `reports`,
-`policy`, `dashboard`, `doctor`), each a thin delegation to the package that owns the work, so no module has to
+`usage`, `policy`, `dashboard`, `doctor`), each a thin delegation to the package that owns the work, so no module has to
 say more than one thing.
 """
 
@@ -16,9 +16,10 @@ from gizinterm.workspace.messages import MessagesPart
 from gizinterm.workspace.panes import PanesPart
 from gizinterm.workspace.reports import ReportsPart
 from gizinterm.workspace.tasks import TasksPart
+from gizinterm.workspace.usage import UsagePart
 
 
-class Workspace(PanesPart, MessagesPart, TasksPart, ReportsPart, DashboardPart, DoctorPart):
+class Workspace(PanesPart, MessagesPart, TasksPart, ReportsPart, UsagePart, DashboardPart, DoctorPart):
     """One office: its roster, database and tmux server, and every capability the front ends use."""
 
 

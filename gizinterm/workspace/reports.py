@@ -37,7 +37,15 @@ class ReportsPart(WorkspaceBase):
         settings = self.report_settings()
         if max_items is not None:
             settings = dataclasses.replace(settings, max_items=max_items)
-        return service.next_move(self.roster, self.db_path, day, settings)
+        report = service.next_move(self.roster, self.db_path, day, settings)
+        if not settings.costs:
+            return report
+        from gizinterm.usage.service import ledger
+        from gizinterm.workspace.usage import cost_footer
+
+        return dataclasses.replace(
+            report, footer=cost_footer(ledger(self.roster, self.db_path, "provider", report.day, report.day)[0])
+        )
 
     def summarize_next_move(
         self, report: NextMove, command: str, timeout: float | None = None
@@ -60,6 +68,14 @@ class ReportsPart(WorkspaceBase):
         return service.agent(self.roster, self.db_path, agent_id, since)
 
     def provider_report(self, since: dt.date | None = None) -> ProviderReport:
-        from gizinterm.report import service
+        """Shares of agents, tasks and messages, and of tokens and cost from the CLIs' session files
+        (synced first, so never stale)."""
+        import dataclasses
 
-        return service.providers(self.roster, self.db_path, since)
+        from gizinterm.report import service
+        from gizinterm.usage.service import ledger
+        from gizinterm.workspace.usage import usage_shares
+
+        report = service.providers(self.roster, self.db_path, since)
+        usage, _result = ledger(self.roster, self.db_path, "provider", since)
+        return dataclasses.replace(report, usage=usage_shares(usage))

@@ -223,7 +223,7 @@ def test_out_with_an_unknown_suffix_is_refused_before_anything_runs(
         assert result.returncode == 2, result.stderr
         assert result.stderr.splitlines() == [
             "gizin: --out: unknown suffix '.pdf'; use .md, .markdown, .html, .htm, .json, .txt, .text, .log, "
-            "or name the format with --format"
+            ".csv, or name the format with --format"
         ]
         assert result.stdout == "" and not target.exists() and not marker.exists()
         for args in (("providers",), ("week", "--ending", "2026-02-28"), ("agent", "riku")):

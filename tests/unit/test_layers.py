@@ -25,6 +25,7 @@ RANKS = {
     "policy": 2,
     "panes": 2,
     "report": 2,
+    "usage": 2,  # the usage ledger: session files of the agent CLIs, prices
     "messaging": 3,  # pastes into panes
     "boundary": 3,  # the sandbox and egress proxy agents sit behind
     "workspace": 4,  # the façade over every capability

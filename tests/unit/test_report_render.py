@@ -143,7 +143,7 @@ def test_format_choice() -> None:
 
 
 def test_an_out_suffix_that_names_no_format_is_refused_unless_format_is_given() -> None:
-    known = ".md, .markdown, .html, .htm, .json, .txt, .text, .log"
+    known = ".md, .markdown, .html, .htm, .json, .txt, .text, .log, .csv"
     with pytest.raises(UsageError) as caught:
         pick_format(None, Path("/tmp/r.PDF"), terminal=False)
     assert str(caught.value) == f"--out: unknown suffix '.PDF'; use {known}, or name the format with --format"

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from gizinterm.report.render import Report
     from gizinterm.workspace import Workspace
 
-FORMAT_HELP = "rich (the default at a terminal), text (the default elsewhere), md, html or json"
+FORMAT_HELP = "rich (the default at a terminal), text (the default elsewhere), md, html, json or csv (costs only)"
 DAY = "YYYY-MM-DD, today or yesterday"
 
 
@@ -45,7 +45,7 @@ def _output_options() -> list[Opt]:
 
 COMMAND = Command(
     "report",
-    "Reports over the task log: the Next Move, the week, one employee, providers.",
+    "Reports over the task log: the Next Move, the week, one employee, providers; and the office's AI costs.",
     subcommands=[
         Command(
             "report next-move",
@@ -108,6 +108,34 @@ COMMAND = Command(
             "Which providers and models the office's work depends on, as shares.",
             options=[
                 Opt("--since", dest="since", kind="str", metavar="DAY", help=f"from this day: {DAY}"),
+                *_output_options(),
+            ],
+        ),
+        Command(
+            "report costs",
+            "What the office's AI costs, by provider, model, agent, department or day (tokens exact, cost est.).",
+            options=[
+                Opt(
+                    "--since",
+                    dest="since",
+                    kind="str",
+                    metavar="DAY",
+                    help=f"from this UTC day: {DAY} (default: the first of the month)",
+                ),
+                Opt(
+                    "--until",
+                    dest="until",
+                    kind="str",
+                    metavar="DAY",
+                    help=f"to this UTC day, included: {DAY} (default: today)",
+                ),
+                Opt(
+                    "--by",
+                    dest="by",
+                    kind="str",
+                    choices=("provider", "model", "agent", "department", "day"),
+                    help="what each row is (default: provider)",
+                ),
                 *_output_options(),
             ],
         ),
@@ -175,6 +203,16 @@ def providers(ws: Workspace, *, since: str | None = None) -> Report:
     return ws.provider_report(parse_date(ws, since, "--since"))
 
 
+def costs(ws: Workspace, *, since: str | None = None, until: str | None = None, by: str | None = None) -> Report:
+    import datetime as dt
+
+    last = parse_date(ws, until, "--until") or dt.datetime.now(dt.UTC).date()
+    first = parse_date(ws, since, "--since") or last.replace(day=1)
+    if first > last:
+        raise UsageError(f"--since {first.isoformat()} is after --until {last.isoformat()}")
+    return ws.cost_report(first, last, by or "provider")
+
+
 def output_format(fmt: str | None, json_flag: bool, out: Path | None) -> str:
     """The format to print or write. Asked before the report is built, so a wrong --format or --out
     suffix is refused before any summarizer runs."""
@@ -222,7 +260,7 @@ def write_atomically(path: Path, text: str) -> None:
         raise UsageError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
 
 
-COMMANDS = {"next-move": next_move, "week": week, "agent": agent, "providers": providers}
+COMMANDS = {"next-move": next_move, "week": week, "agent": agent, "providers": providers, "costs": costs}
 
 
 def main(argv: Sequence[str], *, office: str | None = None, db: str | None = None) -> int:
@@ -237,6 +275,8 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
     own_office, own_db = params.pop("office"), params.pop("db")
     out_path = Path(out) if isinstance(out, str) else None
     chosen = output_format(fmt if isinstance(fmt, str) else None, bool(json_flag), out_path)
+    if chosen == "csv" and name != "costs":  # refused before a summarizer runs, like any wrong format
+        raise UsageError("--format csv is for `report costs`; use text, md, html or json")
     ws = Workspace.open(
         office=own_office if isinstance(own_office, str) else office, db=own_db if isinstance(own_db, str) else db
     )
