@@ -206,12 +206,15 @@ def respond(fmt: str, decision: Decision) -> int:
     answer: dict[str, Any] = {"hookSpecificOutput": specific}
     if kind == "deny":
         answer.update(decision="deny" if fmt == "gemini" else "block", reason=decision.reason)
+    written = True
     for stream, text in ((sys.stdout, json.dumps(answer, ensure_ascii=False)), (sys.stderr, decision.reason)):
         try:
             stream.write(text + "\n")
             stream.flush()
         except (OSError, ValueError):
-            pass  # a closed pipe must not turn a deny into entry.py's exit 0 for broken pipes
+            written = written and stream is not sys.stdout  # a closed pipe must not turn a deny into exit 0
+    if kind == "deny" and fmt == "gemini" and written:
+        return 0  # Gemini CLI 0.61 blocks on the JSON decision and reports any non-zero exit as a failed hook
     return 2 if kind == "deny" else 0
 
 
@@ -252,6 +255,16 @@ def decide(event: dict[str, Any], policy: dict[str, Any], agent: str | None) -> 
                 command = shlex.join(command)
             if not isinstance(command, str):
                 return Decision("deny", "shell call without a command string", "guard: malformed input")
+            if data.get("tty") is True:
+                from gizinterm.policy.interactive import interactive_program
+
+                program = interactive_program(command)
+                if program:
+                    reason = (
+                        f"gizin guard: {program} with a tty waits for typed input no hook sees;"
+                        " run each command directly instead"
+                    )
+                    return Decision("deny", reason, "guard: interactive session", command[:200])
             workdir = data.get("workdir") or data.get("directory") or cwd
             reader = ShellReader(matcher, protect, str(workdir), deny_all=deny_all)
             reader.read(command)

@@ -271,8 +271,10 @@ def _codex_untrusted(roster: Roster, agent: Agent, hooks_json: str) -> str | Non
 
 
 def _why_not_blocked(kind: str, done: subprocess.CompletedProcess[str]) -> str | None:
-    if done.returncode != 2:
-        return f"hook exited {done.returncode}, not 2 ({(done.stderr.strip().splitlines() or [''])[-1][:200]})"
+    expected = 0 if kind == "gemini" else 2  # Gemini CLI blocks on the JSON decision (see guard.respond)
+    if done.returncode != expected:
+        last = (done.stderr.strip().splitlines() or [""])[-1][:200]
+        return f"hook exited {done.returncode}, not {expected} ({last})"
     if not done.stderr.strip():
         return "hook wrote no reason to stderr (Codex ignores exit 2 without one)"
     try:

@@ -41,8 +41,10 @@ def shell_event(fmt: str, command: str, office: Path, **extra: Any) -> dict[str,
 
 @pytest.mark.parametrize("fmt", ["claude", "codex", "gemini"])
 def test_deny_is_json_on_stdout_reason_on_stderr_and_exit_2(office: Path, fmt: str) -> None:
+    """Exit 2 blocks in Claude Code and Codex; Gemini CLI 0.61 blocks on the JSON decision and shows any
+    non-zero exit as a failed hook, so there a deny exits 0."""
     code, out, err = guard(office, shell_event(fmt, "curl -s https://api.evil.example/v1", office), fmt)
-    assert code == 2
+    assert code == (0 if fmt == "gemini" else 2)
     answer = json.loads(out)
     specific = answer["hookSpecificOutput"]
     assert specific["permissionDecision"] == "deny"
@@ -60,7 +62,7 @@ def test_allow_is_exit_0(office: Path, fmt: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "code", "decision"), [("claude", 0, "ask"), ("codex", 2, "deny"), ("gemini", 2, "deny")]
+    ("fmt", "code", "decision"), [("claude", 0, "ask"), ("codex", 2, "deny"), ("gemini", 0, "deny")]
 )
 def test_unresolvable_target_asks_where_the_cli_can(office: Path, fmt: str, code: int, decision: str) -> None:
     got, out, err = guard(office, shell_event(fmt, "curl https://$H.example/", office), fmt)

@@ -157,6 +157,7 @@ def test_the_guard_runs_in_the_real_cli_and_blocks_a_command(office: RealCliOffi
     office.submit("please do it")
     office.wait_text("understood", timeout=60)
     assert not marker.exists(), "the blocked command ran"
+    assert "failed for event" not in office.screen(), "the CLI took the deny for a broken hook"
     told = [r for r in office.fake.requests() if "domains: blocked.example" in r.body]
     assert told, "the model was not told why"
     audit = office.gizin("blocklist", "audit", "--json")
