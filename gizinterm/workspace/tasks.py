@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from gizinterm.store.tasks import Task, TaskChange
 
 
-
-
 class TasksPart(WorkspaceBase):
     # Task modules are imported inside the methods; agents' own `gizin log` never builds a Workspace.
 
@@ -114,4 +112,14 @@ class TasksPart(WorkspaceBase):
     def backup_db(self, target: str | os.PathLike[str], *, force: bool = False) -> BackupResult:
         from gizinterm.store.backup import backup_to
 
-        return backup_to(self.db_path, Path(target), force=force)
+        return backup_to(self.db_path, Path(target), force=force, office_files=self._own_files())
+
+    def _own_files(self) -> list[Path]:
+        """The office's configuration: what a mistyped backup path must never overwrite."""
+        from gizinterm.policy.blocklist_file import policy_file
+
+        folder = self.office_dir
+        files = [self.roster.path, *folder.glob("*.toml"), *(folder / "layouts").glob("*.toml")]
+        with contextlib.suppress(OSError, ValueError):  # a broken roster has no include to protect
+            files.append(policy_file(self.roster.path)[0])
+        return files

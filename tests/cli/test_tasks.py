@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,35 @@ def test_db_backup(office: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     assert json.loads(forced.stdout)["tasks"] == len(SEED)
     missing = run_gizin("db", "backup", str(tmp_path / "nowhere" / "x.db"), env=env, cwd=folder)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_db_backup_force_replaces_only_a_regular_file_that_is_not_the_offices(
+    office: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    folder, env = office
+    layouts = folder / "layouts"
+    layouts.mkdir()
+    (layouts / "wide.toml").write_text("[layout]\ncolumns = 4\n", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.db"
+    (tmp_path / "elsewhere.txt").write_text("someone's notes\n", encoding="utf-8")
+    link.symlink_to(tmp_path / "elsewhere.txt")
+    db = folder / ".gizin" / "gizin.db"
+    refused = {
+        "/dev/null": "is not a regular file",
+        str(fifo): "is not a regular file",
+        str(link): "is not a regular file",
+        str(folder / "agents.toml"): "one of the office's own files",
+        str(layouts / "wide.toml"): "one of the office's own files",
+        f"{db}-wal": "is the live database",
+        str(db): "is the live database",
+    }
+    before = {p: p.read_bytes() for p in (folder / "agents.toml", layouts / "wide.toml", tmp_path / "elsewhere.txt")}
+    for target, problem in refused.items():
+        result = run_gizin("db", "backup", target, "--force", env=env, cwd=folder)
+        assert result.returncode == 2, (target, result.stderr)
+        assert problem in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+    assert Path("/dev/null").is_char_device() and stat.S_ISFIFO(os.lstat(fifo).st_mode) and link.is_symlink()
+    assert {p: p.read_bytes() for p in before} == before
+    assert not list(tmp_path.glob(".*.partial")) and not list(folder.glob("**/.*.partial"))
