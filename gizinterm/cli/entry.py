@@ -104,7 +104,10 @@ def split_globals(args: Sequence[str]) -> tuple[str | None, str | None, list[str
 
 
 def _fail(message: str) -> None:
-    print(f"gizin: {message}", file=sys.stderr)
+    """One line on stderr, whatever the message quotes: a value echoed from a file or a command line may
+    hold a newline or an escape sequence, shown as its Python escape (`\\n`, `\\x1b`), never obeyed."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    print(f"gizin: {shown}", file=sys.stderr)
 
 
 def run_typer(args: list[str]) -> int:

@@ -113,3 +113,38 @@ def test_generated_values_never_trace_back_or_exit_1(
     assert result.returncode in (0, 2, 4, 5), (result.returncode, result.stderr)
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert len(result.stderr.splitlines()) <= 1, result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("tasks", "--status", "x\ny\x1b]0;owned\x07"),
+        ("no\nsuch\x1b[2J",),
+        ("report", "week", "--ending", "2026\n01-01"),
+        ("log", "--agent", "a1", "--at", "09:3\n0", "text"),
+        ("send", "a1\x1b[31m", "hi"),
+    ],
+    ids=["typer-value", "typer-command", "hot-day", "hot-time", "hot-agent"],
+)
+def test_echoed_values_never_break_the_one_line(office: tuple[Path, dict[str, str]], argv: tuple[str, ...]) -> None:
+    folder, env = office
+    result = run_gizin(*argv, env=env, cwd=folder, timeout=20)
+    assert result.returncode in (2, 5), result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+MARKUP = "Acme [/] [link=http://evil.example]x[/link] [bold]"
+
+
+def test_office_and_agent_text_is_shown_as_written_not_as_markup(tmp_path: Path) -> None:
+    folder = tmp_path / "office"
+    path = write_office(folder, 2)
+    text = path.read_text(encoding="utf-8").replace('name = "Test"', f'name = "{MARKUP}"')
+    path.write_text(text.replace('name = "Agent1"', 'name = "Ag [/] [red]"'), encoding="utf-8")
+    env = base_env(tmp_path, COLUMNS="300", FORCE_COLOR="1")
+    for argv in (("agents",), ("tasks",)):
+        result = run_gizin(*argv, env=env, cwd=folder)
+        assert result.returncode == 0, result.stderr
+        assert "]8;" not in result.stdout  # no hyperlink escape
+    listed = run_gizin("agents", env=env, cwd=folder).stdout
+    assert MARKUP in listed and "Ag [/] [red]" in listed
