@@ -106,15 +106,31 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     transaction is still open: an unconditional one would raise "no transaction is active" and hide the
     real error. A COMMIT can fail and leave the transaction open (a deferred foreign key); it is rolled
     back then, so the connection is never left holding the write lock.
+
+    A database file made read-only after it was opened (the folder still writable) fails only here, at
+    the first write: that becomes the same one-line UsageError as a read-only file found at open.
     """
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+        raise friendly_error(database_file(conn), exc) from None
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file behind `conn` (for messages), as SQLite itself names it."""
+    for row in conn.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return str(row[2])
+    return "the database"
 
 
 def schema_is_current(conn: sqlite3.Connection) -> bool:

@@ -1,0 +1,83 @@
+"""A database that changes under the office: every command says so in one line with exit 2, never
+"internal error" (real `gizin` subprocesses, a real SQLite file made read-only or damaged)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_gizin, write_office
+
+WRITERS = [
+    ("log", "--agent", "a1", "one more"),
+    ("send", "a1", "hello"),
+    ("tasks", "done", "1"),
+    ("tasks", "edit", "1", "corrected"),
+    ("tasks", "rm", "1"),
+    ("messages", "cancel", "1"),
+    ("ack", "1", "--as", "operator"),
+    ("deliver", "--once"),
+]
+
+
+@pytest.fixture
+def office(tmp_path: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    folder = tmp_path / "office"
+    write_office(folder, 3)
+    env = {**env, "GIZIN_HOME": str(folder), "GIZIN_TMUX_SOCKET": f"gizin-none-{os.getpid()}"}
+    for argv in (("log", "--agent", "a1", "first"), ("send", "a1", "first message")):
+        assert run_gizin(*argv, env=env, cwd=folder).returncode == 0
+    return folder, env
+
+
+@pytest.fixture
+def read_only_file() -> Iterator[Callable[[Path], None]]:
+    """Make one file unwritable while its folder stays writable: chmod 444, or for root (which ignores
+    modes) a read-only bind mount of the file onto itself."""
+    undo: list[Callable[[], object]] = []
+
+    def make(path: Path) -> None:
+        if os.geteuid() == 0:
+            if subprocess.run(["mount", "--bind", str(path), str(path)], capture_output=True).returncode:
+                pytest.skip("running as root without permission to mount: cannot make a file read-only")
+            undo.append(lambda: subprocess.run(["umount", str(path)], capture_output=True))
+            subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], check=True, capture_output=True)
+        else:
+            path.chmod(0o444)
+            undo.append(lambda: path.chmod(0o644))
+        assert not os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+    yield make
+    for step in reversed(undo):
+        step()
+
+
+@pytest.mark.parametrize("argv", WRITERS, ids=[" ".join(a[:2]) for a in WRITERS])
+def test_a_read_only_database_file_is_one_line_exit_2(
+    office: tuple[Path, dict[str, str]], read_only_file: Callable[[Path], None], argv: tuple[str, ...]
+) -> None:
+    folder, env = office
+    db = folder / ".gizin" / "gizin.db"
+    read_only_file(db)
+    result = run_gizin(*argv, env=env, cwd=folder)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"gizin: cannot write the database: file {db} is read-only\n"
+
+
+def test_a_damaged_database_is_one_line_exit_2(office: tuple[Path, dict[str, str]]) -> None:
+    folder, env = office
+    db = folder / ".gizin" / "gizin.db"
+    with db.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\0" * (db.stat().st_size - 4096))
+    for wal in db.parent.glob("gizin.db-*"):
+        wal.unlink()
+    for argv in (*WRITERS, ("tasks",), ("messages",)):
+        result = run_gizin(*argv, env=env, cwd=folder)
+        assert result.returncode == 2, (argv, result.stderr)
+        assert len(result.stderr.splitlines()) == 1 and "internal error" not in result.stderr, result.stderr
+        assert "malformed" in result.stderr or "not a database" in result.stderr, result.stderr
