@@ -13,6 +13,7 @@ from gizinterm.cli.context import State, open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format
 from gizinterm.ground.bounds import MAX_ID, MAX_LEASE_SECONDS, MAX_ROWS
+from gizinterm.office.identity import caller_identity
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 COLUMNS = ("id", "state", "sender", "recipient", "body", "error")
@@ -115,12 +116,12 @@ def ledger(
 @messages_app.command("retry")
 def retry(ctx: typer.Context, message_id: MessageId) -> None:
     """Failed: queue it again. Unknown: press Enter only if its text is provably still in the input."""
-    msg = open_workspace(ctx).retry_message(message_id)
+    msg = open_workspace(ctx).retry_message(message_id, by=caller_identity())
     print(f"#{msg.id} {msg.state}")
 
 
 @messages_app.command("cancel")
 def cancel(ctx: typer.Context, message_id: MessageId) -> None:
     """Give up on a queued, failed or unknown message; it will never be pasted."""
-    msg = open_workspace(ctx).cancel_message(message_id)
+    msg = open_workspace(ctx).cancel_message(message_id, by=caller_identity())
     print(f"#{msg.id} {msg.state}")

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any
@@ -186,8 +185,11 @@ def _local(moment: datetime | None, tz: tzinfo | None) -> str | None:
 
 
 def _by() -> str:
-    """Who made a correction: the agent when run from an agent's pane, else the operator."""
-    return os.environ.get("GIZIN_AGENT") or "operator"
+    """Who makes a correction: the agent when run as one (GIZIN_AGENT, else its pane's @gizin-agent,
+    as for `gizin log`), else the operator. An agent may correct only its own tasks."""
+    from gizinterm.office.identity import caller_identity
+
+    return caller_identity() or "operator"
 
 
 def _corrected(task: Task, what: str, json: bool) -> None:

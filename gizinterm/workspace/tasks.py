@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gizinterm.ground.errors import UsageError
 from gizinterm.workspace.base import WorkspaceBase
 
 if TYPE_CHECKING:
@@ -94,6 +95,11 @@ class TasksPart(WorkspaceBase):
         from gizinterm.store import tasks as store_tasks
 
         with contextlib.closing(connect(self.db_path)) as conn:
+            owner = store_tasks.get_task(conn, task_id).agent
+            if by != "operator" and owner != by:
+                raise UsageError(
+                    f"tasks {action}: #{task_id} is {owner}'s, not yours ({by}); an agent corrects only its own"
+                )
             if action == "done":
                 return store_tasks.mark_done(conn, task_id, by)
             if action == "edit":

@@ -104,12 +104,14 @@ def test_corrections_are_recorded_and_removed_tasks_stay(office: tuple[Path, dic
     )
     edited = run_gizin("tasks", "edit", "4", "legal review done", "--json", env=env, cwd=folder)
     assert json.loads(edited.stdout)["text"] == "legal review done"
-    assert run_gizin("tasks", "rm", "3", env={**env, "GIZIN_AGENT": "a0"}, cwd=folder).returncode == 0
+    refused = run_gizin("tasks", "rm", "3", env={**env, "GIZIN_AGENT": "a0"}, cwd=folder)
+    assert refused.returncode == 2 and "#3 is a2's, not yours (a0)" in refused.stderr
+    assert run_gizin("tasks", "rm", "3", env={**env, "GIZIN_AGENT": "a2"}, cwd=folder).returncode == 0
     assert listed(env, folder, "--date", "2026-05-01") == [2, 4]
     assert listed(env, folder, "--date", "2026-05-01", "--removed") == [2, 3, 4]
     history = json.loads(run_gizin("tasks", "history", "3", "--json", env=env, cwd=folder).stdout)
     assert history["task"]["text"] == "月次の請求書を送付" and history["task"]["deleted_at"]
-    assert [(c["action"], c["by"]) for c in history["changes"]] == [("rm", "a0")]
+    assert [(c["action"], c["by"]) for c in history["changes"]] == [("rm", "a2")]
     history = json.loads(run_gizin("tasks", "history", "4", "--json", env=env, cwd=folder).stdout)
     assert [(c["action"], c["old_value"], c["new_value"]) for c in history["changes"]] == [
         ("edit", "waiting on legal review", "legal review done")
