@@ -195,8 +195,9 @@ def claim_head(
 ) -> Message | None:
     """Atomically move `recipient`'s oldest queued message to `sending`, bound for `pane_id`.
 
-    None when there is nothing to claim, another message of this recipient is in flight, or (with
-    `holder`) this deliverer no longer holds a live lease."""
+    None when there is nothing to claim, another message of this recipient is in flight or `unknown`
+    (its text may be in the input: see store.inputs), or (with `holder`) this deliverer no longer holds
+    a live lease."""
     stamp = utcnow()
     with immediate(conn):
         if holder is not None and not _holds(conn, DELIVERER_LEASE, holder, time.time() if now is None else now):
@@ -205,7 +206,7 @@ def claim_head(
             "UPDATE messages SET state = 'sending', attempts = attempts + 1, pane_id = ?, sending_at = ?,"
             " updated_at = ?, error = NULL"
             " WHERE id = (SELECT min(id) FROM messages WHERE recipient = ? AND state = 'queued')"
-            " AND NOT EXISTS (SELECT 1 FROM messages WHERE recipient = ? AND state = 'sending')"
+            " AND NOT EXISTS (SELECT 1 FROM messages WHERE recipient = ? AND state IN ('sending', 'unknown'))"
             " RETURNING *",
             (pane_id, stamp, stamp, recipient, recipient),
         ).fetchone()
