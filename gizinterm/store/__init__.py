@@ -42,6 +42,8 @@ def connect(path: StrPath, *, migrate: bool = True, busy_timeout_ms: int = BUSY_
     """
     if busy_timeout_ms < 0:
         raise ValueError(f"busy_timeout_ms must be >= 0, not {busy_timeout_ms}")
+    if os.path.exists(path) and os.path.getsize(path) == 0:
+        _refuse_emptied(path)
     if migrate and os.path.exists(path):
         conn = _open(path, busy_timeout_ms)  # the common case: one open, one cheap check, connection kept
         try:
@@ -54,6 +56,23 @@ def connect(path: StrPath, *, migrate: bool = True, busy_timeout_ms: int = BUSY_
     if migrate:
         ensure_schema(path)
     return _open(path, busy_timeout_ms)
+
+
+def _refuse_emptied(path: StrPath) -> None:
+    """An empty database file is one being created (for a moment, under the creation lock) or one that
+    was truncated; SQLite would take the latter for a new database and the office would silently start
+    over with an empty log. Wait for any creator, then refuse a file that is still empty."""
+    try:
+        lock = open(str(path) + ".lock", "a+b")  # noqa: SIM115  (closed by the with-block below)
+    except OSError:
+        return  # a read-only folder: nothing can be created over the file either
+    with lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        if os.path.getsize(path) == 0:
+            raise UsageError(
+                f"database {path} is empty (0 bytes): it was truncated; restore it from a backup, or remove it "
+                "to start a new, empty log"
+            )
 
 
 def _open(path: StrPath, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:

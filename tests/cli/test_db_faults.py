@@ -81,3 +81,21 @@ def test_a_damaged_database_is_one_line_exit_2(office: tuple[Path, dict[str, str
         assert result.returncode == 2, (argv, result.stderr)
         assert len(result.stderr.splitlines()) == 1 and "internal error" not in result.stderr, result.stderr
         assert "malformed" in result.stderr or "not a database" in result.stderr, result.stderr
+
+
+def test_a_truncated_database_is_never_taken_for_a_new_office(office: tuple[Path, dict[str, str]]) -> None:
+    folder, env = office
+    db = folder / ".gizin" / "gizin.db"
+    for side in db.parent.glob("gizin.db-*"):
+        side.unlink()
+    db.write_bytes(b"")
+    for argv in (("tasks",), ("log", "--agent", "a1", "after the truncation"), ("send", "a1", "hi"), ("messages",)):
+        result = run_gizin(*argv, env=env, cwd=folder)
+        assert result.returncode == 2, (argv, result.stderr)
+        assert result.stderr == (
+            f"gizin: database {db} is empty (0 bytes): it was truncated; restore it from a backup, "
+            "or remove it to start a new, empty log\n"
+        )
+    assert db.stat().st_size == 0  # nothing started over it
+    db.unlink()
+    assert run_gizin("log", "--agent", "a1", "a new log", env=env, cwd=folder).stdout == "1\n"
