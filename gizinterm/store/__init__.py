@@ -58,6 +58,27 @@ def connect(path: StrPath, *, migrate: bool = True, busy_timeout_ms: int = BUSY_
     return _open(path, busy_timeout_ms)
 
 
+class Connection(sqlite3.Connection):
+    """A connection that remembers which file it opened (device, inode), so that a long-running holder
+    (the deliverer) notices the file deleted or replaced under it instead of writing on into a file no
+    one else sees while new commands start a fresh database with ids from 1 again."""
+
+    opened: tuple[int, int] | None = None
+
+
+def still_the_same_file(conn: sqlite3.Connection) -> None:
+    opened = getattr(conn, "opened", None)
+    if opened is None:  # not a file this module opened (in memory, or a plain sqlite3 connection)
+        return
+    path = database_file(conn)
+    try:
+        now = os.stat(path)
+    except OSError:
+        raise UsageError(f"database {path} was deleted while in use; stopping so nothing is written to it") from None
+    if (now.st_dev, now.st_ino) != opened:
+        raise UsageError(f"database {path} was replaced while in use; stopping (start again to use the new one)")
+
+
 def _refuse_emptied(path: StrPath) -> None:
     """An empty database file is one being created (for a moment, under the creation lock) or one that
     was truncated; SQLite would take the latter for a new database and the office would silently start
@@ -77,7 +98,10 @@ def _refuse_emptied(path: StrPath) -> None:
 
 def _open(path: StrPath, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None, factory=Connection)
+        with contextlib.suppress(OSError):
+            stat = os.stat(path)
+            conn.opened = (stat.st_dev, stat.st_ino)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         _wal(conn, busy_timeout_ms)

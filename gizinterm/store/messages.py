@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from gizinterm.ground.errors import NotFoundError, UsageError
-from gizinterm.store import immediate, utcnow
+from gizinterm.store import immediate, still_the_same_file, utcnow
 
 STATES = ("queued", "sending", "delivered", "acked", "failed", "unknown", "cancelled")
 OPEN_STATES = ("queued", "sending")  # still on their way
@@ -377,8 +377,10 @@ def acquire(
 def heartbeat(
     conn: sqlite3.Connection, holder: str, ttl: float, *, name: str = DELIVERER_LEASE, now: float | None = None
 ) -> bool:
-    """Extend our lease; False when it expired and someone else took it (stop delivering at once)."""
+    """Extend our lease; False when it expired and someone else took it (stop delivering at once).
+    Raises UsageError when the database file was deleted or replaced under the long-running holder."""
     t = time.time() if now is None else now
+    still_the_same_file(conn)
     with immediate(conn):
         cur = conn.execute(
             "UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE name = ? AND holder = ? AND expires_at > ?",

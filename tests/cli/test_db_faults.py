@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_gizin, write_office
+from tests.helpers import GIZIN, run_gizin, wait_until, write_office
 
 WRITERS = [
     ("log", "--agent", "a1", "one more"),
@@ -99,3 +100,35 @@ def test_a_truncated_database_is_never_taken_for_a_new_office(office: tuple[Path
     assert db.stat().st_size == 0  # nothing started over it
     db.unlink()
     assert run_gizin("log", "--agent", "a1", "a new log", env=env, cwd=folder).stdout == "1\n"
+
+
+@pytest.mark.parametrize("fault", ["deleted", "replaced"])
+def test_a_running_deliverer_stops_when_its_database_is_deleted_or_replaced(
+    office: tuple[Path, dict[str, str]], fault: str
+) -> None:
+    folder, env = office
+    db = folder / ".gizin" / "gizin.db"
+    proc = subprocess.Popen(
+        [str(GIZIN), "deliver", "--ttl", "0.6"], env=env, cwd=folder, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_until(lambda: sqlite3.connect(db).execute("SELECT count(*) FROM leases").fetchone()[0] == 1)
+        if fault == "deleted":
+            for side in (db, *db.parent.glob("gizin.db-*")):
+                side.unlink()
+        else:  # another file renamed over it: the path never goes missing
+            copy = db.with_name("copy.db")
+            with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+                source.backup(target)
+            os.replace(copy, db)
+        assert proc.wait(timeout=20) == 2
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.stderr is not None
+    lines = [line for line in proc.stderr.read().splitlines() if line.startswith("gizin:")]
+    assert lines == [
+        f"gizin: database {db} was {fault} while in use; stopping"
+        + (" so nothing is written to it" if fault == "deleted" else " (start again to use the new one)")
+    ]
