@@ -97,7 +97,7 @@ def write(
 OFFICES = {"office": TABLE, "defaults": TABLE, "agents": st.lists(TABLE, max_size=3), "layout": TABLE}
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(**OFFICES)
 def test_generated_offices_are_read_and_seated_or_refused_as_config_errors(
     tmp_path_factory: pytest.TempPathFactory,
@@ -116,7 +116,7 @@ def test_generated_offices_are_read_and_seated_or_refused_as_config_errors(
         assert str(exc).startswith(str(folder)) or "layout" in str(exc), exc
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(**OFFICES)
 def test_generated_offices_through_gizin_never_exit_1(
     tmp_path_factory: pytest.TempPathFactory,
@@ -133,7 +133,7 @@ def test_generated_offices_through_gizin_never_exit_1(
     assert not Path("/tmp/gizin-fuzz").exists()
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(raw=st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_arbitrary_bytes_as_agents_toml_are_read_or_refused_as_config_errors(
     tmp_path_factory: pytest.TempPathFactory, raw: bytes

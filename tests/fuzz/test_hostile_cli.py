@@ -101,7 +101,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(template=st.sampled_from(TEMPLATES), value=VALUES)
 def test_generated_values_never_trace_back_or_exit_1(
     office: tuple[Path, dict[str, str]], template: tuple[str, ...], value: str
