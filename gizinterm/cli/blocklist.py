@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json as jsonlib
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format, plural, print_json
-from gizinterm.ground.errors import PolicyRefused
+from gizinterm.ground.bounds import MAX_ROWS
+from gizinterm.ground.errors import PolicyRefused, UsageError
 
 blocklist_app = typer.Typer(
     help="The outbound blocklist: show, check, edit, and the audit of every decision.", no_args_is_help=True
@@ -18,6 +19,7 @@ blocklist_app = typer.Typer(
 app.add_typer(blocklist_app, name="blocklist")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+Decision = Literal["allow", "ask", "deny"]
 
 
 @blocklist_app.command("show")
@@ -96,20 +98,40 @@ def audit(
     ctx: typer.Context,
     since: Annotated[str | None, typer.Option("--since", help="From this UTC time or day (ISO-8601).")] = None,
     agent: Annotated[str | None, typer.Option("--agent", help="Only this agent.")] = None,
-    decision: Annotated[str | None, typer.Option("--decision", help="allow, ask or deny.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many rows, newest first.")] = 200,
+    decision: Annotated[Decision | None, typer.Option("--decision", help="allow, ask or deny.")] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=MAX_ROWS, help="At most this many rows, newest first.")
+    ] = 200,
     json: JsonFlag = False,
     ndjson: Annotated[bool, typer.Option("--ndjson", help="One JSON object per line.")] = False,
 ) -> None:
     """Every outbound decision (hook calls and gateway sends), newest first. Bodies are never stored."""
+    start = _utc_since(since)
     ws = open_workspace(ctx)
-    rows = ws.outbound_audit(since=since, agent=agent, decision=decision, limit=limit)
+    rows = ws.outbound_audit(since=start, agent=agent, decision=decision, limit=limit)
     emit_rows(
         rows,
         pick_format(json, ndjson),
         ["id", "at", "agent", "channel", "decision", "rule", "recipient"],
         title=plural(len(rows), "decision"),
     )
+
+
+def _utc_since(value: str | None) -> str | None:
+    """The stored form of --since (rows compare as UTC ISO text), so that a day or time that is not
+    one is refused instead of silently comparing as text and matching nothing."""
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    from gizinterm.ground.days import iso_utc, parse_day, parse_time
+
+    try:
+        if len(value.strip()) == 10:
+            return iso_utc(datetime.combine(parse_day(value.strip()), datetime.min.time(), UTC))
+        return iso_utc(parse_time(value, UTC))
+    except ValueError as exc:
+        raise UsageError(f"blocklist audit: --since: {exc}") from None
 
 
 @blocklist_app.command("history")

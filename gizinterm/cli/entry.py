@@ -53,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: never a bare traceback for the user
         if os.environ.get("GIZIN_DEBUG"):
             raise
+        if type(exc).__module__ == "sqlite3":  # sqlite3.Error, without importing sqlite3 for every command
+            # The database file changed under the command (damaged, replaced, made read-only, full disk):
+            # not a bug in gizin, and not something to retry blindly.
+            _fail(f"the office database cannot be used: {exc} (see 'gizin db backup' to keep a good copy)")
+            return int(ExitCode.USAGE)
         _fail(f"internal error: {type(exc).__name__}: {exc} (set GIZIN_DEBUG=1 for the traceback)")
         return int(ExitCode.INTERNAL)
 
@@ -104,7 +109,10 @@ def split_globals(args: Sequence[str]) -> tuple[str | None, str | None, list[str
 
 
 def _fail(message: str) -> None:
-    print(f"gizin: {message}", file=sys.stderr)
+    """One line on stderr, whatever the message quotes: a value echoed from a file or a command line may
+    hold a newline or an escape sequence, shown as its Python escape (`\\n`, `\\x1b`), never obeyed."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    print(f"gizin: {shown}", file=sys.stderr)
 
 
 def run_typer(args: list[str]) -> int:

@@ -12,10 +12,13 @@ import typer
 from gizinterm.cli.context import State, open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format
+from gizinterm.ground.bounds import MAX_ID, MAX_LEASE_SECONDS, MAX_ROWS
+from gizinterm.office.identity import caller_identity
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 COLUMNS = ("id", "state", "sender", "recipient", "body", "error")
 HEADERS = {"sender": "from", "recipient": "to", "error": "why"}
+MessageId = Annotated[int, typer.Argument(metavar="ID", min=1, max=MAX_ID)]
 
 
 def _globals(ctx: typer.Context) -> State:
@@ -29,7 +32,13 @@ def deliver(
     once: Annotated[bool, typer.Option("--once", help="Deliver what can be delivered now, then exit.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     ttl: Annotated[
-        float, typer.Option("--ttl", min=0.5, help="Seconds the lease outlives a silent deliverer (a standby's wait).")
+        float,
+        typer.Option(
+            "--ttl",
+            min=0.5,
+            max=MAX_LEASE_SECONDS,
+            help="Seconds the lease outlives a silent deliverer (a standby's wait).",
+        ),
     ] = 5.0,
 ) -> None:
     """Run the office's deliverer in the foreground: queued messages into panes, each exactly once.
@@ -86,7 +95,7 @@ def ledger(
         list[str] | None,
         typer.Option("--state", help="Only this state (repeatable): queued sending delivered acked failed unknown."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="The newest N (0 = all).")] = 200,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, max=MAX_ROWS, help="The newest N (0 = all).")] = 200,
     json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
     ndjson: Annotated[bool, typer.Option("--ndjson", help="One JSON object per line.")] = False,
 ) -> None:
@@ -105,14 +114,14 @@ def ledger(
 
 
 @messages_app.command("retry")
-def retry(ctx: typer.Context, message_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+def retry(ctx: typer.Context, message_id: MessageId) -> None:
     """Failed: queue it again. Unknown: press Enter only if its text is provably still in the input."""
-    msg = open_workspace(ctx).retry_message(message_id)
+    msg = open_workspace(ctx).retry_message(message_id, by=caller_identity())
     print(f"#{msg.id} {msg.state}")
 
 
 @messages_app.command("cancel")
-def cancel(ctx: typer.Context, message_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+def cancel(ctx: typer.Context, message_id: MessageId) -> None:
     """Give up on a queued, failed or unknown message; it will never be pasted."""
-    msg = open_workspace(ctx).cancel_message(message_id)
+    msg = open_workspace(ctx).cancel_message(message_id, by=caller_identity())
     print(f"#{msg.id} {msg.state}")

@@ -15,6 +15,7 @@ import typer
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format, plural
+from gizinterm.ground.bounds import MAX_ROWS
 from gizinterm.ground.errors import UsageError
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def attach(
 def events(
     ctx: typer.Context,
     agent: Annotated[str | None, typer.Argument(help="Only this agent's events.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many, newest first.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_ROWS, help="How many, newest first.")] = 50,
     json: JsonFlag = False,
 ) -> None:
     """Agent lifecycle events (start, exit, restart, stop, prune), newest first."""

@@ -92,9 +92,9 @@ def _sender(explicit: str | None) -> str | None:
     the operator outside any office pane."""
     if not (explicit or os.environ.get("GIZIN_AGENT") or os.environ.get("TMUX_PANE")):
         return None
-    from gizinterm.office.identity import resolve_agent
+    from gizinterm.office.identity import caller_identity, resolve_agent
 
-    try:
-        return resolve_agent(explicit)
-    except UsageError:
-        return None  # a pane that names no agent: the operator's own
+    # A pane that names no agent is the operator's own (None); a borrowed TMUX_PANE, or an agent's
+    # --agent naming someone else, is refused (UsageError), never taken for the operator.
+    ambient = caller_identity()
+    return resolve_agent(explicit) if explicit else ambient

@@ -74,11 +74,13 @@ def print_table(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, header_style="bold", show_edge=False, pad_edge=False)
+    # Text objects, never markup: titles carry the office's name and cells agent-written values, either
+    # of which may hold "[/]", "[link=…]" or escape sequences.
+    shown_title = Text(safe_cell(title)) if title is not None else None
+    table = Table(title=shown_title, header_style="bold", show_edge=False, pad_edge=False)
     for column in columns:
-        table.add_column((headers or {}).get(column, column))
+        table.add_column(Text(safe_cell((headers or {}).get(column, column))))
     for row in rows:
-        # Text objects, never markup: agent-written values may contain "[/]" or escape sequences.
         table.add_row(*(Text(safe_cell(row.get(c))) for c in columns))
     Console(soft_wrap=False).print(table)
 

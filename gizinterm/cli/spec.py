@@ -25,9 +25,12 @@ KINDS = ("flag", "str", "int", "float", "many")
 
 class Opt:
     """An option. `kind`: flag (True when given), str, int, float, many (repeatable str, a list).
-    `const`: the option may stand without its value, which is then `const` (`send --wait`)."""
+    `const`: the option may stand without its value, which is then `const` (`send --wait`).
 
-    __slots__ = ("choices", "const", "dest", "help", "kind", "metavar", "minimum", "names")
+    A number must be declared with its range (`minimum`, `maximum`): an unbounded one is how `inf`,
+    `nan` or a 20-digit id reach a lease or SQLite. Refused at declaration, so no command can forget."""
+
+    __slots__ = ("choices", "const", "dest", "help", "kind", "maximum", "metavar", "minimum", "names")
 
     def __init__(
         self,
@@ -38,9 +41,11 @@ class Opt:
         metavar: str = "",
         choices: Sequence[str] = (),
         minimum: float | None = None,
+        maximum: float | None = None,
         const: str | None = None,
     ) -> None:
         assert kind in KINDS, kind
+        assert kind not in ("int", "float") or (minimum is not None and maximum is not None), f"{names}: no range"
         self.names = names
         self.dest = dest
         self.help = help
@@ -48,6 +53,7 @@ class Opt:
         self.metavar = metavar or ("|".join(choices) if choices else dest.upper())
         self.choices = tuple(choices)
         self.minimum = minimum
+        self.maximum = maximum
         self.const = const
 
 
@@ -97,7 +103,10 @@ class Command:
         self.unknown_hint = unknown_hint
 
     def fail(self, problem: str) -> UsageError:
-        return UsageError(f"{self.path}: {problem} (see 'gizin {self.path} --help')")
+        """A usage error in one line, whatever the caller typed: a word it echoes may hold a newline or
+        an escape sequence, shown here as its Python escape (`\\n`, `\\x1b`) and never acted on."""
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in problem)
+        return UsageError(f"{self.path}: {shown} (see 'gizin {self.path} --help')")
 
     def option(self, name: str) -> Opt | None:
         for opt in self.options:
@@ -192,8 +201,18 @@ def _convert(command: Command, opt: Opt, name: str, text: str) -> Value:
         number: int | float = int(text) if opt.kind == "int" else float(text)
     except ValueError:
         raise command.fail(f"{name}: '{text}' is not {'a whole number' if opt.kind == 'int' else 'a number'}") from None
-    if opt.minimum is not None and not number >= opt.minimum:  # `not >=` also refuses nan
-        raise command.fail(f"{name}: {text} is below the minimum, {opt.minimum:g}")
+    return in_range(command, name, text, number, opt.minimum, opt.maximum)
+
+
+def in_range(
+    command: Command, name: str, text: str, number: float, minimum: float | None, maximum: float | None
+) -> float:
+    """`number` if it lies in [minimum, maximum]. nan and the infinities never do: comparisons with nan
+    are false, so each test is written as `not inside`, and a finite range shuts out both infinities."""
+    if minimum is not None and not number >= minimum:
+        raise command.fail(f"{name}: {text} is below the minimum, {minimum:g}")
+    if maximum is not None and not number <= maximum:
+        raise command.fail(f"{name}: {text} is above the maximum, {maximum:g}")
     return number
 
 

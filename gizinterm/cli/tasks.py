@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,6 +14,7 @@ import typer
 from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import Format, emit_rows, pick_format, print_json
+from gizinterm.ground.bounds import MAX_ID, MAX_ROWS
 from gizinterm.ground.errors import UsageError
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ tasks_app = typer.Typer(
 app.add_typer(tasks_app, name="tasks")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+TaskId = Annotated[int, typer.Argument(metavar="ID", min=1, max=MAX_ID)]
 
 
 @tasks_app.callback()
@@ -64,7 +65,9 @@ def list_tasks(
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", metavar="TAG", help="Only tasks with this tag.")] = None,
     removed: Annotated[bool, typer.Option("--removed", help="Include tasks removed with `tasks rm`.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="Only the newest N.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, max=MAX_ROWS, metavar="N", help="Only the newest N.")
+    ] = None,
     json: JsonFlag = False,
     ndjson: Annotated[bool, typer.Option("--ndjson", help="One JSON object per line.")] = False,
     csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
@@ -182,8 +185,11 @@ def _local(moment: datetime | None, tz: tzinfo | None) -> str | None:
 
 
 def _by() -> str:
-    """Who made a correction: the agent when run from an agent's pane, else the operator."""
-    return os.environ.get("GIZIN_AGENT") or "operator"
+    """Who makes a correction: the agent when run as one (GIZIN_AGENT, else its pane's @gizin-agent,
+    as for `gizin log`), else the operator. An agent may correct only its own tasks."""
+    from gizinterm.office.identity import caller_identity
+
+    return caller_identity() or "operator"
 
 
 def _corrected(task: Task, what: str, json: bool) -> None:
@@ -194,7 +200,7 @@ def _corrected(task: Task, what: str, json: bool) -> None:
 
 
 @tasks_app.command("done")
-def done(ctx: typer.Context, task_id: Annotated[int, typer.Argument(metavar="ID")], json: JsonFlag = False) -> None:
+def done(ctx: typer.Context, task_id: TaskId, json: JsonFlag = False) -> None:
     """Mark a task done (one logged as doing or blocked)."""
     _corrected(open_workspace(ctx).correct_task(task_id, "done", by=_by()), "marked done", json)
 
@@ -202,7 +208,7 @@ def done(ctx: typer.Context, task_id: Annotated[int, typer.Argument(metavar="ID"
 @tasks_app.command("edit")
 def edit(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(metavar="ID")],
+    task_id: TaskId,
     text: Annotated[str, typer.Argument(help="The corrected text (the old one is kept in the history).")],
     json: JsonFlag = False,
 ) -> None:
@@ -211,13 +217,13 @@ def edit(
 
 
 @tasks_app.command("rm")
-def rm(ctx: typer.Context, task_id: Annotated[int, typer.Argument(metavar="ID")], json: JsonFlag = False) -> None:
+def rm(ctx: typer.Context, task_id: TaskId, json: JsonFlag = False) -> None:
     """Remove a task from listings and reports; the row and the removal are kept (see `tasks history`)."""
     _corrected(open_workspace(ctx).correct_task(task_id, "rm", by=_by()), "removed", json)
 
 
 @tasks_app.command("history")
-def history(ctx: typer.Context, task_id: Annotated[int, typer.Argument(metavar="ID")], json: JsonFlag = False) -> None:
+def history(ctx: typer.Context, task_id: TaskId, json: JsonFlag = False) -> None:
     """A task as logged and every correction made to it since."""
     ws = open_workspace(ctx)
     task = ws.task(task_id)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from gizinterm.ground.bounds import FIRST_YEAR, LAST_YEAR
+
 DAY_FORMAT = "YYYY-MM-DD"
 
 
@@ -47,13 +49,21 @@ def shift_day(day: str, days: int) -> str:
 
 
 def parse_day(text: str) -> date:
-    """A "YYYY-MM-DD" day; raises ValueError naming the expected format."""
+    """A "YYYY-MM-DD" day; raises ValueError naming the expected format, or the years allowed: a week
+    report or a time zone shift must never step off the calendar's ends (bounds.FIRST_YEAR)."""
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{text}' is not a day ({DAY_FORMAT})") from None
+    _check_year(text, day.year)
+    return day
+
+
+def _check_year(text: str, year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"'{text}' is outside the years {FIRST_YEAR}-{LAST_YEAR}")
 
 
 def day_bounds(day: str, day_starts: str | int = "00:00", tz: tzinfo | None = None) -> tuple[datetime, datetime]:
@@ -87,6 +97,7 @@ def parse_time(text: str, tz: tzinfo | None = None) -> datetime:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError(f"'{text}' is not an ISO-8601 time (e.g. 2026-05-01T09:30 or 09:30)") from None
+    _check_year(text, parsed.year)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz) if tz is not None else parsed.astimezone()
     return parsed.astimezone(UTC)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gizinterm.ground import tomltext
 from gizinterm.ground.errors import ConfigError
 
 Key = tuple[str | int, ...]
@@ -104,11 +105,11 @@ def load_toml(path: Path) -> TomlSource:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(str(path), "", "not valid UTF-8", line) from None
     try:
-        data = tomllib.loads(text)
+        data = tomltext.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         pos = _DECODE_POS.search(message)
         line_no = int(pos.group(1)) if pos else None
         message = _DECODE_POS.sub("", message).strip()
         raise ConfigError(str(path), "syntax", message, line_no) from None
-    return TomlSource(path=path, data=data, lines=_index_lines(text))
+    return TomlSource(path=path, data=data, lines=_index_lines(text.removeprefix(tomltext.BOM)))

@@ -57,6 +57,7 @@ from gizinterm.panes.screens import RECOGNISERS, Recogniser
 from gizinterm.panes.tmux import paste
 from gizinterm.store import connect
 from gizinterm.store import messages as store
+from gizinterm.store.inputs import held_inputs
 
 
 class Deliverer(PositivePath):
@@ -183,11 +184,13 @@ class Deliverer(PositivePath):
             for msg in heads:
                 self._defer(msg, f"office not running (tmux server {self.server.name})")
             return
-        by_agent = tmux.panes_by_agent(panes)
+        by_agent, held = tmux.panes_by_agent(panes), held_inputs(self.conn)
         candidates: list[tuple[store.Message, tmux.PaneInfo]] = []
         for msg in heads:
             pane = by_agent.get(msg.recipient)
-            if pane is None:
+            if msg.recipient in held:  # pasting behind an unsubmitted paste would glue the two
+                self._defer(msg, held[msg.recipient])
+            elif pane is None:
                 if not self._still_in_roster(msg.recipient):
                     if store.fail(self.conn, msg.id, f"{msg.recipient} is not in the roster any more"):
                         self.stats.failed += 1

@@ -14,12 +14,15 @@ AGENT_OPTION = "@gizin-agent"  # the pane option `gizin up` sets on every agent'
 
 
 def resolve_agent(explicit: str | None = None) -> str:
-    """Who is logging: --agent, else GIZIN_AGENT, else the @gizin-agent option of this tmux pane."""
-    for value in (explicit, os.environ.get("GIZIN_AGENT")):
-        if value:
-            return value
-    pane = os.environ.get("TMUX_PANE")
-    found = pane_agent(pane) if pane else None
+    """Who is logging: GIZIN_AGENT, else the @gizin-agent option of this tmux pane, else --agent. An
+    agent acts only as itself: --agent naming someone else is refused, not obeyed; without an agent
+    identity (the operator) --agent says whom the entry is for."""
+    ambient = caller_identity()
+    if explicit and ambient and explicit != ambient:
+        raise UsageError(
+            f"--agent {explicit}: you are {ambient} (GIZIN_AGENT or this pane's agent); an agent acts only as itself"
+        )
+    found = explicit or ambient
     if found:
         return found
     raise UsageError(
@@ -36,19 +39,44 @@ def pane_agent(pane: str) -> str | None:
     socket = os.environ.get("GIZIN_TMUX_SOCKET")
     if socket and not os.environ.get("TMUX"):  # inside tmux, $TMUX already names the pane's own server
         command += ["-L", socket]
-    command += ["display", "-p", "-t", pane, "#{" + AGENT_OPTION + "}"]
+    command += ["display", "-p", "-t", pane, "#{" + AGENT_OPTION + "} #{pane_pid}"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    value = result.stdout.strip()
-    return value if result.returncode == 0 and value else None
+    value, _, pane_pid = result.stdout.strip().rpartition(" ")
+    if result.returncode != 0 or not value:
+        return None
+    if not _runs_in(pane_pid):
+        raise UsageError(f"TMUX_PANE={pane} is {value}'s pane, and this process does not run in it")
+    return value
+
+
+def _runs_in(pane_pid: str) -> bool:
+    """Whether this process descends from the pane's process, so that exporting another agent's
+    TMUX_PANE does not make a process that agent. True where /proc cannot tell (not Linux)."""
+    if not os.path.exists("/proc/self/stat"):
+        return True
+    pid = os.getpid()
+    for _ in range(256):  # a process tree is never this deep; a cycle cannot keep us here
+        if str(pid) == pane_pid:
+            return True
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                pid = int(handle.read().rpartition(b")")[2].split()[1])  # the field after the state
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid <= 1:
+            return False
+    return False
 
 
 def caller_identity() -> str | None:
-    """The agent calling (GIZIN_AGENT, else its pane's @gizin-agent: `gizin log`'s own resolution),
-    or None for the operator. The pane is asked only when GIZIN_AGENT is empty (one tmux call)."""
-    try:
-        return resolve_agent()
-    except UsageError:
-        return None
+    """The agent calling (GIZIN_AGENT, else its pane's @gizin-agent), or None for the operator. The pane
+    is asked only when GIZIN_AGENT is empty (one tmux call); a TMUX_PANE this process does not run in
+    is refused (UsageError), never taken for the operator."""
+    agent = os.environ.get("GIZIN_AGENT")
+    if agent:
+        return agent
+    pane = os.environ.get("TMUX_PANE")
+    return pane_agent(pane) if pane else None

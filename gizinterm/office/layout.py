@@ -85,6 +85,8 @@ def parse_layout_file(path: Path) -> Layout:
     window_name = table.text("window_name") or "floor-{n}"
     if "{n}" not in window_name:
         raise table.fail("window_name", "must contain {n} so every window gets its own name")
+    if not window_name.isprintable() or "#[" in window_name:  # a control character, or a tmux style
+        raise table.fail("window_name", "must be plain printable text (no control characters, no '#[')")
     return Layout(
         name=table.text("name") or path.stem,
         columns=table.number("columns", 3, minimum=1, maximum=12),

@@ -33,6 +33,7 @@ from gizinterm.panes.tmux import (
     Command,
     PaneInfo,
     TmuxServer,
+    inert,
     list_panes,
     list_panes_cmd,
     nudge_reaper,
@@ -279,7 +280,7 @@ def _seat(
                         "-y",
                         str(height),
                         "-n",
-                        first.window_name,
+                        inert(first.window_name),
                         *spawn_args(first, path),
                     ]
                 )
@@ -290,7 +291,7 @@ def _seat(
                         "new-window",
                         *_where_new_window(floor, windows, last_touched, plan.session),
                         "-n",
-                        first.window_name,
+                        inert(first.window_name),
                         *spawn_args(first, path),
                     ]
                 )

@@ -19,6 +19,7 @@ from gizinterm.panes.tmux import (
     TITLE_OPTION,
     WINDOW_OPTION,
     Command,
+    inert,
 )
 
 BORDER_FORMAT = " #{?#{@gizin-title},#{@gizin-title},#{pane_title}} #{?pane_dead,[exited #{pane_dead_status}] ,}"
@@ -39,7 +40,7 @@ def client_env(plan: Plan) -> dict[str, str] | None:
 def spawn_args(spec: PaneSpec, path: str | None) -> list[str]:
     """-c/-e/command for new-session, new-window, split-window and respawn-pane alike. `path` is the
     client's PATH; an agent whose own `env` sets another PATH gets it through `env` instead."""
-    args = ["-c", str(spec.cwd)]
+    args = ["-c", inert(str(spec.cwd))]
     for key, value in spec.env.items():
         if key != "PATH":  # tmux would ignore it: the client's PATH wins (handled below and by the caller)
             args += ["-e", f"{key}={value}"]

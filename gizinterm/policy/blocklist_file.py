@@ -12,12 +12,12 @@ import bisect
 import json
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gizinterm.ground import tomltext
 from gizinterm.ground.atomicfile import write_atomic
 from gizinterm.ground.errors import NotFoundError, UsageError
 from gizinterm.policy.model import KIND_WORDS, KINDS
@@ -49,7 +49,7 @@ def _bad(value: str) -> str:
 
 def policy_file(roster_path: Path) -> tuple[Path, bool]:
     """(file to edit, whether it is an include file with top-level keys)."""
-    data = tomllib.loads(roster_path.read_text(encoding="utf-8"))
+    data = tomltext.loads(roster_path.read_text(encoding="utf-8"))
     include = data.get("blocklist", {}).get("include") if isinstance(data.get("blocklist"), dict) else None
     if isinstance(include, str) and include:
         path = Path(include).expanduser()
@@ -188,7 +188,7 @@ def _edit_lock(roster_path: Path) -> Iterator[None]:
 def _edit_locked(roster_path: Path, key: str, value: str, *, add: bool) -> tuple[Path, bool]:
     path, is_include = policy_file(roster_path)
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    data = tomllib.loads(text)
+    data = tomltext.loads(text)
     holder = data if is_include else data.get("blocklist", {})
     if not isinstance(holder, dict) or not isinstance(holder.get(key, []), list):
         raise UsageError(f"{path}: {key} is not a list; edit it by hand")

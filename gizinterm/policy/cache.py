@@ -98,10 +98,10 @@ def configured_db(roster_path: str) -> str:
     recorded where the office keeps its audit: the roster's `[office] db` while the TOML still parses,
     else the last snapshot's, else the default. Only on that failure path, so tomllib is fine here."""
     try:
-        import tomllib  # deferred: the guard's normal path never parses TOML
+        from gizinterm.ground import tomltext  # deferred: the guard's normal path never parses TOML
 
         with open(roster_path, "rb") as handle:
-            office = tomllib.load(handle).get("office")
+            office = tomltext.load(handle).get("office")
         value = office.get("db") if isinstance(office, dict) else None
         return value if isinstance(value, str) and value else DEFAULT_DB
     except (OSError, ValueError):

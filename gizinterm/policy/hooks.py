@@ -247,9 +247,9 @@ def selftest_agent(roster: Roster, agent: Agent, env: dict[str, str] | None = No
 def _codex_untrusted(roster: Roster, agent: Agent, hooks_json: str) -> str | None:
     """Why Codex would skip the hook (the project or the hook's hash not trusted in the agent's
     CODEX_HOME), or None."""
-    import tomllib
     from pathlib import Path
 
+    from gizinterm.ground import tomltext
     from gizinterm.office.layout import codex_home
     from gizinterm.policy.codex_trust import our_hooks
 
@@ -257,7 +257,7 @@ def _codex_untrusted(roster: Roster, agent: Agent, hooks_json: str) -> str | Non
     config = home / "config.toml"
     try:
         with open(config, "rb") as handle:
-            data = tomllib.load(handle)
+            data = tomltext.load(handle)
         wanted = our_hooks(hooks_json, _is_ours)
     except (OSError, ValueError) as exc:
         return f"{CODEX_TRUST}: cannot read {config}: {exc} (gizin guard install {agent.id})"

@@ -42,6 +42,8 @@ def connect(path: StrPath, *, migrate: bool = True, busy_timeout_ms: int = BUSY_
     """
     if busy_timeout_ms < 0:
         raise ValueError(f"busy_timeout_ms must be >= 0, not {busy_timeout_ms}")
+    if os.path.exists(path) and os.path.getsize(path) == 0:
+        _refuse_emptied(path)
     if migrate and os.path.exists(path):
         conn = _open(path, busy_timeout_ms)  # the common case: one open, one cheap check, connection kept
         try:
@@ -56,9 +58,50 @@ def connect(path: StrPath, *, migrate: bool = True, busy_timeout_ms: int = BUSY_
     return _open(path, busy_timeout_ms)
 
 
+class Connection(sqlite3.Connection):
+    """A connection that remembers which file it opened (device, inode), so that a long-running holder
+    (the deliverer) notices the file deleted or replaced under it instead of writing on into a file no
+    one else sees while new commands start a fresh database with ids from 1 again."""
+
+    opened: tuple[int, int] | None = None
+
+
+def still_the_same_file(conn: sqlite3.Connection) -> None:
+    opened = getattr(conn, "opened", None)
+    if opened is None:  # not a file this module opened (in memory, or a plain sqlite3 connection)
+        return
+    path = database_file(conn)
+    try:
+        now = os.stat(path)
+    except OSError:
+        raise UsageError(f"database {path} was deleted while in use; stopping so nothing is written to it") from None
+    if (now.st_dev, now.st_ino) != opened:
+        raise UsageError(f"database {path} was replaced while in use; stopping (start again to use the new one)")
+
+
+def _refuse_emptied(path: StrPath) -> None:
+    """An empty database file is one being created (for a moment, under the creation lock) or one that
+    was truncated; SQLite would take the latter for a new database and the office would silently start
+    over with an empty log. Wait for any creator, then refuse a file that is still empty."""
+    try:
+        lock = open(str(path) + ".lock", "a+b")  # noqa: SIM115  (closed by the with-block below)
+    except OSError:
+        return  # a read-only folder: nothing can be created over the file either
+    with lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        if os.path.getsize(path) == 0:
+            raise UsageError(
+                f"database {path} is empty (0 bytes): it was truncated; restore it from a backup, or remove it "
+                "to start a new, empty log"
+            )
+
+
 def _open(path: StrPath, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None, factory=Connection)
+        with contextlib.suppress(OSError):
+            stat = os.stat(path)
+            conn.opened = (stat.st_dev, stat.st_ino)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         _wal(conn, busy_timeout_ms)
@@ -106,15 +149,31 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     transaction is still open: an unconditional one would raise "no transaction is active" and hide the
     real error. A COMMIT can fail and leave the transaction open (a deferred foreign key); it is rolled
     back then, so the connection is never left holding the write lock.
+
+    A database file made read-only after it was opened (the folder still writable) fails only here, at
+    the first write: that becomes the same one-line UsageError as a read-only file found at open.
     """
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+        raise friendly_error(database_file(conn), exc) from None
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file behind `conn` (for messages), as SQLite itself names it."""
+    for row in conn.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return str(row[2])
+    return "the database"
 
 
 def schema_is_current(conn: sqlite3.Connection) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,16 +30,17 @@ class BackupResult:
     check: str  # "ok", or what quick_check found
 
 
-def backup_to(source: Path, target: Path, *, force: bool = False) -> BackupResult:
-    """Back `source` up to `target` (a file, or a folder to put a timestamped file in)."""
+SIDE_FILES = ("", "-wal", "-shm", "-journal")  # the database is these files together
+
+
+def backup_to(source: Path, target: Path, *, force: bool = False, office_files: Collection[Path] = ()) -> BackupResult:
+    """Back `source` up to `target` (a file, or a folder to put a timestamped file in). `office_files`
+    (the roster, layouts, the blocklist include) are never replaced, --force or not."""
     if not source.exists():
         raise UsageError(f"no database at {source} yet (nothing has been logged)")
     if target.is_dir():
         target = target / f"{source.stem}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.db"
-    if target.resolve() == source.resolve():
-        raise UsageError(f"{target} is the live database; back it up to another path")
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists; pass --force to replace it")
+    _refuse_to_replace(source, target, force, office_files)
     if not target.parent.is_dir():
         raise UsageError(f"folder {target.parent} does not exist")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
@@ -55,6 +58,26 @@ def backup_to(source: Path, target: Path, *, force: bool = False) -> BackupResul
         with contextlib.suppress(OSError):
             temporary.unlink()
     return BackupResult(source=source, target=target, bytes=target.stat().st_size, tasks=tasks, check=check)
+
+
+def _refuse_to_replace(source: Path, target: Path, force: bool, office_files: Collection[Path]) -> None:
+    """--force replaces a backup, nothing else: not a device, socket, pipe or link (`/dev/null`
+    would become a regular file), not the live database or its journal, not the office's own files."""
+    resolved = target.resolve()
+    if resolved in {Path(f"{source}{side}").resolve() for side in SIDE_FILES}:
+        raise UsageError(f"{target} is the live database; back it up to another path")
+    if resolved in {f.resolve() for f in office_files}:
+        raise UsageError(f"{target} is one of the office's own files; back up to another path")
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"cannot check {target}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{target} is not a regular file (a link, device, socket or pipe); it is never replaced")
+    if not force:
+        raise UsageError(f"{target} already exists; pass --force to replace it")
 
 
 def _verify(path: Path) -> tuple[str, int]:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from gizinterm.ground.errors import NotFoundError, UsageError
-from gizinterm.store import immediate, utcnow
+from gizinterm.store import immediate, still_the_same_file, utcnow
 
 STATES = ("queued", "sending", "delivered", "acked", "failed", "unknown", "cancelled")
 OPEN_STATES = ("queued", "sending")  # still on their way
@@ -195,8 +195,9 @@ def claim_head(
 ) -> Message | None:
     """Atomically move `recipient`'s oldest queued message to `sending`, bound for `pane_id`.
 
-    None when there is nothing to claim, another message of this recipient is in flight, or (with
-    `holder`) this deliverer no longer holds a live lease."""
+    None when there is nothing to claim, another message of this recipient is in flight or `unknown`
+    (its text may be in the input: see store.inputs), or (with `holder`) this deliverer no longer holds
+    a live lease."""
     stamp = utcnow()
     with immediate(conn):
         if holder is not None and not _holds(conn, DELIVERER_LEASE, holder, time.time() if now is None else now):
@@ -205,7 +206,7 @@ def claim_head(
             "UPDATE messages SET state = 'sending', attempts = attempts + 1, pane_id = ?, sending_at = ?,"
             " updated_at = ?, error = NULL"
             " WHERE id = (SELECT min(id) FROM messages WHERE recipient = ? AND state = 'queued')"
-            " AND NOT EXISTS (SELECT 1 FROM messages WHERE recipient = ? AND state = 'sending')"
+            " AND NOT EXISTS (SELECT 1 FROM messages WHERE recipient = ? AND state IN ('sending', 'unknown'))"
             " RETURNING *",
             (pane_id, stamp, stamp, recipient, recipient),
         ).fetchone()
@@ -376,8 +377,10 @@ def acquire(
 def heartbeat(
     conn: sqlite3.Connection, holder: str, ttl: float, *, name: str = DELIVERER_LEASE, now: float | None = None
 ) -> bool:
-    """Extend our lease; False when it expired and someone else took it (stop delivering at once)."""
+    """Extend our lease; False when it expired and someone else took it (stop delivering at once).
+    Raises UsageError when the database file was deleted or replaced under the long-running holder."""
     t = time.time() if now is None else now
+    still_the_same_file(conn)
     with immediate(conn):
         cur = conn.execute(
             "UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE name = ? AND holder = ? AND expires_at > ?",

@@ -122,12 +122,12 @@ def _write_cache(cache_path: str, key: list[object], light: Light) -> None:
 def _read_light(roster_path: str) -> Light | None:
     """Agents, day start and db from agents.toml, or None when anything looks off (then the strict
     reader explains the problem with file, line and field)."""
-    import tomllib
+    from gizinterm.ground import tomltext
 
     try:
         with open(roster_path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
+            data = tomltext.load(handle)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not TOML: the strict reader says which
         return None
     office = data.get("office", {})
     raw_agents = data.get("agent", [])

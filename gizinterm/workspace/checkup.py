@@ -20,9 +20,9 @@ import re
 import shlex
 import shutil
 import subprocess
-import tomllib
 from dataclasses import dataclass, field
 
+from gizinterm.ground import tomltext
 from gizinterm.office.roster import Agent, Roster
 from gizinterm.panes.screens import RECOGNISERS
 
@@ -148,7 +148,7 @@ def _trusted(agent: Agent, cwd: str, home: str, env: dict[str, str]) -> tuple[bo
             codex_home = env.get("CODEX_HOME") or os.path.join(home, ".codex")
             where = os.path.join(codex_home, "config.toml")
             with open(where, "rb") as handle:
-                projects = tomllib.load(handle).get("projects", {})
+                projects = tomltext.load(handle).get("projects", {})
             entry = projects.get(real) or projects.get(cwd) or {}
             return entry.get("trust_level") == "trusted", where
         from gizinterm.policy.hook_gates import gemini_trusted
@@ -156,7 +156,7 @@ def _trusted(agent: Agent, cwd: str, home: str, env: dict[str, str]) -> tuple[bo
         return gemini_trusted(cwd, home)
     except FileNotFoundError:
         return False, where
-    except (OSError, ValueError, tomllib.TOMLDecodeError, AttributeError) as exc:
+    except (OSError, ValueError, AttributeError) as exc:
         return None, f"{where}: {exc}"
 
 

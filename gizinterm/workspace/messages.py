@@ -45,20 +45,24 @@ class MessagesPart(WorkspaceBase):
         with contextlib.closing(connect(self.db_path)) as conn:
             return outbox.ack(conn, message_id, by)
 
-    def retry_message(self, message_id: int) -> Message:
-        """failed -> queued again; unknown -> Enter only, and only if its text is provably in the input."""
+    def retry_message(self, message_id: int, by: str | None = None) -> Message:
+        """failed -> queued again; unknown -> Enter only, and only if its text is provably in the input.
+        `by`: the calling agent (None for the operator), who may decide only on messages it sent."""
         from gizinterm.messaging import retry as delivery
         from gizinterm.panes import tmux
-        from gizinterm.store import connect
-
-        with contextlib.closing(connect(self.db_path)) as conn:
-            return delivery.retry(conn, tmux.server_for(self.socket), message_id)
-
-    def cancel_message(self, message_id: int) -> Message:
         from gizinterm.store import connect
         from gizinterm.store import messages as store
 
         with contextlib.closing(connect(self.db_path)) as conn:
+            _may_decide(store.get(conn, message_id), by, "retry")
+            return delivery.retry(conn, tmux.server_for(self.socket), message_id)
+
+    def cancel_message(self, message_id: int, by: str | None = None) -> Message:
+        from gizinterm.store import connect
+        from gizinterm.store import messages as store
+
+        with contextlib.closing(connect(self.db_path)) as conn:
+            _may_decide(store.get(conn, message_id), by, "cancel")
             return store.cancel(conn, message_id)
 
     def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None, ttl: float = 5.0) -> Deliverer:
@@ -67,3 +71,16 @@ class MessagesPart(WorkspaceBase):
         from gizinterm.messaging.deliverer import Deliverer
 
         return Deliverer.for_office(self.roster, self.db_path, self.socket, on_event=on_event, ttl=ttl)
+
+
+def _may_decide(msg: Message, by: str | None, what: str) -> None:
+    """An agent withdraws or re-queues only what it sent itself; a message left `unknown` (its text may
+    sit unsubmitted in the recipient's input) waits for the operator, whoever sent it."""
+    from gizinterm.ground.errors import UsageError
+
+    if by is None:
+        return
+    if msg.sender != by:
+        raise UsageError(f"messages {what}: #{msg.id} is from {msg.sender}, not you ({by}); only the operator decides")
+    if msg.state == "unknown":
+        raise UsageError(f"messages {what}: #{msg.id} is unknown; only the operator decides (it may be in the input)")

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gizinterm.ground.errors import UsageError
 from gizinterm.workspace.base import WorkspaceBase
 
 if TYPE_CHECKING:
@@ -94,6 +95,11 @@ class TasksPart(WorkspaceBase):
         from gizinterm.store import tasks as store_tasks
 
         with contextlib.closing(connect(self.db_path)) as conn:
+            owner = store_tasks.get_task(conn, task_id).agent
+            if by != "operator" and owner != by:
+                raise UsageError(
+                    f"tasks {action}: #{task_id} is {owner}'s, not yours ({by}); an agent corrects only its own"
+                )
             if action == "done":
                 return store_tasks.mark_done(conn, task_id, by)
             if action == "edit":
@@ -112,4 +118,14 @@ class TasksPart(WorkspaceBase):
     def backup_db(self, target: str | os.PathLike[str], *, force: bool = False) -> BackupResult:
         from gizinterm.store.backup import backup_to
 
-        return backup_to(self.db_path, Path(target), force=force)
+        return backup_to(self.db_path, Path(target), force=force, office_files=self._own_files())
+
+    def _own_files(self) -> list[Path]:
+        """The office's configuration: what a mistyped backup path must never overwrite."""
+        from gizinterm.policy.blocklist_file import policy_file
+
+        folder = self.office_dir
+        files = [self.roster.path, *folder.glob("*.toml"), *(folder / "layouts").glob("*.toml")]
+        with contextlib.suppress(OSError, ValueError):  # a broken roster has no include to protect
+            files.append(policy_file(self.roster.path)[0])
+        return files

@@ -42,14 +42,27 @@ def rows(folder: Path, where: str = "1", *, read_only: bool = False) -> list[sql
 
 def test_identity_from_flag_then_env(office: tuple[Path, dict[str, str]]) -> None:
     folder, env = office
-    result = run_gizin("log", "from the flag", "--agent", "a1", env={**env, "GIZIN_AGENT": "a2"}, cwd=folder)
+    result = run_gizin("log", "from the flag", "--agent", "a1", env=env, cwd=folder)  # the operator
     assert (result.returncode, result.stdout, result.stderr) == (0, "1\n", "")
     result = run_gizin("log", "from the env", env={**env, "GIZIN_AGENT": "a2"}, cwd=folder)
     assert (result.returncode, result.stdout) == (0, "2\n")
+    result = run_gizin("log", "flag repeats env", "--agent", "a2", env={**env, "GIZIN_AGENT": "a2"}, cwd=folder)
+    assert (result.returncode, result.stdout) == (0, "3\n")
     assert [(r["agent"], r["agent_name"], r["text"]) for r in rows(folder)] == [
         ("a1", "Agent1", "from the flag"),
         ("a2", "Agent2", "from the env"),
+        ("a2", "Agent2", "flag repeats env"),
     ]
+
+
+def test_an_agent_cannot_log_as_another(office: tuple[Path, dict[str, str]]) -> None:
+    folder, env = office
+    result = run_gizin("log", "as shin", "--agent", "a1", env={**env, "GIZIN_AGENT": "a2"}, cwd=folder)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "gizin: --agent a1: you are a2 (GIZIN_AGENT or this pane's agent); an agent acts only as itself\n"
+    )
+    assert not (folder / ".gizin" / "gizin.db").exists()  # refused before anything was opened
 
 
 def test_no_identity_is_exit_2_with_how_to_name_the_agent(office: tuple[Path, dict[str, str]]) -> None:

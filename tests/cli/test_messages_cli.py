@@ -268,3 +268,42 @@ def test_in_an_agent_pane_emptying_gizin_agent_does_not_make_you_someone_else(
     assert "is for a2, not a1" in report and "--as operator: you are a1" in report
     assert office.message(theirs).state == "delivered" and office.message(mine).state == "acked"
     assert [(r["sender"], r["body"]) for r in ledger(office, "--to", "a3")] == [("a1", "from my pane")]
+
+
+def test_kill_9_between_paste_and_enter_holds_later_messages_until_the_operator_decides(
+    office: Office, tmp_path: Path
+) -> None:
+    out = tmp_path / "a3.raw"
+    office.seat("a3", recorder(out, echo=False))  # shows nothing, so the deliverer waits before Enter
+    (first,) = office.send("a3", "pasted, never submitted")
+    proc = start_deliverer(office, "--ttl", "1", GIZIN_DELIVER_TAKE_TIMEOUT="600")
+    try:
+        wait_until(lambda: out.exists() and b"never submitted" in out.read_bytes(), what="the paste")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        stop(proc)
+    (second,) = office.send("a3", "sent after the crash")
+    (third,) = office.send("a3", "and another")
+
+    def recovered() -> bool:
+        assert gizin(office, "deliver", "--once", "--ttl", "1").returncode == 0
+        return office.message(first).state == "unknown"
+
+    wait_until(recovered, timeout=15, what="recovery once the dead deliverer's lease expired")
+    for _ in range(3):
+        assert gizin(office, "deliver", "--once").returncode == 0
+    assert out.read_bytes() == frame(first, "operator", "pasted, never submitted").encode(), "nothing glued behind it"
+    held = office.message(second)
+    assert (held.state, office.message(third).state) == ("queued", "queued")
+    assert held.error is not None and f"#{first} may still sit unsubmitted" in held.error
+    assert f"gizin messages retry {first} | cancel {first}" in held.error
+
+    assert gizin(office, "messages", "cancel", str(first)).returncode == 0  # the operator decides
+    wait_until(
+        lambda: gizin(office, "deliver", "--once").returncode == 0 and office.message(third).state == "delivered",
+        timeout=20,
+        what="the held messages delivered once the operator decided",
+    )
+    assert office.message(second).state == "delivered"
+    assert out.read_bytes().count(b"sent after the crash") == 1

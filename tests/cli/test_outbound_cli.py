@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import base_env, run_gizin
+from tests.helpers import GIZIN, base_env, run_gizin
 from tests.policykit import BLOCKLIST, write_policy_office
 
 TRANSPORT = """
@@ -250,16 +250,28 @@ def test_an_edit_that_would_break_the_policy_leaves_every_file_as_it_was(office:
 
 
 def test_the_sender_is_the_panes_agent_when_gizin_agent_is_unset(office: Path, tmux: Any) -> None:
+    """Run inside the pane: the pane's identity holds only for a process that runs in it."""
+    tmux.cmd("new-session", "-d", "-s", "o", "-x", "200", "-y", "20", "-e", f"GIZIN_HOME={office}", "sh")
+    pane = tmux.out("display", "-p", "-t", "o", "#{pane_id}").strip()
+    tmux.cmd("set-option", "-p", "-t", pane, "@gizin-agent", "bob")
+    send = f"{GIZIN} outbound send -c sms --to '+1 212 555 0100' --body x"
+    tmux.cmd("send-keys", "-t", pane, "-l", f"unset GIZIN_AGENT; {send}; echo first=$?")
+    tmux.cmd("send-keys", "-t", pane, "Enter")
+    assert "outbound: deny (agent bob)" in tmux.wait_for(pane, "first=3")
+    tmux.cmd("set-option", "-p", "-t", pane, "@gizin-agent", "ann")
+    tmux.cmd("send-keys", "-t", pane, "-l", f"clear; {send}; echo second=$?")
+    tmux.cmd("send-keys", "-t", pane, "Enter")
+    tmux.wait_for(pane, "second=0")
+
+
+def test_a_borrowed_tmux_pane_does_not_make_the_operator(office: Path, tmux: Any) -> None:
     tmux.cmd("new-session", "-d", "-s", "o", "-x", "80", "-y", "20", "sh")
     pane = tmux.out("display", "-p", "-t", "o", "#{pane_id}").strip()
     tmux.cmd("set-option", "-p", "-t", pane, "@gizin-agent", "bob")
     env = {"TMUX_PANE": pane, "GIZIN_TMUX_SOCKET": tmux.socket}
-    send = ("outbound", "send", "-c", "sms", "--to", "+1 212 555 0100", "--body", "x")
-    code, _, err = gizin(office, *send, **env)
-    assert code == 3 and "outbound: deny (agent bob)" in err
-    tmux.cmd("set-option", "-p", "-t", pane, "@gizin-agent", "ann")
-    code, _, err = gizin(office, *send, **env)
-    assert code == 0, err
+    code, _, err = gizin(office, "outbound", "send", "-c", "sms", "--to", "+1 212 555 0100", "--body", "x", **env)
+    assert code == 2 and "this process does not run in it" in err
+    assert sent(office) == []
 
 
 @pytest.mark.parametrize(

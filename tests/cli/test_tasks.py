@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -102,12 +104,14 @@ def test_corrections_are_recorded_and_removed_tasks_stay(office: tuple[Path, dic
     )
     edited = run_gizin("tasks", "edit", "4", "legal review done", "--json", env=env, cwd=folder)
     assert json.loads(edited.stdout)["text"] == "legal review done"
-    assert run_gizin("tasks", "rm", "3", env={**env, "GIZIN_AGENT": "a0"}, cwd=folder).returncode == 0
+    refused = run_gizin("tasks", "rm", "3", env={**env, "GIZIN_AGENT": "a0"}, cwd=folder)
+    assert refused.returncode == 2 and "#3 is a2's, not yours (a0)" in refused.stderr
+    assert run_gizin("tasks", "rm", "3", env={**env, "GIZIN_AGENT": "a2"}, cwd=folder).returncode == 0
     assert listed(env, folder, "--date", "2026-05-01") == [2, 4]
     assert listed(env, folder, "--date", "2026-05-01", "--removed") == [2, 3, 4]
     history = json.loads(run_gizin("tasks", "history", "3", "--json", env=env, cwd=folder).stdout)
     assert history["task"]["text"] == "月次の請求書を送付" and history["task"]["deleted_at"]
-    assert [(c["action"], c["by"]) for c in history["changes"]] == [("rm", "a0")]
+    assert [(c["action"], c["by"]) for c in history["changes"]] == [("rm", "a2")]
     history = json.loads(run_gizin("tasks", "history", "4", "--json", env=env, cwd=folder).stdout)
     assert [(c["action"], c["old_value"], c["new_value"]) for c in history["changes"]] == [
         ("edit", "waiting on legal review", "legal review done")
@@ -138,3 +142,35 @@ def test_db_backup(office: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     assert json.loads(forced.stdout)["tasks"] == len(SEED)
     missing = run_gizin("db", "backup", str(tmp_path / "nowhere" / "x.db"), env=env, cwd=folder)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_db_backup_force_replaces_only_a_regular_file_that_is_not_the_offices(
+    office: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    folder, env = office
+    layouts = folder / "layouts"
+    layouts.mkdir()
+    (layouts / "wide.toml").write_text("[layout]\ncolumns = 4\n", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.db"
+    (tmp_path / "elsewhere.txt").write_text("someone's notes\n", encoding="utf-8")
+    link.symlink_to(tmp_path / "elsewhere.txt")
+    db = folder / ".gizin" / "gizin.db"
+    refused = {
+        "/dev/null": "is not a regular file",
+        str(fifo): "is not a regular file",
+        str(link): "is not a regular file",
+        str(folder / "agents.toml"): "one of the office's own files",
+        str(layouts / "wide.toml"): "one of the office's own files",
+        f"{db}-wal": "is the live database",
+        str(db): "is the live database",
+    }
+    before = {p: p.read_bytes() for p in (folder / "agents.toml", layouts / "wide.toml", tmp_path / "elsewhere.txt")}
+    for target, problem in refused.items():
+        result = run_gizin("db", "backup", target, "--force", env=env, cwd=folder)
+        assert result.returncode == 2, (target, result.stderr)
+        assert problem in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+    assert Path("/dev/null").is_char_device() and stat.S_ISFIFO(os.lstat(fifo).st_mode) and link.is_symlink()
+    assert {p: p.read_bytes() for p in before} == before
+    assert not list(tmp_path.glob(".*.partial")) and not list(folder.glob("**/.*.partial"))

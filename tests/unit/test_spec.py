@@ -13,8 +13,8 @@ DEMO = Command(
     "A command to read.",
     args=[Arg("to", "TO", "who"), Arg("text", "TEXT", "what", required=False)],
     options=[
-        Opt("-n", "--count", dest="count", kind="int", metavar="N", minimum=1, help="how many"),
-        Opt("--ratio", dest="ratio", kind="float", minimum=0.5, help="a ratio"),
+        Opt("-n", "--count", dest="count", kind="int", metavar="N", minimum=1, maximum=1000, help="how many"),
+        Opt("--ratio", dest="ratio", kind="float", minimum=0.5, maximum=2, help="a ratio"),
         Opt("-t", "--tag", dest="tags", kind="many", metavar="TAG", help="a tag"),
         Opt("--color", dest="color", kind="str", choices=("red", "blue"), help="a colour"),
         Opt("--wait", dest="wait", kind="str", const="60", help="wait, optionally how long"),
@@ -73,8 +73,13 @@ def test_globals_are_every_commands() -> None:
         (("a", "--count"), "--count needs a value"),
         (("a", "--count", "x"), "--count: 'x' is not a whole number"),
         (("a", "--count", "0"), "--count: 0 is below the minimum, 1"),
-        (("a", "--count", "99999999999999999999"), None),  # a big whole number is still a number
+        (("a", "--count", "1000"), None),
+        (("a", "--count", "1001"), "--count: 1001 is above the maximum, 1000"),
+        (("a", "--count", "99999999999999999999"), "--count: 99999999999999999999 is above the maximum, 1000"),
         (("a", "--ratio", "nan"), "--ratio: nan is below the minimum, 0.5"),
+        (("a", "--ratio", "inf"), "--ratio: inf is above the maximum, 2"),
+        (("a", "--ratio", "1e309"), "--ratio: 1e309 is above the maximum, 2"),
+        (("a", "--ratio", "-inf"), "--ratio: -inf is below the minimum, 0.5"),
         (("a", "--ratio", "0.1"), "--ratio: 0.1 is below the minimum, 0.5"),
         (("a", "--color", "green"), "--color: 'green' is not one of red, blue"),
         (("a", "--quiet=yes"), "--quiet takes no value"),
@@ -110,3 +115,11 @@ def test_subcommands_are_chosen_by_their_first_word(capsys: pytest.CaptureFixtur
 
 
 DEMO_SUB = Command("grp one", "The first.", args=[Arg("thing", "THING", "a thing")])
+
+
+@pytest.mark.parametrize("kind", ["int", "float"])
+def test_a_number_cannot_be_declared_without_its_range(kind: str) -> None:
+    with pytest.raises(AssertionError, match="no range"):
+        Opt("--n", dest="n", kind=kind, minimum=0, help="unbounded above")
+    with pytest.raises(AssertionError, match="no range"):
+        Opt("--n", dest="n", kind=kind, maximum=9, help="unbounded below")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from gizinterm.cli.hot.send import office_and_db
 from gizinterm.cli.spec import Arg, Command, Opt, parse
+from gizinterm.ground.bounds import MAX_ID
 from gizinterm.ground.errors import UsageError
 from gizinterm.messaging import outbox
 from gizinterm.messaging.framing import OPERATOR
@@ -54,6 +55,8 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
         message_id = int(given.lstrip("#"))
     except ValueError:
         raise UsageError(f"ack: not a message id: {given!r}") from None
+    if not 1 <= message_id <= MAX_ID:
+        raise UsageError(f"ack: not a message id: {given!r} (ids run from 1 to {MAX_ID})")
     by = _acker(args.text("as_"), caller_identity())
     _, db_path = office_and_db(args.text("office") or office, args.text("db") or db)
     conn = connect(db_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from gizinterm.cli.spec import Command, Opt, parse
+from gizinterm.ground.bounds import MAX_PERIOD_SECONDS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy honours the name)
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ COMMAND = Command(
             kind="float",
             metavar="SECONDS",
             minimum=0,
+            maximum=MAX_PERIOD_SECONDS,
             help="how long each message keeps it busy (default 2, or GIZIN_DEMO_WORK_SECONDS)",
         ),
         Opt(
@@ -29,6 +31,7 @@ COMMAND = Command(
             kind="float",
             metavar="SECONDS",
             minimum=0,
+            maximum=MAX_PERIOD_SECONDS,
             help="seconds between plausible tasks logged while idle; 0 = never (default 600, or GIZIN_DEMO_LOG_EVERY)",
         ),
     ],

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gizinterm.cli.spec import Arg, Command, Opt, parse
+from gizinterm.ground.bounds import MAX_ITEMS, MAX_TIMEOUT_SECONDS
 from gizinterm.ground.errors import UsageError
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ COMMAND = Command(
                     kind="float",
                     metavar="SECONDS",
                     minimum=0.1,
+                    maximum=MAX_TIMEOUT_SECONDS,
                     help="seconds per employee before falling back",
                 ),
                 Opt("--composed", dest="composed", help="use the composed lines even when a summarizer is configured"),
@@ -76,6 +78,7 @@ COMMAND = Command(
                     kind="int",
                     metavar="N",
                     minimum=1,
+                    maximum=MAX_ITEMS,
                     help="items per employee before '(+N more)'",
                 ),
             ],

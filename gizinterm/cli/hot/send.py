@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gizinterm.cli.spec import Arg, Command, Opt, Parsed, parse
+from gizinterm.cli.spec import Arg, Command, Opt, Parsed, in_range, parse
 from gizinterm.ground import paths
+from gizinterm.ground.bounds import MAX_WAIT_SECONDS
 from gizinterm.ground.errors import UsageError
 from gizinterm.messaging import outbox
 from gizinterm.messaging.framing import pick_sender, read_body_file
@@ -70,7 +71,7 @@ COMMAND = Command(
             kind="str",
             metavar="SECONDS",
             const=str(DEFAULT_WAIT),
-            help=f"wait until delivered (default {DEFAULT_WAIT:.0f} s); hosts a deliverer if none runs",
+            help=f"wait until delivered (default {DEFAULT_WAIT:.0f} s, at most a week); hosts a deliverer if none runs",
         ),
         Opt("--json", dest="json", help="print the queued messages as JSON"),
     ],
@@ -90,7 +91,7 @@ def _wait_seconds(args: Parsed) -> float | None:
             raise COMMAND.fail(f"--wait: not a number of seconds: {wait!r}") from None
     if not seconds > 0:
         raise COMMAND.fail("--wait: give a positive number of seconds")
-    return seconds
+    return in_range(COMMAND, "--wait", wait, seconds, 0, MAX_WAIT_SECONDS)
 
 
 def main(argv: Sequence[str], *, office: str | None = None, db: str | None = None) -> int:

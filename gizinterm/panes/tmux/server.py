@@ -20,6 +20,7 @@ ARGV_LIMIT = 12_000  # bytes of argv; tmux's client message limit is 16 KB inclu
 CONF_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\x1b": "\\e"}
 
 Command = Sequence[str]
+_HASHES = re.compile(r"(#+)(\[?)")
 
 
 # --- the server handle and chaining ------------------------------------------------------------------
@@ -29,6 +30,14 @@ def escape_arg(arg: str) -> str:
     """An argv element tmux will take literally: one ending in ';' would otherwise end the command
     (even after `--`), so a crafted message could run tmux commands. tmux turns a trailing `\\;` into `;`."""
     return arg[:-1] + "\\;" if arg.endswith(";") else arg
+
+
+def inert(text: str) -> str:
+    """`text` for an argument tmux expands as a format (`-n` window names, `-c` start directories): with
+    every '#' doubled, `#(cmd)` is not run and `#{…}` not replaced, so a window name or a cwd from a
+    layout or roster file stays the text it was written as. tmux copies a run of '#' followed by '['
+    (a style) verbatim, so such a run is left as it is: doubling it would change the text."""
+    return _HASHES.sub(lambda m: m.group(0) if m.group(2) else m.group(1) * 2, text)
 
 
 def chain(commands: Iterable[Command]) -> list[str]:
