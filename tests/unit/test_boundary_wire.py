@@ -26,7 +26,11 @@ def test_the_server_name_of_a_real_client_hello() -> None:
     assert client_hello_sni(hello("api.anthropic.com")) == "api.anthropic.com"
 
 
-@pytest.mark.parametrize("data", [b"", b"GET / HTTP/1.1\r\n", b"\x16\x03\x01\x00\x05\x01\x00", hello("x.example")[:40]])
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"GET / HTTP/1.1\r\n", b"\x16\x03\x01\x00\x05\x01\x00", hello("x.example")[:40]],
+    ids=["empty", "http", "short-hello", "cut-hello"],
+)
 def test_anything_else_has_no_server_name(data: bytes) -> None:
     assert client_hello_sni(data) is None
 
