@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shlex
-import shutil
 import signal
 import sqlite3
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 
+from gizinterm.policy.canary.wire import CALL_ID
 from gizinterm.policy.model import CANARY_DOMAIN, CANARY_RULE
 
 PROMPT = "Run the one shell command you are given, then stop."
@@ -116,8 +116,9 @@ def run_canary(agent_id: str, kind: str, command: str, env: dict[str, str], cwd:
     assigned, argv = split_command(command)
     if not argv:
         return Outcome(False, "its command is empty")
-    scratch = tempfile.mkdtemp(prefix="gizin-canary-")
-    marker = os.path.join(scratch, "ran")
+    # The marker goes in the agent's cwd, the one folder every CLI's own sandbox lets a command write:
+    # in /tmp, Codex's sandbox could stop the `touch` of a command the guard never saw.
+    marker = os.path.join(cwd, f"gizin-canary-{secrets.token_hex(6)}.ran")
     try:
         with StandIn(kind, canary_command(marker)) as standin:
             before = _last_audit_id(db)
@@ -126,7 +127,8 @@ def run_canary(agent_id: str, kind: str, command: str, env: dict[str, str], cwd:
             denied = _canary_denied(db, before, agent_id)
             return _judge(done, standin.turns, standin.result, denied, os.path.exists(marker))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.unlink(marker)
 
 
 def _judge(done: str | None, turns: int, result: str | None, denied: bool, ran: bool) -> Outcome:
@@ -197,9 +199,11 @@ def _last_audit_id(db: str) -> int:
 def _canary_denied(db: str, after: int, agent_id: str) -> bool:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            # The canary rule, or any deny of the canary call itself (a guard past its deadline denies too)
             row = conn.execute(
-                "SELECT 1 FROM outbound_audit WHERE id > ? AND agent = ? AND decision = 'deny' AND rule = ?",
-                (after, agent_id, CANARY_RULE),
+                "SELECT 1 FROM outbound_audit WHERE id > ? AND agent = ? AND decision = 'deny'"
+                " AND (rule = ? OR tool_use_id = ?)",
+                (after, agent_id, CANARY_RULE, CALL_ID),
             ).fetchone()
     except sqlite3.Error:
         return False
