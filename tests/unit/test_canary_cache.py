@@ -3,6 +3,7 @@ agent's command becomes a headless run without losing the flags that decide whet
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from gizinterm.policy.canary import cachekey
-from gizinterm.policy.canary.run import headless_argv, split_command
+from gizinterm.policy.canary.run import gemini_home, headless_argv, split_command
 
 
 @pytest.fixture
@@ -102,3 +103,19 @@ def test_the_command_keeps_its_flags_in_the_headless_run() -> None:
     assert codex[:3] == ["codex", "--disable", "hooks"] and codex.index("exec") > codex.index("-c")
     gemini = headless_argv("gemini", ["gemini", "--skip-trust", "--approval-mode", "default", "-y"], "u")
     assert gemini[:2] == ["gemini", "--skip-trust"] and gemini.count("--approval-mode") == 1 and "-y" not in gemini
+
+
+def test_gemini_gets_api_key_auth_in_a_home_that_is_otherwise_its_own(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / ".gemini").mkdir(parents=True)
+    settings = {"security": {"auth": {"selectedType": "oauth-personal"}}, "hooksConfig": {"enabled": False}}
+    (home / ".gemini" / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    (home / ".gemini" / "trustedFolders.json").write_text("{}", encoding="utf-8")
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    assert gemini_home({"HOME": str(home)}, str(folder)) == str(folder)
+    copied = json.loads((folder / ".gemini" / "settings.json").read_text(encoding="utf-8"))
+    assert copied == {"security": {"auth": {"selectedType": "gemini-api-key"}}, "hooksConfig": {"enabled": False}}
+    assert (folder / ".gemini" / "trustedFolders.json").resolve() == home / ".gemini" / "trustedFolders.json"
+    (home / ".gemini" / "settings.json").write_text(json.dumps(copied), encoding="utf-8")
+    assert gemini_home({"HOME": str(home)}, str(tmp_path / "again")) is None

@@ -39,10 +39,12 @@ def settings_files(kind: str, cwd: str, env: dict[str, str]) -> list[str]:
     if kind == "codex":
         codex_home = env.get("CODEX_HOME") or os.path.join(home, ".codex")
         return [os.path.join(codex_home, "config.toml"), os.path.join(cwd, ".codex", "hooks.json")]
+    gemini_home = env.get("GEMINI_CLI_HOME") or home
     return [
-        *SYSTEM_GEMINI,
-        os.path.join(home, ".gemini", "settings.json"),
-        os.path.join(home, ".gemini", "trustedFolders.json"),
+        env.get("GEMINI_CLI_SYSTEM_SETTINGS_PATH") or SYSTEM_GEMINI[0],
+        SYSTEM_GEMINI[1],
+        os.path.join(gemini_home, ".gemini", "settings.json"),
+        env.get("GEMINI_CLI_TRUSTED_FOLDERS_PATH") or os.path.join(gemini_home, ".gemini", "trustedFolders.json"),
         os.path.join(cwd, ".gemini", "settings.json"),
     ]
 

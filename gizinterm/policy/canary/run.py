@@ -12,14 +12,18 @@ policy (see `policy.model.CANARY_DOMAIN`).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shlex
+import shutil
 import signal
 import sqlite3
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from gizinterm.policy.canary.wire import CALL_ID
 from gizinterm.policy.model import CANARY_DOMAIN, CANARY_RULE
@@ -104,8 +108,44 @@ def headless_env(kind: str, env: dict[str, str], url: str) -> dict[str, str]:
     elif kind == "codex":
         out["GIZIN_CANARY_KEY"] = KEY
     else:
-        out |= {"GOOGLE_GEMINI_BASE_URL": url, "GEMINI_API_KEY": KEY, "GEMINI_DEFAULT_AUTH_TYPE": "gemini-api-key"}
+        out |= {"GOOGLE_GEMINI_BASE_URL": url, "GEMINI_API_KEY": KEY}
     return out
+
+
+def gemini_home(env: dict[str, str], folder: str) -> str | None:
+    """A GEMINI_CLI_HOME in `folder` whose `.gemini` is the agent's own, entry by entry (symlinks), but
+    with API-key auth chosen in its settings.json; None when the agent's settings already choose it.
+
+    Headless Gemini CLI uses the auth chosen in its settings (a Google login would go to Google, not to
+    the stand-in), and with GOOGLE_GEMINI_BASE_URL set and nothing chosen it refuses to start. A system
+    settings file could choose it too, but Gemini ignores one below a world-writable folder such as
+    /tmp. Every other setting, the hooks' and the trusted folders' included, stays the agent's."""
+    home = env.get("GEMINI_CLI_HOME") or env.get("HOME") or os.path.expanduser("~")
+    source = os.path.join(home, ".gemini")
+    try:
+        with open(os.path.join(source, "settings.json"), encoding="utf-8") as handle:
+            settings = json.load(handle)
+    except (OSError, ValueError):
+        settings = {}
+    settings = settings if isinstance(settings, dict) else {}
+    security = _table(settings, "security")
+    auth = _table(security, "auth")
+    if auth.get("selectedType") == "gemini-api-key":
+        return None
+    target = os.path.join(folder, ".gemini")
+    os.makedirs(target)
+    for name in os.listdir(source) if os.path.isdir(source) else []:
+        if name != "settings.json":
+            os.symlink(os.path.join(source, name), os.path.join(target, name))
+    settings["security"] = {**security, "auth": {**auth, "selectedType": "gemini-api-key"}}
+    with open(os.path.join(target, "settings.json"), "w", encoding="utf-8") as handle:
+        json.dump(settings, handle)
+    return folder
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def run_canary(agent_id: str, kind: str, command: str, env: dict[str, str], cwd: str, db: str) -> Outcome:
@@ -119,14 +159,18 @@ def run_canary(agent_id: str, kind: str, command: str, env: dict[str, str], cwd:
     # The marker goes in the agent's cwd, the one folder every CLI's own sandbox lets a command write:
     # in /tmp, Codex's sandbox could stop the `touch` of a command the guard never saw.
     marker = os.path.join(cwd, f"gizin-canary-{secrets.token_hex(6)}.ran")
+    scratch = tempfile.mkdtemp(prefix="gizin-canary-")
     try:
         with StandIn(kind, canary_command(marker)) as standin:
             before = _last_audit_id(db)
             full_env = headless_env(kind, {**env, **assigned}, standin.url)
+            if kind == "gemini" and (home := gemini_home(full_env, scratch)) is not None:
+                full_env["GEMINI_CLI_HOME"] = home
             done = _run(headless_argv(kind, argv, standin.url), full_env, cwd)
             denied = _canary_denied(db, before, agent_id)
             return _judge(done, standin.turns, standin.result, denied, os.path.exists(marker))
     finally:
+        shutil.rmtree(scratch, ignore_errors=True)
         with contextlib.suppress(OSError):
             os.unlink(marker)
 
