@@ -4,7 +4,9 @@
 `.codex/hooks.json`, `.gemini/settings.json` under the agent's cwd), matching every tool (MCP included),
 and never touches the other hooks or settings there. `selftest` runs the installed command exactly as
 the CLI would, with a call that must be denied whatever the blocklist holds (an edit of the hook's own
-settings file), and reports any agent whose guard would let it through.
+settings file), and reports any agent whose guard would let it through; then, where the agent's command
+runs its CLI, it runs that CLI itself against a stand-in model (policy/canary), since a hook that blocks
+when called proves nothing about whether the CLI calls it.
 """
 
 from __future__ import annotations
