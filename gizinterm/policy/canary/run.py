@@ -158,8 +158,13 @@ def run_canary(agent_id: str, kind: str, command: str, env: dict[str, str], cwd:
         return Outcome(False, "its command is empty")
     # The marker goes in the agent's cwd, the one folder every CLI's own sandbox lets a command write:
     # in /tmp, Codex's sandbox could stop the `touch` of a command the guard never saw.
+    if not os.path.isdir(cwd):
+        return Outcome(False, f"its cwd {cwd} is not a folder")
     marker = os.path.join(cwd, f"gizin-canary-{secrets.token_hex(6)}.ran")
-    scratch = tempfile.mkdtemp(prefix="gizin-canary-")
+    try:
+        scratch = tempfile.mkdtemp(prefix="gizin-canary-")
+    except OSError as exc:
+        return Outcome(False, f"cannot make a scratch folder: {exc.strerror}")
     try:
         with StandIn(kind, canary_command(marker)) as standin:
             before = _last_audit_id(db)
@@ -169,6 +174,8 @@ def run_canary(agent_id: str, kind: str, command: str, env: dict[str, str], cwd:
             done = _run(headless_argv(kind, argv, standin.url), full_env, cwd)
             denied = _canary_denied(db, before, agent_id)
             return _judge(done, standin.turns, standin.result, denied, os.path.exists(marker))
+    except OSError as exc:  # the stand-in's port, Gemini's scratch home: the test could not be run
+        return Outcome(False, f"cannot run the self-test: {exc}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         with contextlib.suppress(OSError):
