@@ -54,10 +54,20 @@ def selftest(
         list[str] | None, typer.Argument(help="Agent ids (default: every claude/codex/gemini agent).")
     ] = None,
     json: JsonFlag = False,
+    real: Annotated[
+        bool | None,
+        typer.Option(
+            "--real/--quick",
+            help="--real: run every agent's real CLI (fail if it cannot be found); --quick: only feed the hook "
+            "a synthetic call. Default: the real CLI wherever the agent's command runs one.",
+        ),
+    ] = None,
 ) -> None:
-    """Feed each installed hook a known-bad call; exit 2 naming every agent whose guard would not block it."""
+    """Feed each installed hook a known-bad call, then run the agent's real CLI headless against a local
+    stand-in model that asks for a call to a canary blocked host (a cached pass is reused while nothing it
+    depends on changed); exit 2 naming every agent whose guard would not block it."""
     ws = open_workspace(ctx)
-    results = ws.guard_selftest(agents)
+    results = ws.guard_selftest(agents, "auto" if real is None else "always" if real else "never")
     _show(results, json, "selftest")
     broken = [r for r in results if not r.ok]
     if broken:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 CACHE_FILE = "policy.cache"
-FORMAT = 5  # bump whenever the compiled layout changes, so every cache written before is rebuilt
+FORMAT = 6  # bump whenever the compiled layout changes, so every cache written before is rebuilt
 SETTLED_SECONDS = 2.0
 
 

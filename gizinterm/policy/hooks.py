@@ -4,7 +4,9 @@
 `.codex/hooks.json`, `.gemini/settings.json` under the agent's cwd), matching every tool (MCP included),
 and never touches the other hooks or settings there. `selftest` runs the installed command exactly as
 the CLI would, with a call that must be denied whatever the blocklist holds (an edit of the hook's own
-settings file), and reports any agent whose guard would let it through.
+settings file), and reports any agent whose guard would let it through; then, where the agent's command
+runs its CLI, it runs that CLI itself against a stand-in model (policy/canary), since a hook that blocks
+when called proves nothing about whether the CLI calls it.
 """
 
 from __future__ import annotations
@@ -204,8 +206,26 @@ def _bad_call(kind: str, cwd: str, settings_file: str) -> dict[str, Any]:
     }
 
 
-def selftest_agent(roster: Roster, agent: Agent, env: dict[str, str] | None = None) -> HookResult:
-    """Run the agent's installed hook on a known-bad call; ok only if it blocks in all three ways."""
+def selftest_agent(roster: Roster, agent: Agent, env: dict[str, str] | None = None, real: str = "never") -> HookResult:
+    """Run the agent's installed hook on a known-bad call; ok only if it blocks in all three ways, and
+    then, unless `real` is "never", its real CLI too (see policy/canary/check.py)."""
+    result = _synthetic(roster, agent, env)
+    return with_real(roster, agent, env, real, result)
+
+
+def with_real(roster: Roster, agent: Agent, env: dict[str, str] | None, real: str, result: HookResult) -> HookResult:
+    """`result` of the synthetic check, completed by the real CLI's run when that passed."""
+    if not result.ok or real == "never":
+        return result
+    from gizinterm.policy.canary.check import real_check
+
+    problem, note = real_check(roster, agent, agent_cwd(roster, agent), env or {}, real)
+    if problem is not None:
+        return HookResult(agent.id, agent.kind, result.path, False, problem)
+    return HookResult(agent.id, agent.kind, result.path, True, f"{result.detail}; {note}")
+
+
+def _synthetic(roster: Roster, agent: Agent, env: dict[str, str] | None) -> HookResult:
     cwd = agent_cwd(roster, agent)
     path = settings_path(agent.kind, cwd)
     if not os.path.exists(path):
@@ -287,15 +307,20 @@ def _why_not_blocked(kind: str, done: subprocess.CompletedProcess[str]) -> str |
     return None
 
 
-def selftest(roster: Roster, ids: list[str] | None = None, env: dict[str, str] | None = None) -> list[HookResult]:
-    return [selftest_agent(roster, agent, env) for agent in hook_agents(roster, ids)]
+def selftest(
+    roster: Roster, ids: list[str] | None = None, env: dict[str, str] | None = None, real: str = "auto"
+) -> list[HookResult]:
+    return [selftest_agent(roster, agent, env, real) for agent in hook_agents(roster, ids)]
 
 
-def broken_guards(roster: Roster, agents: list[Agent], env: dict[str, str] | None = None) -> dict[str, str]:
+def broken_guards(
+    roster: Roster, agents: list[Agent], env: dict[str, str] | None = None, real: str = "auto"
+) -> dict[str, str]:
     """For `gizin up` and `gizin restart`: every hook-capable agent whose guard would not block, with why.
 
-    Agents that share a cwd share one settings file, so each file is tested once (40 agents in one
-    folder cost one hook run, not forty)."""
+    Agents that share a cwd share one settings file, so each file's hook is fed the synthetic call once
+    (40 agents in one folder cost one hook run, not forty); the real CLI runs per agent, since its env
+    and identity are the agent's own, and a cached pass costs only its hash."""
     tested: dict[tuple[str, str], HookResult] = {}
     broken: dict[str, str] = {}
     for agent in agents:
@@ -303,9 +328,10 @@ def broken_guards(roster: Roster, agents: list[Agent], env: dict[str, str] | Non
             continue
         key = (settings_path(agent.kind, agent_cwd(roster, agent)), agent.kind)
         if key not in tested:
-            tested[key] = selftest_agent(roster, agent, env)
-        if not tested[key].ok:
-            broken[agent.id] = f"outbound guard broken ({tested[key].detail}; gizin guard install {agent.id})"
+            tested[key] = _synthetic(roster, agent, env)
+        result = with_real(roster, agent, env, real, tested[key])
+        if not result.ok:
+            broken[agent.id] = f"outbound guard broken ({result.detail}; gizin guard install {agent.id})"
     return broken
 
 

@@ -68,6 +68,10 @@ def _check_region(table: Table) -> str:
     return region or ""
 
 
+CANARY_DOMAIN = "gizin-selftest.invalid"
+CANARY_RULE = "guard: selftest canary"
+
+
 def compile_blocklist(src: TomlSource, raw: dict[str, Any]) -> Compiled:
     """Validate `raw` (the `[blocklist]` table of `src`) and build its lookup tables."""
     from gizinterm.policy import domains, emails, handles, ips, phones, slack, urls
@@ -162,6 +166,11 @@ def compile_blocklist(src: TomlSource, raw: dict[str, Any]) -> Compiled:
                             out["slack"][keys[0]] = rule
                 except ValueError:
                     raise bad(f"'{value}' is not a valid {KIND_WORDS[key]}") from None
+    # Always blocked, whatever the office lists: the destination `gizin guard selftest --real` has the
+    # agent's real CLI call. A reserved name (RFC 2606 `.invalid`) never resolves, so blocking it costs
+    # nothing, and because it is built in, no switch, token or temporary policy is needed to add it for
+    # the test (each of which an agent could try to use); it is not part of the policy's content or hash.
+    out["domains"].setdefault(CANARY_DOMAIN, CANARY_RULE)
     # The last two labels of every blocked name (one for a single-label entry): a host can only match on
     # a label boundary if it ends in one of them, so most hosts in a long input are dismissed at once.
     out["tails"] = sorted({".".join(d.split(".")[-2:]) for d in out["domains"]})

@@ -9,7 +9,7 @@ The trust checks read each CLI's own files as the real versions write them: Clau
 `~/.claude.json` (`projects.<cwd>.hasTrustDialogAccepted`), Codex's `$CODEX_HOME/config.toml`
 (`[projects."<cwd>"] trust_level = "trusted"`, and a `trusted_hash` for each project hook), Gemini CLI's
 `~/.gemini/trustedFolders.json`. The only proof that a hook runs is the CLI running it (`gizin guard
-selftest` feeds the hook; the real-CLI tests run the CLIs); this is the quick look.
+selftest` runs each agent's real CLI against a stand-in model); this is the quick look.
 """
 
 from __future__ import annotations

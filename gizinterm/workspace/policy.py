@@ -107,10 +107,11 @@ class PolicyPart(WorkspaceBase):
 
         return installer.install(self.roster, agents or None)
 
-    def guard_selftest(self, agents: list[str] | None = None) -> list[hooks.HookResult]:
+    def guard_selftest(self, agents: list[str] | None = None, real: str = "auto") -> list[hooks.HookResult]:
+        """`real`: "auto" (the agent's real CLI when its command runs one), "always" or "never"."""
         from gizinterm.policy import hooks as installer
 
-        return installer.selftest(self.roster, agents or None, self._guard_env())
+        return installer.selftest(self.roster, agents or None, self._guard_env(), real)
 
     def broken_guards(self, ids: list[str] | None = None) -> dict[str, str]:
         """Agents (all, or `ids`) whose kind has hooks and whose installed guard would not block, with why:

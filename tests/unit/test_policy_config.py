@@ -10,6 +10,7 @@ import pytest
 from gizinterm.ground.errors import ConfigError
 from gizinterm.policy.cache import compile_office, load_cached
 from gizinterm.policy.confusables import prototype_table
+from gizinterm.policy.model import CANARY_DOMAIN
 from gizinterm.policy.text import ASCII_SKELETON, skeleton, skeleton_key
 from tests.policykit import ROSTER, write_policy_office
 
@@ -54,7 +55,7 @@ def test_include_file_is_read_and_its_errors_name_it(tmp_path: Path) -> None:
     path = write_policy_office(tmp_path, '[blocklist]\ninclude = "blocklist.toml"\ndomains = ["a.example"]\n')
     (tmp_path / "blocklist.toml").write_text('# policy\nemails = ["ceo@evil.example"]\n', encoding="utf-8")
     policy = compile_office(str(path))
-    assert set(policy["domains"]) == {"a.example"} and "ceo@evil.example" in policy["emails"]
+    assert set(policy["domains"]) == {"a.example", CANARY_DOMAIN} and "ceo@evil.example" in policy["emails"]
     assert policy["sources"] == [str(path), str(tmp_path / "blocklist.toml")]
     (tmp_path / "blocklist.toml").write_text('\nemails = ["ceo@evil.example"]\nphone = []\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
