@@ -137,6 +137,7 @@ class AgentStatus:
     stopped: bool = False
     detail: str = ""
     sandbox: str = ""  # "on": inside the network boundary; "off": opted out by `sandbox = false`
+    conversation: str = ""  # the agent CLI's session id it was last started in, when known
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
