@@ -10,6 +10,7 @@ replaced by a new one, with a warning: an agent that cannot resume must still co
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,8 @@ class ConversationsPart(BoundaryPart):
         from gizinterm.store.conversations import conversations, save
 
         plan = plan or self.plan()
+        if not os.path.exists(self.db_path):  # nothing started yet; reading must not create the database
+            return {}
         try:
             with contextlib.closing(connect(self.db_path)) as conn:
                 records = conversations(conn)
