@@ -9,6 +9,8 @@ import json
 import os
 import signal
 import sqlite3
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -110,20 +112,20 @@ def test_restart_fresh_starts_a_new_conversation(office: RealCliOffice) -> None:
         assert recorded(office) not in (None, first)
 
 
-def test_a_conversation_the_cli_lost_is_replaced_by_a_new_one(claude_office: RealCliOffice) -> None:
-    """Claude Code exits ("No conversation found") when its session file is gone: gizin sees the pane die
-    while it waits for the input box, starts a new conversation, and says so."""
-    office = claude_office
+def test_a_conversation_the_cli_does_not_have_is_replaced_by_a_new_one(office: RealCliOffice) -> None:
+    """A recorded id the CLI never had (its files lost): gizin sees the agent not come back while it waits
+    for the input box, starts it in a new conversation, and says so."""
     office.up()
     office.wait_input_box()
     tell(office, "remember the word FIG")
-    lost = recorded(office)
     crash(office)
-    for path in (office.home / ".claude" / "projects").rglob(f"{lost}.jsonl"):
-        path.unlink()
-    result = office.gizin("up", "--restart-dead", timeout=180)
+    lost = str(uuid.uuid4())
+    with contextlib.closing(sqlite3.connect(office.folder / ".gizin" / "gizin.db")) as conn, conn:
+        # started_at in the future: no Codex rollout file counts as written since, so the id stays
+        conn.execute("UPDATE conversations SET conversation = ?, started_at = ?", (lost, time.time() + 3600))
+    result = office.gizin("restart", AGENT, timeout=240)
     assert result.returncode == 0, result.stderr
     assert f"conversation {lost} did not come back" in result.stderr
-    assert recorded(office) not in (None, lost)
+    assert recorded(office) != lost
     body = next_request_body(office, "which word?")
     assert "FIG" not in body
