@@ -129,3 +129,18 @@ def test_a_conversation_the_cli_does_not_have_is_replaced_by_a_new_one(office: R
     assert recorded(office) != lost
     body = next_request_body(office, "which word?")
     assert "FIG" not in body
+
+
+def test_an_agent_inside_the_network_boundary_resumes_too(claude_office: RealCliOffice) -> None:
+    """The resume arguments go into the agent's own command, which the sandbox then wraps whole."""
+    office = claude_office
+    office.write_office()
+    with (office.folder / "agents.toml").open("a", encoding="utf-8") as roster:
+        roster.write('\n[blocklist]\nips = ["127.0.0.3"]\n')
+    office.up()
+    office.wait_input_box()
+    assert office.status()["sandbox"] == "on"
+    tell(office, "remember the word KIWI")
+    crash(office)
+    gizin_up(office, "--restart-dead")
+    assert "KIWI" in next_request_body(office, "which word?")
