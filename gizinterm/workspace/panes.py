@@ -104,6 +104,7 @@ class PanesPart(ConversationsPart):
         seating = self.seating(apply_starts(raw, starts))  # nor one that needs the sandbox where there is none
         plan, refused = seating.plan, {**refused, **seating.refused}
         resuming = [a for a, s in starts.items() if s.resumed]
+        steps = say if not resuming else (lambda p: None if p.step == "done" else say(p))  # one summary, at the end
         with office_lock(self.state_dir):  # two ups at once would each create the same missing panes
             prepare_agent_dirs(plan, self.office_dir)
             self.ensure_proxy(seating)
@@ -114,7 +115,7 @@ class PanesPart(ConversationsPart):
                 prune=prune,
                 restart_dead=restart_dead,
                 size=size,
-                progress=say,
+                progress=steps,
                 refused=refused,
                 hold=resuming,
             )
@@ -129,11 +130,11 @@ class PanesPart(ConversationsPart):
                     restart_dead=restart_dead,
                     size=size,
                     refused=refused,
-                    progress=lambda p: None if p.step == "done" else say(p),
+                    progress=steps,
                 )
                 merge_up(report, one)
                 report.warnings += self.check_back(plan, agent, one.panes.get(agent), starts, say)
-            if report.held:
+            if resuming:
                 say(bringup.Progress("done", report.summary()))
         report.warnings += self.record_starts(starts, [*report.started, *report.restarted])
         report.conversations = {a: s.conversation for a, s in starts.items() if s.conversation and a in report.panes}
