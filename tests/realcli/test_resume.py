@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from gizinterm.panes.screens import RECOGNISERS
 from tests.helpers import wait_until
 from tests.realcli.harness import AGENT, PANE_SIZE, RealCliOffice
 
@@ -69,6 +70,9 @@ def recorded(office: RealCliOffice) -> str | None:
 def next_request_body(office: RealCliOffice, text: str) -> str:
     """Submit `text` at the CLI's box; the raw body of the model request that carried it."""
     office.wait_input_box(timeout=90)
+    # A resumed CLI redraws its history once more after the box first shows (Gemini CLI ~1 s later, which
+    # swallows a paste): the deliverer's own wait before a first paste.
+    time.sleep(RECOGNISERS[office.kind].settle)
     before = len(office.fake.requests())
     office.submit(text)
     (request,) = [r for r in office.fake.wait_requests(before + 1)[before:] if office.fake.user_text(r) == text][:1]
