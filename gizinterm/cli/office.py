@@ -60,11 +60,18 @@ def _processes(ended: Mapping[str, Ended]) -> None:
 
 
 @app.command("restart")
-def restart(ctx: typer.Context, agents: AgentIds) -> None:
-    """Start the agents' programs afresh in their panes (a missing pane is created in its seat)."""
+def restart(
+    ctx: typer.Context,
+    agents: AgentIds,
+    fresh: Annotated[bool, typer.Option("--fresh", help="A new conversation instead of resuming the last.")] = False,
+) -> None:
+    """Start the agents' programs again in their panes (a missing pane is created in its seat), each
+    back in its conversation unless --fresh or `resume = false`."""
     ws = open_workspace(ctx)
-    report = ws.restart(agents)
+    report = ws.restart(agents, fresh=fresh)
     _action_summary("restarted", report)
+    for warning in report.warnings:
+        _stderr(f"gizin: warning: {warning}")
     if report.skipped and not report.done and not (report.up and report.up.started):
         raise typer.Exit(1)
 

@@ -33,6 +33,7 @@ AGENT_KEYS = (
     "autostart",
     "outbound",
     "sandbox",
+    "resume",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
 OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
@@ -61,6 +62,7 @@ class Agent:
     autostart: bool = True
     outbound: str = "allow"
     sandbox: bool = True  # False: the operator opted this agent out of the network boundary
+    resume: bool = True  # False: every start is a new conversation (see office.conversation)
     line: int | None = None
 
     @property
@@ -266,5 +268,6 @@ def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Tab
         autostart=pick("autostart").flag("autostart", True),
         outbound=pick("outbound").text("outbound", choices=OUTBOUND) or "allow",
         sandbox=pick("sandbox").flag("sandbox", True),
+        resume=pick("resume").flag("resume", True),
         line=src.line_of("agent", index),
     )

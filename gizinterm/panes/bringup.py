@@ -13,7 +13,7 @@ applies all changes and lists the panes again to learn the new ids.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gizinterm.ground.errors import TmuxError
@@ -69,7 +69,9 @@ class UpReport:
     removed: list[str] = field(default_factory=list)  # not in the roster any more, pane left alone
     pruned: list[str] = field(default_factory=list)
     exited: list[PaneInfo] = field(default_factory=list)  # deaths not recorded before (for events)
+    held: list[str] = field(default_factory=list)  # would have started, left to the caller (see `hold`)
     panes: dict[str, str] = field(default_factory=dict)  # agent -> pane id, after the run
+    conversations: dict[str, str] = field(default_factory=dict)  # agent -> the conversation it runs in
     tmux_invocations: int = 0
     tmux_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
@@ -132,9 +134,12 @@ def up(
     progress: ProgressFn | None = None,
     now: Callable[[], float] = time.time,
     refused: Mapping[str, str] | None = None,
+    hold: Collection[str] = (),
 ) -> UpReport:
     """Bring the office up or reconcile it. `only` limits creation and restarts to those agents;
-    agents in `refused` are neither created nor restarted (running panes are left alone)."""
+    agents in `refused` are neither created nor restarted (running panes are left alone). Agents in
+    `hold` that would be created or restarted are not, but listed in `held`: the caller starts them
+    one by one (a resumed conversation is checked before the next one starts)."""
     say: ProgressFn = progress or (lambda _p: None)
     started_clock = time.perf_counter()
     invocations_before = server.invocations
@@ -166,7 +171,9 @@ def up(
             if pane.dead and wants_restart and blocked is not None:
                 report.refused[agent_id] = blocked
                 say(Progress("skip", f"refusing to restart {agent_id}: {blocked}", agent_id))
-            if pane.dead and wants_restart and blocked is None:
+            if pane.dead and wants_restart and blocked is None and agent_id in hold:
+                report.held.append(agent_id)
+            elif pane.dead and wants_restart and blocked is None:
                 say(Progress("restart", f"restarting {agent_id} (pane {pane.pane_id})", agent_id))
                 if not pane.exit_seen and not pane.stopped:
                     report.exited.append(pane)  # its death was never recorded: do it before it is gone
@@ -187,6 +194,9 @@ def up(
         elif blocked is not None:
             report.refused[agent_id] = blocked
             say(Progress("skip", f"refusing to start {agent_id}: {blocked}", agent_id))
+            continue
+        elif agent_id in hold:
+            report.held.append(agent_id)
             continue
         else:
             to_create.append(spec)

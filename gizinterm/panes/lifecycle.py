@@ -46,6 +46,8 @@ class ActionReport:
     # agent -> the processes ended (every pid, those that needed SIGKILL, any survivor); only agents
     # that had any. Empty where /proc is not available (see `procs.supported`).
     processes: dict[str, procs.Ended] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    conversations: dict[str, str] = field(default_factory=dict)  # agent -> the conversation it started in
 
 
 @dataclass

@@ -194,6 +194,17 @@ CREATE TRIGGER usage_requests_au AFTER UPDATE ON usage_requests BEGIN
 END;
 """
 
+CONVERSATIONS = """
+CREATE TABLE conversations (
+    agent TEXT PRIMARY KEY,         -- roster id
+    kind TEXT NOT NULL,             -- claude | codex | gemini: whose flags bring it back
+    conversation TEXT,              -- the CLI's own session id; NULL until read from its session files
+    started_at REAL NOT NULL,       -- epoch seconds the agent was last started fresh into it
+    updated_at TEXT NOT NULL        -- UTC ISO-8601
+);
+"""
+"""Each agent's current conversation, so a restart after a crash continues it instead of starting over."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
@@ -201,4 +212,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m004_outbound", OUTBOUND),
     ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
     ("m006_usage", USAGE),
+    ("m007_conversations", CONVERSATIONS),
 ]

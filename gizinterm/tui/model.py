@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # The words a card shows, in the order an operator cares about them. `None` (shown as "…") means
 # the dashboard has not heard from tmux yet.
-STATES = ("working", "idle", "waiting", "unknown", "starting", "dead", "absent")
+STATES = ("working", "idle", "waiting", "limited", "unknown", "starting", "dead", "absent")
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class AgentLive:
     state: str | None = None
     pane_id: str | None = None
     detail: str = ""  # why the state is what it is, e.g. "exited with status 1", "in copy mode"
+    conversation: str = ""  # the agent CLI's session id, so the operator can find it in the CLI's own list
 
 
 @dataclass
@@ -103,7 +104,9 @@ def snapshot_of(rows: Sequence[AgentStatus]) -> Snapshot:
     live: dict[str, AgentLive] = {}
     alerts: list[Alert] = []
     for row in rows:
-        live[row.agent] = AgentLive(state=row.state, pane_id=row.pane_id, detail=row.detail)
+        live[row.agent] = AgentLive(
+            state=row.state, pane_id=row.pane_id, detail=row.detail, conversation=row.conversation
+        )
         if row.state == "dead" and not row.stopped:
             alerts.append(Alert(key=f"dead:{row.agent}", kind="dead", text=f"{row.name} {row.detail or 'exited'}"))
     return Snapshot(live=live, alerts=alerts, office_running=any(r.pane_id for r in rows))

@@ -10,12 +10,13 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from gizinterm.ground.errors import PolicyRefused
-from gizinterm.workspace.boundary import BoundaryPart
+from gizinterm.workspace.conversations import ConversationsPart
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
+    from gizinterm.office.conversation import Start
     from gizinterm.office.layout import Plan
     from gizinterm.panes.bringup import Progress, UpReport
     from gizinterm.panes.lifecycle import ActionReport, Attach, DownReport
@@ -33,6 +34,37 @@ def _ended_detail(ended: Ended | None, agent: str, prefix: str | None = None) ->
     return "; ".join(parts) or None
 
 
+def apply_starts(plan: Plan, starts: Mapping[str, Start]) -> Plan:
+    from gizinterm.office.conversation import apply
+
+    return apply(plan, starts)
+
+
+def merge_up(report: UpReport, one: UpReport) -> None:
+    """Fold the report of one agent's start into the whole run's."""
+    report.created_session = report.created_session or one.created_session
+    report.started += one.started
+    report.restarted += one.restarted
+    report.refused.update(one.refused)
+    report.skipped.update(one.skipped)
+    report.exited += one.exited
+    report.panes.update(one.panes)
+    report.tmux_invocations += one.tmux_invocations
+    report.tmux_seconds += one.tmux_seconds
+
+
+def merge_action(report: ActionReport, one: ActionReport) -> None:
+    report.done.update(one.done)
+    report.skipped.update(one.skipped)
+    report.exited += one.exited
+    report.processes.update(one.processes)
+    if one.up is not None:
+        if report.up is None:
+            report.up = one.up
+        else:
+            merge_up(report.up, one.up)
+
+
 def prepare_agent_dirs(plan: Plan, office_dir: Path) -> None:
     """Create each codex agent's own CODEX_HOME (the one gizin chose, not one the operator set), 0700."""
     from gizinterm.ground.errors import UsageError
@@ -48,30 +80,64 @@ def prepare_agent_dirs(plan: Plan, office_dir: Path) -> None:
                 raise UsageError(f"cannot create {spec.agent.id}'s CODEX_HOME {own}: {exc.strerror}") from None
 
 
-class PanesPart(BoundaryPart):
+class PanesPart(ConversationsPart):
     def up(
         self,
         *,
         prune: bool = False,
         restart_dead: bool = False,
+        fresh: bool = False,
         size: tuple[int, int] | None = None,
         progress: Callable[[Progress], None] | None = None,
     ) -> UpReport:
         """Create or reconcile the office's session; every start, restart, prune and newly seen exit
-        becomes an agent event."""
+        becomes an agent event. Agents with a recorded conversation resume it (unless `fresh`), one at
+        a time, each checked before the next (see `workspace.conversations`)."""
         from gizinterm.panes import bringup
         from gizinterm.panes.lock import office_lock
         from gizinterm.store.events import AgentEvent, exit_event
 
+        say = progress or (lambda _p: None)
         refused = self.broken_guards()  # an agent whose guard would not block must not start
-        seating = self.seating()  # nor one that needs the sandbox where there is none
+        raw = self.plan()
+        starts = self.starts(raw, fresh=fresh)
+        seating = self.seating(apply_starts(raw, starts))  # nor one that needs the sandbox where there is none
         plan, refused = seating.plan, {**refused, **seating.refused}
+        resuming = [a for a, s in starts.items() if s.resumed]
+        steps = say if not resuming else (lambda p: None if p.step == "done" else say(p))  # one summary, at the end
         with office_lock(self.state_dir):  # two ups at once would each create the same missing panes
             prepare_agent_dirs(plan, self.office_dir)
             self.ensure_proxy(seating)
+            tmux = self.tmux()
             report = bringup.up(
-                self.tmux(), plan, prune=prune, restart_dead=restart_dead, size=size, progress=progress, refused=refused
+                tmux,
+                plan,
+                prune=prune,
+                restart_dead=restart_dead,
+                size=size,
+                progress=steps,
+                refused=refused,
+                hold=resuming,
             )
+            for agent in report.held:  # one at a time, each back before the next starts
+                say(
+                    bringup.Progress("restart", f"resuming {agent} in conversation {starts[agent].conversation}", agent)
+                )
+                one = bringup.up(
+                    tmux,
+                    plan,
+                    only=[agent],
+                    restart_dead=restart_dead,
+                    size=size,
+                    refused=refused,
+                    progress=steps,
+                )
+                merge_up(report, one)
+                report.warnings += self.check_back(plan, agent, one.panes.get(agent), starts, say)
+            if resuming:
+                say(bringup.Progress("done", report.summary()))
+        report.warnings += self.record_starts(starts, [*report.started, *report.restarted])
+        report.conversations = {a: s.conversation for a, s in starts.items() if s.conversation and a in report.panes}
         events = [AgentEvent(a, "start", report.panes.get(a)) for a in report.started]
         events += [AgentEvent(a, "restart", report.panes.get(a), detail="up --restart-dead") for a in report.restarted]
         events += [AgentEvent(a, "prune", detail="not in the roster") for a in report.pruned]
@@ -81,16 +147,21 @@ class PanesPart(BoundaryPart):
 
     def status(self) -> list[AgentStatus]:
         """One row per agent (and per pane of an agent no longer in the roster), in seat order."""
+        from dataclasses import replace
+
         from gizinterm.panes import state as panestate
         from gizinterm.store.events import exit_event
 
         exits: list[AgentEvent] = []
+        plan = self.plan()
         rows = panestate.refresh(
             self.tmux(),
-            self.plan(),
+            plan,
             on_exit=lambda agent, pane: exits.append(exit_event(agent, pane)),
         )
         self.record_agent_events(exits)
+        known = {a: c.conversation for a, c in self.conversations(plan).items() if c.conversation}
+        rows = [replace(r, conversation=known[r.agent]) if r.agent in known else r for r in rows]
         return self.with_boundary(rows)
 
     def down(self) -> list[str]:
@@ -116,22 +187,40 @@ class PanesPart(BoundaryPart):
         )
         return report
 
-    def restart(self, agents: list[str], progress: Callable[[Progress], None] | None = None) -> ActionReport:
+    def restart(
+        self, agents: list[str], progress: Callable[[Progress], None] | None = None, *, fresh: bool = False
+    ) -> ActionReport:
+        """Start the agents again; those with a recorded conversation resume it (unless `fresh`), one
+        at a time, each checked before the next."""
         from gizinterm.panes import lifecycle
         from gizinterm.panes.lock import office_lock
         from gizinterm.store.events import AgentEvent, exit_event
 
         for agent in agents:
             self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
-        seating = self.seating()
+        say = progress or (lambda _p: None)
+        raw = self.plan()
+        starts = {a: s for a, s in self.starts(raw, fresh=fresh).items() if a in agents}
+        seating = self.seating(apply_starts(raw, starts))
         refused = {**self.broken_guards(agents), **{a: w for a, w in seating.refused.items() if a in agents}}
         if refused:
             raise PolicyRefused("refusing to start " + "; ".join(f"{a}: {why}" for a, why in refused.items()))
         plan = seating.plan
+        resuming = [a for a in dict.fromkeys(agents) if a in starts and starts[a].resumed]
         with office_lock(self.state_dir):
             prepare_agent_dirs(plan, self.office_dir)
             self.ensure_proxy(seating)
-            report = lifecycle.restart(self.tmux(), plan, agents, progress=progress)
+            tmux = self.tmux()
+            rest = [a for a in agents if a not in resuming]
+            report = lifecycle.restart(tmux, plan, rest, progress=progress) if rest else lifecycle.ActionReport()
+            for agent in resuming:  # one at a time, each back before the next starts
+                one = lifecycle.restart(tmux, plan, [agent], progress=progress)
+                merge_action(report, one)
+                pane = one.done.get(agent) or (one.up.panes.get(agent) if one.up else None)
+                report.warnings += self.check_back(plan, agent, pane, starts, say)
+        started = [*report.done, *(report.up.started if report.up else [])]
+        report.warnings += self.record_starts(starts, started)
+        report.conversations = {a: s.conversation for a, s in starts.items() if s.conversation and a in started}
         events = [exit_event(p.agent, p) for p in report.exited]
         events += [
             AgentEvent(a, "restart", pane, detail=_ended_detail(report.processes.get(a), a))
@@ -139,7 +228,7 @@ class PanesPart(BoundaryPart):
         ]
         if report.up is not None:
             events += [AgentEvent(a, "start", report.up.panes.get(a)) for a in report.up.started]
-        self.record_agent_events(events)
+        report.warnings += self.record_agent_events(events)
         return report
 
     def stop(self, agents: list[str]) -> ActionReport:

@@ -27,6 +27,7 @@ COMMAND = Command(
     options=[
         Opt("--prune", dest="prune", help="close panes of agents no longer in agents.toml"),
         Opt("--restart-dead", dest="restart_dead", help="start again the agents whose program exited"),
+        Opt("--fresh", dest="fresh", help="start every agent in a new conversation instead of resuming it"),
         Opt("-q", "--quiet", dest="quiet", help="print only problems: no progress, no summary"),
         Opt("--json", dest="json", help="machine-readable JSON on stdout"),
         Opt("--watch", dest="watch", help="then reconcile on every edit of agents.toml, the layout or the blocklist"),
@@ -47,6 +48,7 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
         ws,
         prune=bool(args["prune"]),
         restart_dead=bool(args["restart_dead"]),
+        fresh=bool(args["fresh"]),
         quiet=bool(args["quiet"]),
         as_json=bool(args["json"]),
         watch=bool(args["watch"]),
@@ -66,6 +68,7 @@ def run(
     *,
     prune: bool = False,
     restart_dead: bool = False,
+    fresh: bool = False,
     quiet: bool = False,
     as_json: bool = False,
     watch: bool = False,
@@ -78,7 +81,7 @@ def run(
             return
         stderr(step.message if step.step == "done" else f"gizin: {step.message}")
 
-    report = ws.up(prune=prune, restart_dead=restart_dead, size=terminal_size(), progress=show)
+    report = ws.up(prune=prune, restart_dead=restart_dead, fresh=fresh, size=terminal_size(), progress=show)
     for warning in report.warnings:
         stderr(f"gizin: warning: {warning}")
     # Agents refused for a broken outbound guard make the whole run exit 3 (refused by policy), after
@@ -102,7 +105,9 @@ def run(
         from gizinterm.workspace.watch import keep_up
 
         keep_up(
-            ws, lambda fresh: run(fresh, prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=as_json), stderr
+            ws,
+            lambda reloaded: run(reloaded, prune=prune, restart_dead=restart_dead, quiet=quiet, as_json=as_json),
+            stderr,
         )
     return code
 
@@ -125,6 +130,7 @@ def as_dict(report: UpReport) -> dict[str, Any]:
         "removed": report.removed,
         "pruned": report.pruned,
         "panes": report.panes,
+        "conversations": report.conversations,
         "tmux_invocations": report.tmux_invocations,
         "seconds": round(report.tmux_seconds, 4),
         "warnings": report.warnings,

@@ -15,6 +15,7 @@ STATE_STYLE = {
     "working": "bold green",
     "idle": "cyan",
     "waiting": "bold yellow",
+    "limited": "bold red",
     "unknown": "bold magenta",
     "starting": "italic cyan",
     "dead": "bold red",
@@ -97,6 +98,8 @@ class AgentCard(Widget, can_focus=True):
         who = " · ".join(x for x in (agent.role, agent.department) if x)
         lines.append(Text(one_line(who, width), style="", no_wrap=True, overflow="ellipsis"))
         model = "/".join(x for x in (agent.provider, agent.model) if x) or agent.kind
+        if live.conversation:  # its start is enough to tell conversations apart at a glance
+            model = f"{model} · ⟲ {live.conversation[:8]}"
         lines.append(Text(one_line(model, width), style="dim italic", no_wrap=True, overflow="ellipsis"))
         last = self.day.last_task if self.day else None
         lines.append(Text(one_line(f"▸ {last}", width) if last else "▸ no task yet today", style="" if last else "dim"))
