@@ -2,7 +2,8 @@
 
 `everyday.json`: 60 tool calls of ordinary work (git, tests, builds, local servers on localhost ports,
 notes, SQL and issues that merely mention a blocked name), from Claude Code, Codex and Gemini CLI. Not
-one may be denied or asked: a guard that cries wolf gets switched off.
+one may be denied or asked: a guard that cries wolf gets switched off. `attacks.json`: 27 ways to put a
+blocked recipient into a tool call; every one is denied.
 """
 
 from __future__ import annotations
@@ -54,3 +55,16 @@ def test_the_everyday_corpus_is_big_enough_and_spans_the_clis() -> None:
 def test_everyday_work_is_never_denied_or_asked(office: Path, call: dict[str, Any]) -> None:
     code, said = guard(office, call)
     assert code == 0 and '"deny"' not in said and '"ask"' not in said, f"{call['why']}: {said}"
+
+
+ATTACKS: list[dict[str, Any]] = json.loads((FIXTURES / "attacks.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("call", ATTACKS, ids=[f"{c['cli']}-{c['tool']}-{i}" for i, c in enumerate(ATTACKS)])
+def test_recipient_attacks_are_denied_by_the_hook(office: Path, call: dict[str, Any]) -> None:
+    """`attacks.json`: recipients in every place a tool carries them (fields, raw MIME, JSON text, keys,
+    padded, look-alike, full-width), the obvious shell cases, and Codex's tty shell. Hosts are also
+    refused at the network boundary (tests/integration/test_boundary_attacks.py); these are the hook's."""
+    code, said = guard(office, call)
+    assert '"deny"' in said, f"{call['class']}: {said}"
+    assert code == (0 if call["cli"] == "gemini" else 2)
