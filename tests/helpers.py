@@ -96,5 +96,8 @@ def base_env(home: Path, **extra: str) -> dict[str, str]:
     """A clean environment for subprocesses: own HOME, /bin/sh, no inherited office or tmux."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIZIN_", "TMUX"))}
     env.update(HOME=str(home), SHELL="/bin/sh", LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color")
+    # The guard's own deadline at its maximum: the suite runs in parallel workers on a shared 2-core
+    # machine, where a Python start can exceed the default 1.5 s. Tests of the deadline set their own.
+    env["GIZIN_GUARD_DEADLINE"] = "5"
     env.update(extra)
     return env
