@@ -29,8 +29,7 @@ class Seat:
     """What the proxy knows of one agent."""
 
     agent: str
-    outbound: str
-    allowed: frozenset[str]
+    allowed: frozenset[str]  # its model API, for `outbound = "deny"` (which `outbound_of` reads afresh)
 
 
 @dataclass

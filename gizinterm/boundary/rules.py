@@ -12,12 +12,13 @@ host of any base URL its environment names (ANTHROPIC_BASE_URL, OPENAI_BASE_URL,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from gizinterm.policy.domains import clean_host
-from gizinterm.policy.match import Matcher, TooMuchInput
+from gizinterm.policy.match import Hit, Matcher, TooMuchInput
 
 MODEL_HOSTS = {
     "claude": ("api.anthropic.com", "statsig.anthropic.com", "console.anthropic.com", "claude.ai"),
@@ -63,18 +64,11 @@ def judge_name(policy: dict[str, Any], outbound: str, allowed: frozenset[str], h
     if not host or len(host) > MAX_HOST:
         return Verdict("deny", f"not a host name: {host[:80]!r}", "proxy: bad request")
     if outbound == "deny":
-        name = clean_host(host).lower().rstrip(".")
+        name = _name(host)
         if name in allowed:
             return Verdict("allow", "the agent's model API (outbound = deny)", normalized=name)
         return Verdict("deny", f"outbound = deny: {host} is not this agent's model API", "outbound = deny", name)
-    matcher = Matcher(policy)
-    try:
-        hit = matcher.host(host)
-    except TooMuchInput as exc:
-        return Verdict("deny", str(exc), "proxy: bad request")
-    if hit is not None:
-        return Verdict("deny", f"blocked by {hit.rule}: {hit.given}", hit.rule, hit.normalized)
-    return Verdict("allow", "no blocked host", normalized=clean_host(host).lower().rstrip("."))
+    return _matched(lambda m: m.host(host), policy, "no blocked host", _name(host))
 
 
 def judge_address(policy: dict[str, Any], outbound: str, host: str, address: str) -> Verdict:
@@ -93,11 +87,19 @@ def judge_url(policy: dict[str, Any], outbound: str, url: str) -> Verdict:
     is otherwise allowed)."""
     if outbound == "deny":
         return Verdict("allow", "the agent's model API (outbound = deny)")
-    matcher = Matcher(policy)
+    return _matched(lambda m: m.url(url), policy, "no blocked URL")
+
+
+def _name(host: str) -> str:
+    return clean_host(host).lower().rstrip(".")
+
+
+def _matched(lookup: Callable[[Matcher], Hit | None], policy: dict[str, Any], allowed: str, name: str = "") -> Verdict:
+    """One matcher lookup as a verdict; input past the matcher's limits is refused, not half read."""
     try:
-        hit = matcher.url(url)
+        hit = lookup(Matcher(policy))
     except TooMuchInput as exc:
         return Verdict("deny", str(exc), "proxy: bad request")
     if hit is not None:
         return Verdict("deny", f"blocked by {hit.rule}: {hit.given}", hit.rule, hit.normalized)
-    return Verdict("allow", "no blocked URL")
+    return Verdict("allow", allowed, normalized=name)

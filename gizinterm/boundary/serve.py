@@ -67,7 +67,7 @@ class Recorder:
 
 def seats(office_dir: Path) -> dict[str, Seat]:
     roster = load_roster(office_dir / paths.ROSTER_FILE)
-    return {a.id: Seat(a.id, a.outbound, rules.model_hosts(a.kind, a.env)) for a in roster.agents}
+    return {a.id: Seat(a.id, rules.model_hosts(a.kind, a.env)) for a in roster.agents}
 
 
 async def serve(office_dir: Path) -> None:
