@@ -30,9 +30,12 @@ from gizinterm.panes.tmux import (
     TmuxServer,
     chain,
     list_panes,
+    nudge_reaper,
     panes_by_agent,
     tmux_version,
 )
+
+SETTLE_SECONDS = 2.0  # how long `stop` waits for tmux to reap what it ended (its notice needs the exit)
 
 
 @dataclass
@@ -176,7 +179,21 @@ def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
     if commands:
         server.run(commands)
     report.processes = end_processes(found)
+    settle(server, plan.session, set(report.done.values()))
     return report
+
+
+def settle(server: TmuxServer, session: str, pane_ids: set[str], timeout: float = SETTLE_SECONDS) -> None:
+    """Wait until tmux has reaped the programs of `pane_ids`, nudging it when it missed a SIGCHLD: tmux
+    draws remain-on-exit-format only once it knows the exit, so without this a stopped pane could stay
+    blank (and its death unrecorded) until some other child of the server happened to exit."""
+    deadline = time.monotonic() + timeout
+    while pane_ids and time.monotonic() < deadline:
+        waiting = [p for p in list_panes(server, session) if p.pane_id in pane_ids and not p.exit_known]
+        if not waiting:
+            return
+        nudge_reaper([p for p in waiting if p.dead])
+        time.sleep(0.02)
 
 
 def down(server: TmuxServer, plan: Plan) -> DownReport:

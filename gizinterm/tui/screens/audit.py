@@ -50,6 +50,7 @@ class AuditScreen(Screen[None]):
         super().__init__()
         self.workspace = workspace
         self.decision = decision
+        self._filter: tuple[str | None, str | None] | None = None  # the filter the tables show
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filters"):
@@ -81,6 +82,11 @@ class AuditScreen(Screen[None]):
         agent = self.query_one("#agent", Input).value.strip() or None
         choice = self.query_one("#decision", Select).value
         decision = choice if isinstance(choice, str) else None
+        # The widgets announce their first value after mount; reloading the same filter would clear the
+        # tables for a moment (and a picture taken then shows them empty), so only a new filter reloads.
+        if (agent, decision) == self._filter:
+            return
+        self._filter = (agent, decision)
         ws = self.workspace
 
         def work() -> None:
