@@ -83,7 +83,7 @@ class PositivePath:
     def _settled(self, msg: store.Message, rec: Recogniser, pane: tmux.PaneInfo, screen: str) -> bool:
         """A real CLI takes a paste only into its empty input box, positively recognised and at rest for
         its settle time; any other screen defers the message with what was seen."""
-        why = why_not_ready(read(rec, screen, pane.title), msg.recipient)
+        why = why_not_ready(read(rec, screen, pane.title, now=time.time()), msg.recipient)
         if why is not None:
             self._ready_since.pop(pane.pane_id, None)
             self._defer(msg, why)
