@@ -111,8 +111,9 @@ RECOGNISERS: dict[str, Recogniser] = {
         pasted=(r"\[Pasted Content \d+ chars\]",),
         enter_delay=0.1,
         limits=(
-            r"You[\u2019']ve hit your usage limit\b[^\n]*?"
-            r"try again at (?P<reset>(?:[A-Z][a-z]{2} \d{1,2}(?:, \d{4})? )?\d{1,2}:\d{2} ?[AP]M)",
+            # codex-rs error.rs: "… Try again at T." / "… or try again at T." / "Try again later." without one.
+            r"You[\u2019']ve hit your usage limit\b[^\n]*?[Tt]ry again (?:later\b|at "
+            r"(?P<reset>(?:[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th)?(?:, \d{4})? )?\d{1,2}:\d{2} ?[AP]M))",
         ),
         prompt=r"^\u203a ",
     ),
@@ -216,12 +217,15 @@ def _limit(rec: Recogniser, visible: str, live: int) -> re.Match[str] | None:
 
 
 def reset_time(reset: str, now: float) -> float | None:
-    """Epoch seconds of a reset as Codex words it in local time: "11:13 PM" (the one within 12 hours of
-    `now`, ahead or behind: Codex names the day when it is not today), "Dec 5 11:13 PM" or
-    "Dec 5, 2027 11:13 PM" (formats taken from its binary); None when not understood."""
+    """Epoch seconds of a reset as Codex words it in local time: "11:13 PM" on the day it happens (read as
+    the one within 12 hours of `now`, ahead or behind, since the screen outlives midnight), otherwise
+    "Dec 5th, 2026 1:13 AM" (codex-rs `format_retry_timestamp`: `%b %-d{st|nd|rd|th}, %Y %-I:%M %p`, seen
+    in 0.171.0); the day without its suffix or year is accepted too. None when not understood."""
     from datetime import datetime, timedelta
 
-    found = re.fullmatch(r"(?:([A-Z][a-z]{2}) (\d{1,2})(?:, (\d{4}))? )?(\d{1,2}):(\d{2}) ?([AP]M)", reset.strip())
+    found = re.fullmatch(
+        r"(?:([A-Z][a-z]{2}) (\d{1,2})(?:st|nd|rd|th)?(?:, (\d{4}))? )?(\d{1,2}):(\d{2}) ?([AP]M)", reset.strip()
+    )
     if found is None:
         return None
     month, day, year, hour, minute, half = found.groups()

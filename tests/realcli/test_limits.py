@@ -45,7 +45,7 @@ GEMINI_DAILY_QUOTA = {
 @pytest.mark.parametrize("kind", ["codex", "gemini"])
 def test_a_usage_limit_reads_limited_and_holds_messages(kind: str, request: pytest.FixtureRequest) -> None:
     office: RealCliOffice = request.getfixturevalue(f"{kind}_office")
-    resets_at = int(time.time()) + 3 * 3600 + 120  # today or tomorrow: the reset check handles both
+    resets_at = int(time.time()) + 26 * 3600  # always another day: Codex words it "Dec 5th, 2026 1:13 AM"
     limit = codex_limit(resets_at) if kind == "codex" else GEMINI_DAILY_QUOTA
     answer = office.fake.respond
 

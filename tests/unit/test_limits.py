@@ -54,3 +54,24 @@ def test_reset_times_as_the_clis_word_them() -> None:
     assert dated is not None and datetime.fromtimestamp(dated).day == 3
     assert reset_time("Jan 2, 2031 1:00 PM", here.timestamp()) == datetime(2031, 1, 2, 13, 0).timestamp()
     assert reset_time("soon", at(22, 0)) is None
+
+
+def test_another_days_reset_as_codex_words_it() -> None:
+    """codex-rs names the day, with its ordinal suffix and the year, whenever the reset is not today."""
+    here = datetime.now().astimezone().replace(second=0, microsecond=0)
+    for days in (1, 2, 11, 22, 23, 40):
+        when = here + timedelta(days=days)
+        suffix = "th" if 11 <= when.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(when.day % 10, "th")
+        worded = f"{when.strftime('%b')} {when.day}{suffix}, {when.year} {int(when.strftime('%I'))}:{when:%M %p}"
+        assert reset_time(worded, here.timestamp()) == when.timestamp(), worded
+        screen = CODEX.replace("11:16 PM", worded)
+        reading = read(RECOGNISERS["codex"], screen, "", now=here.timestamp())
+        assert (reading.state, reading.reset) == ("limited", worded)
+
+
+def test_a_limit_without_a_reset_time_is_still_a_limit() -> None:
+    line = next(x for x in CODEX.splitlines() if "usage limit" in x)
+    start = line.index("Upgrade")
+    screen = CODEX.replace(line, line[:start] + "Try again later.")
+    reading = read(RECOGNISERS["codex"], screen, "", now=at(22, 0))
+    assert (reading.state, reading.reset, reading.detail) == ("limited", "", "usage limit reached")
