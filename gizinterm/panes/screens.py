@@ -90,8 +90,9 @@ RECOGNISERS: dict[str, Recogniser] = {
     "codex": Recogniser(
         kind="codex",
         verified="0.171.0",
-        # The composer is the last "› " line; its further lines are indented by two spaces.
-        box=r"^\u203a (?P<text>[^\n]*(?:\n  [^\n]*)*?)\n\n  \S+ \S+ · /",
+        # The composer is the last "› " line; its further lines are indented by two spaces, or empty (a
+        # blank line of the text, or the line C-u just emptied).
+        box=r"^\u203a (?P<text>[^\n]*(?:\n(?:  [^\n]*)?)*?)\n\n  \S+ \S+ · /",
         empty=r"Ask Codex to do anything|Ask a follow-up question",
         at_rest=(r"^  \u2190 for agents · \? for shortcuts",),
         dialogs=(
@@ -252,12 +253,17 @@ def squashed(text: str) -> str:
     return "".join(text.split())
 
 
+def shows_placeholder(rec: Recogniser, box: str) -> bool:
+    """The box shows the CLI's stand-in for a long paste ("[Pasted Content 1345 chars]")."""
+    return any(_compiled(p).search(box) for p in rec.pasted)
+
+
 def holds(rec: Recogniser, box: str | None, text: str) -> bool:
     """The box shows `text` (its end, whitespace aside) or the placeholder of a paste: the paste landed
     in the input box, nowhere else."""
     if not box:
         return False
-    if any(_compiled(p).search(box) for p in rec.pasted):
+    if shows_placeholder(rec, box):
         return True
     tail = squashed(text)[-32:]
     return bool(tail) and squashed(box).endswith(tail)

@@ -1,6 +1,7 @@
 """A usage limit on the real CLIs: the fake model answers with the provider's own "limit reached" error, the
 CLI draws its limit screen, `gizin status --json` says `limited` (with the reset when the CLI gave one), and
-a message to the agent waits with the reason in the ledger."""
+a message to the agent waits with the reason in the ledger; with a known reset, one "continue" is queued
+first, to arrive when the reset has passed."""
 
 from __future__ import annotations
 
@@ -75,4 +76,12 @@ def test_a_usage_limit_reads_limited_and_holds_messages(kind: str, request: pyte
     held = office.send("a note during the limit")
     deliver(office)
     entry = ledger(office, held)
-    assert entry["state"] == "queued" and "limited" in (entry["error"] or ""), json.dumps(entry)
+    assert entry["state"] == "queued", json.dumps(entry)
+    listed = office.gizin("messages", "--json", "--limit", "50")
+    nudges = [m for m in json.loads(listed.stdout) if m["body"] == "continue" and m["sender"] == "operator"]
+    if kind == "codex":  # the reset is known: one nudge, held like every message until the reset passes
+        assert [m["state"] for m in nudges] == ["queued"], json.dumps(nudges)
+        assert "limited" in (nudges[0]["error"] or ""), json.dumps(nudges)
+    else:  # no reset given: going on is the operator's call
+        assert nudges == [], json.dumps(nudges)
+        assert "limited" in (entry["error"] or ""), json.dumps(entry)
