@@ -16,6 +16,7 @@ from typing import Any
 from gizinterm.ground.errors import NotFoundError
 from gizinterm.ground.tomlsource import TomlSource, load_toml
 from gizinterm.ground.validate import Table, did_you_mean
+from gizinterm.office.notifying import NotifySettings, parse_notify
 
 KINDS = ("claude", "codex", "gemini", "aider", "shell", "demo")
 OUTBOUND = ("allow", "deny")
@@ -37,7 +38,7 @@ AGENT_KEYS = (
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
 OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
-TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices")
+TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "notify")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -108,6 +109,7 @@ class Roster:
     channels: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
+    notify: NotifySettings | None = None  # None: no [notify] table, the office never calls the operator
 
     @property
     def dir(self) -> Path:
@@ -185,6 +187,7 @@ def parse_roster(src: TomlSource) -> Roster:
         channels=top.table("channels"),
         report=top.table("report"),
         prices=top.table("prices"),
+        notify=parse_notify(src, top.table("notify")),
     )
 
 
