@@ -143,6 +143,7 @@ def post(channel: str, url: str, event: Event, office: str) -> ChannelResult:
     request = urllib.request.Request(
         url, data=body, headers={"User-Agent": "gizinterm-notify", **headers}, method="POST"
     )
+
     class Stay(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *_: Any, **__: Any) -> None:
             return None  # a redirect would reach a host the gateway never checked: it is a failure

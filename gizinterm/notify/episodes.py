@@ -72,7 +72,7 @@ def status_events(
         else:
             title = f"{row.name or row.agent} hit a usage limit"
             body = f"{who} is limited" + (f": {detail}" if detail else "")
-        events.append(Event(f"{what}:{row.agent}:{int(since)}", what, title, body, row.agent))
+        events.append(Event(f"{what}:{row.agent}:{since:.3f}", what, title, body, row.agent))
     return events
 
 

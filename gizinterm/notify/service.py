@@ -68,6 +68,7 @@ class Notifier:
         self._baseline: float | None = None
         self._jobs: queue.Queue[tuple[int, Event] | None] = queue.Queue()
         self._sender: threading.Thread | None = None
+        self.cycles = 0  # cycles run: shows which of several deliverers did the work
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -81,6 +82,7 @@ class Notifier:
         """Detect, deduplicate, suppress or claim; returns the events claimed this cycle (queued to send
         or recorded as suppressed)."""
         now = self._now()
+        self.cycles += 1
         if self._baseline is None:
             self._baseline = store.baseline(self.conn, now)
         events = self._status_events(now)
