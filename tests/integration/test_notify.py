@@ -5,6 +5,9 @@ notifier cycle by the lease holder, which waits for what it sent when closed, so
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -196,3 +199,46 @@ def test_one_lease_holder_notifies_and_the_rate_limit_defers_the_rest(
     assert len(receiver.on("/hook")) == RATE_LIMIT
     agents = {r.json()["agent"] for r in receiver.received}
     assert len(agents) == RATE_LIMIT and {h["agent"] for h in ws.notifications()} == agents
+
+
+def test_the_terminal_and_desktop_channels_reach_a_real_client_and_program(tmp_path: Path, tmux: TmuxServer) -> None:
+    """A real tmux client on a pseudo-terminal sees the text and gets a bell; a `notify-send` on PATH
+    (a script recording its arguments) gets title and body."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "notify-send.args"
+    script = bin_dir / "notify-send"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {calls}\n', encoding="utf-8")
+    script.chmod(0o755)
+    folder = write_notify_office(tmp_path / "office", CALM, "waiting_after = 5")
+    ws = office_workspace(folder, tmux)
+    ws.up()
+    pid, fd = pty.fork()
+    if pid == 0:  # the operator's terminal: a real client attached to the office
+        os.execvpe("tmux", ["tmux", "-L", tmux.socket, "attach", "-t", "=notify"], {**tmux.env, "TERM": "xterm"})
+    try:
+        seen = bytearray()
+
+        def shows(text: bytes) -> bool:
+            while select.select([fd], [], [], 0.05)[0]:
+                seen.extend(os.read(fd, 65536))
+            return text in seen
+
+        wait_until(lambda: tmux.out("list-clients", "-F", "#{client_tty}").strip() != "", what="client attached")
+        old_path = os.environ["PATH"]
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{old_path}"
+        try:
+            _, results = ws.notify_test()
+        finally:
+            os.environ["PATH"] = old_path
+        assert [(r.channel, r.outcome, r.detail) for r in results] == [
+            ("terminal", "sent", "1 client(s), 1 bell(s)"),
+            ("desktop", "sent", ""),
+        ]
+        wait_until(lambda: shows(b"gizin: test notification"), what="the text in the client's status line")
+        assert b"\x07" in seen
+        assert calls.read_text(encoding="utf-8").splitlines()[:3] == ["--app-name=gizin", "--", "test notification"]
+    finally:
+        tmux.cmd("kill-server", check=False)
+        os.close(fd)
+        os.waitpid(pid, 0)
