@@ -38,18 +38,22 @@ def baseline(conn: sqlite3.Connection, now: float) -> float:
 
 def sync_episodes(conn: sqlite3.Connection, present: dict[str, float], now: float) -> dict[str, float]:
     """Open episodes for the conditions `present` (key -> when it began, if new), close the others.
-    Returns every open episode's start: a condition seen before keeps the start it was first seen with."""
-    with immediate(conn):
-        for key, since in present.items():
-            conn.execute(
-                "INSERT INTO notify_episodes (key, since, seen) VALUES (?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET seen = excluded.seen",
-                (key, since, now),
+    Returns every open episode's start: a condition seen before keeps the start it was first seen with.
+    Writes only when an episode opens or closes: a steady office costs one read per cycle."""
+    rows = conn.execute("SELECT key, since FROM notify_episodes WHERE key != ?", (BASELINE,)).fetchall()
+    known = {r["key"]: float(r["since"]) for r in rows}
+    new = {k: v for k, v in present.items() if k not in known}
+    gone = [k for k in known if k not in present]
+    if new or gone:
+        with immediate(conn):
+            conn.executemany(
+                "INSERT OR IGNORE INTO notify_episodes (key, since, seen) VALUES (?, ?, ?)",
+                [(k, since, now) for k, since in new.items()],
             )
-        rows = conn.execute("SELECT key, since FROM notify_episodes WHERE key != ?", (BASELINE,)).fetchall()
-        gone = [r["key"] for r in rows if r["key"] not in present]
-        conn.executemany("DELETE FROM notify_episodes WHERE key = ?", [(k,) for k in gone])
-    return {r["key"]: float(r["since"]) for r in rows if r["key"] in present}
+            conn.executemany("DELETE FROM notify_episodes WHERE key = ?", [(k,) for k in gone])
+            rows = conn.execute("SELECT key, since FROM notify_episodes WHERE key != ?", (BASELINE,)).fetchall()
+        known = {r["key"]: float(r["since"]) for r in rows}
+    return {k: v for k, v in known.items() if k in present}
 
 
 def watched(conn: sqlite3.Connection, since_iso: str, limit: int = 200) -> list[Watched]:

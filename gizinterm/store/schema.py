@@ -223,7 +223,7 @@ CREATE INDEX notifications_at ON notifications (at);
 CREATE TABLE notify_episodes (
     key TEXT PRIMARY KEY,           -- a condition now true: waiting:<agent> | dead:<agent> | limited:<agent>
     since REAL NOT NULL,            -- epoch seconds it began (or, for 'baseline', the notifier's first run)
-    seen REAL NOT NULL              -- epoch seconds it was last observed
+    seen REAL NOT NULL              -- epoch seconds the notifier first saw it
 );
 """
 """The notifier's history and its open episodes. Episodes live in the database, not in the deliverer's
