@@ -11,11 +11,12 @@ import select
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from time import time
 
 import pytest
 
 from gizinterm.ground.errors import PolicyRefused
-from gizinterm.notify.service import RATE_LIMIT
+from gizinterm.notify.service import RATE_LIMIT, Notifier
 from gizinterm.policy.gateway import Message
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
@@ -199,6 +200,11 @@ def test_one_lease_holder_notifies_and_the_rate_limit_defers_the_rest(
     assert len(receiver.on("/hook")) == RATE_LIMIT
     agents = {r.json()["agent"] for r in receiver.received}
     assert len(agents) == RATE_LIMIT and {h["agent"] for h in ws.notifications()} == agents
+    assert ws.roster.notify is not None
+    a_minute_later = Notifier(ws.roster, ws.db_path, ws.tmux(), ws.plan(), ws.roster.notify, now=lambda: time() + 61)
+    a_minute_later.cycle()
+    a_minute_later.close()
+    assert {r.json()["agent"] for r in receiver.received} == {f"a{i}" for i in range(8)}  # late, never lost
 
 
 def test_the_terminal_and_desktop_channels_reach_a_real_client_and_program(tmp_path: Path, tmux: TmuxServer) -> None:
