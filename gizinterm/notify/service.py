@@ -66,6 +66,7 @@ class Notifier:
         self._now = now  # the clock; tests of quiet hours pass their own
         self._conn: sqlite3.Connection | None = None
         self._baseline: float | None = None
+        self._created = now()  # the baseline proposed at the first cycle: what the first pass did counts
         self._jobs: queue.Queue[tuple[int, Event] | None] = queue.Queue()
         self._sender: threading.Thread | None = None
         self.cycles = 0  # cycles run: shows which of several deliverers did the work
@@ -84,7 +85,7 @@ class Notifier:
         now = self._now()
         self.cycles += 1
         if self._baseline is None:
-            self._baseline = store.baseline(self.conn, now)
+            self._baseline = store.baseline(self.conn, self._created)
         events = self._status_events(now)
         since = max(self._baseline, now - WATCH_WINDOW)
         events += episodes.watched_events(store.watched(self.conn, iso(since)))

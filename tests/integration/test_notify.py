@@ -248,3 +248,29 @@ def test_the_terminal_and_desktop_channels_reach_a_real_client_and_program(tmp_p
         tmux.cmd("kill-server", check=False)
         os.close(fd)
         os.waitpid(pid, 0)
+
+
+def test_a_failed_message_is_news_and_a_failing_receiver_is_recorded(
+    tmp_path: Path, tmux: TmuxServer, receiver: Receiver
+) -> None:
+    gone = '\n[[agent]]\nid = "gone"\nname = "Gone"\ncommand = "cat"\nautostart = false\n'
+    folder = write_notify_office(tmp_path / "office", CALM + gone, f'{QUIET_CHANNELS}webhook = "{receiver.url}/hook"')
+    ws = office_workspace(folder, tmux)
+    ws.up()
+    deliver_once(ws)  # the notifier's first run
+    [queued] = ws.send("gone", "are you there?")
+    (folder / "agents.toml").write_text(
+        (folder / "agents.toml").read_text(encoding="utf-8").replace(gone, ""), encoding="utf-8"
+    )
+    ws = office_workspace(folder, tmux)  # `gone` left the roster: the deliverer fails the message
+    deliver_once(ws)
+    assert [m.state for m in ws.messages()] == ["failed"]
+    [sent] = [r.json() for r in receiver.on("/hook")]
+    assert (sent["event"], sent["key"]) == ("message", f"message:{queued.id}:failed")
+    assert sent["title"] == f"message #{queued.id} to gone is failed"
+
+    receiver.status = 500
+    _, results = ws.notify_test()
+    assert [(r.channel, r.outcome, r.detail) for r in results] == [("webhook", "failed", "HTTP 500")]
+    latest = ws.notifications(1)[0]
+    assert (latest["event"], latest["outcome"], latest["reason"]) == ("test", "failed", "webhook: HTTP 500")
