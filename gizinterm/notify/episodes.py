@@ -71,7 +71,8 @@ def status_events(
             body = f"{who} {detail or 'exited'}; bring it back with: gizin restart {row.agent}"
         else:
             title = f"{row.name or row.agent} hit a usage limit"
-            body = f"{who} is limited" + (f": {detail}" if detail else "")
+            resets = getattr(row, "resets_at", "")  # the usage-limit work adds it to status rows
+            body = f"{who} is limited" + (f": {detail}" if detail else "") + (f"; resets at {resets}" if resets else "")
         events.append(Event(f"{what}:{row.agent}:{since:.3f}", what, title, body, row.agent))
     return events
 
