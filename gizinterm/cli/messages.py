@@ -122,6 +122,8 @@ def retry(ctx: typer.Context, message_id: MessageId) -> None:
 
 @messages_app.command("cancel")
 def cancel(ctx: typer.Context, message_id: MessageId) -> None:
-    """Give up on a queued, failed or unknown message; it will never be pasted."""
+    """Give up on a queued, failed or unknown message; it will never be pasted. An unknown message's text
+    is cleared from the agent's input box when the box is recognised as holding it; else you are told to."""
     msg = open_workspace(ctx).cancel_message(message_id, by=caller_identity())
-    print(f"#{msg.id} {msg.state}")
+    note = msg.error or ""  # what became of an unknown message's pasted text
+    print(f"#{msg.id} {msg.state}" + (f": {note.removeprefix('cancelled; ')}" if note.startswith("cancelled;") else ""))

@@ -14,9 +14,11 @@ import time
 
 from gizinterm.messaging.events import Stats
 from gizinterm.messaging.flight import Cooling, InFlight
+from gizinterm.messaging.limits import queue_nudge
 from gizinterm.messaging.screen import tail_visible
+from gizinterm.office.roster import Roster
 from gizinterm.panes import tmux
-from gizinterm.panes.screens import Reading, Recogniser, holds, read
+from gizinterm.panes.screens import Reading, Recogniser, holds, read, reset_time
 from gizinterm.panes.tmux import paste
 from gizinterm.store import messages as store
 
@@ -64,6 +66,7 @@ class PositivePath:
     """The deliverer's steps on the positive path; `Deliverer` provides the state they work on."""
 
     server: tmux.TmuxServer
+    roster: Roster
     stats: Stats
     take_timeout: float
     _inflight: dict[int, InFlight]
@@ -80,10 +83,20 @@ class PositivePath:
     def _defer(self, msg: store.Message, reason: str) -> None:
         raise NotImplementedError
 
+    def _limited(self, agent: str, resets_at: float | None) -> None:
+        """The agent's one nudge for this limit (see `messaging.limits`); noticed here too, so it is
+        queued even when no status refresh ran while the limit lasted."""
+        if queue_nudge(self.conn, self.roster, agent, resets_at):
+            self._emit("queued", None, f"{agent}: a nudge for when its usage limit resets")
+
     def _settled(self, msg: store.Message, rec: Recogniser, pane: tmux.PaneInfo, screen: str) -> bool:
         """A real CLI takes a paste only into its empty input box, positively recognised and at rest for
         its settle time; any other screen defers the message with what was seen."""
-        why = why_not_ready(read(rec, screen, pane.title), msg.recipient)
+        now = time.time()
+        reading = read(rec, screen, pane.title, now=now)
+        why = why_not_ready(reading, msg.recipient)
+        if reading.state == "limited" and reading.reset:
+            self._limited(msg.recipient, reset_time(reading.reset, now))
         if why is not None:
             self._ready_since.pop(pane.pane_id, None)
             self._defer(msg, why)

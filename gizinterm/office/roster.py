@@ -37,7 +37,7 @@ AGENT_KEYS = (
     "resume",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
-OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
+OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone", "limit_nudge")
 TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "notify")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
@@ -79,6 +79,7 @@ class Office:
     db: str | None = None
     day_starts: str = "00:00"
     timezone: str | None = None  # IANA name; None = the clock of whichever machine runs the command
+    limit_nudge: str = "continue"  # sent to an agent when its usage limit resets; "" for none
     layout_line: int | None = None  # where `layout` was written, for "no such layout" errors
 
     @property
@@ -206,8 +207,19 @@ def _parse_office(src: TomlSource, top: Table) -> Office:
         day_starts=table.text("day_starts", pattern=r"([01]\d|2[0-3]):[0-5]\d", hint='use 24-hour HH:MM, e.g. "05:00"')
         or "00:00",
         timezone=_timezone(table),
+        limit_nudge=_limit_nudge(table),
         layout_line=src.line_of("office", "layout"),
     )
+
+
+def _limit_nudge(table: Table) -> str:
+    """A message body like any other (the outbox's rules), on one line: it is typed into an input box."""
+    text = table.text("limit_nudge")
+    if text is None:
+        return "continue"
+    if len(text) > 500 or not text.isprintable():
+        raise table.fail("limit_nudge", "must be one line of printable text, at most 500 characters")
+    return text
 
 
 def _timezone(table: Table) -> str | None:

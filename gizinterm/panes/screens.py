@@ -36,6 +36,10 @@ class Recogniser:
     enter_delay: float = 0.1  # seconds between the paste and Enter (Gemini takes an earlier Enter as a newline)
     settle: float = 0.0  # seconds the box must have been at rest before the first paste (Claude drops an early Enter)
     continuation: str = "  "  # indentation of the box's further lines
+    # The CLI's "usage limit reached" message (group "reset": when it ends, as the CLI words it), and a
+    # prompt already sent as it shows in the history: a limit message no prompt followed is the latest word.
+    limits: tuple[str, ...] = ()
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Reading:
     state: str
     detail: str = ""
     box: str | None = None
+    reset: str = ""  # `limited`: when the limit ends, as the CLI wrote it ("11:13 PM"); "" when it did not say
 
     @property
     def ready(self) -> bool:
@@ -85,8 +90,9 @@ RECOGNISERS: dict[str, Recogniser] = {
     "codex": Recogniser(
         kind="codex",
         verified="0.171.0",
-        # The composer is the last "› " line; its further lines are indented by two spaces.
-        box=r"^\u203a (?P<text>[^\n]*(?:\n  [^\n]*)*?)\n\n  \S+ \S+ · /",
+        # The composer is the last "› " line; its further lines are indented by two spaces, or empty (a
+        # blank line of the text, or the line C-u just emptied).
+        box=r"^\u203a (?P<text>[^\n]*(?:\n(?:  [^\n]*)?)*?)\n\n  \S+ \S+ · /",
         empty=r"Ask Codex to do anything|Ask a follow-up question",
         at_rest=(r"^  \u2190 for agents · \? for shortcuts",),
         dialogs=(
@@ -105,6 +111,12 @@ RECOGNISERS: dict[str, Recogniser] = {
         waiting_title=r"Action Required",
         pasted=(r"\[Pasted Content \d+ chars\]",),
         enter_delay=0.1,
+        limits=(
+            # codex-rs error.rs: "… Try again at T." / "… or try again at T." / "Try again later." without one.
+            r"You[\u2019']ve hit your usage limit\b[^\n]*?[Tt]ry again (?:later\b|at "
+            r"(?P<reset>(?:[A-Z][a-z]{2} \d{1,2}(?:st|nd|rd|th)?(?:, \d{4})? )?\d{1,2}:\d{2} ?[AP]M))",
+        ),
+        prompt=r"^\u203a ",
     ),
     "gemini": Recogniser(
         kind="gemini",
@@ -133,6 +145,9 @@ RECOGNISERS: dict[str, Recogniser] = {
         # one that still lands as a newline is followed by one more Enter, which always submitted.
         enter_delay=0.3,
         settle=1.5,  # at start-up the box shows, the screen is cleared and redrawn ~0.7 s later
+        # A dialog (keep trying / stop) over the box; "Access resets at …" follows when the API said when.
+        limits=(r"Usage limit reached for \S+\.(?:[\s\u2502]*Access resets at (?P<reset>[^\n\u2502]+?)\.)?",),
+        prompt=r"^ > ",
     ),
 }
 
@@ -159,11 +174,19 @@ def box_text(rec: Recogniser, screen: str) -> str | None:
     return "" if not text or (rec.empty and _compiled(rf"^(?:{rec.empty})$").match(text)) else text
 
 
-def read(rec: Recogniser, screen: str, title: str = "") -> Reading:
-    """The state the screen positively shows: a dialog beats work, work beats the input box."""
+def read(rec: Recogniser, screen: str, title: str = "", now: float | None = None) -> Reading:
+    """The state the screen positively shows: a usage limit beats a dialog, a dialog beats work, work
+    beats the input box. With `now`, a limit whose reset time has passed no longer counts (the message
+    stays in the history until the next prompt; a message delivered then is what continues the work)."""
     visible = _visible(screen)
     boxes = list(_compiled(rec.box).finditer(visible))
     live = boxes[-1].start() if boxes else -1
+    limit = _limit(rec, visible, live)
+    if limit is not None:
+        reset = (limit.groupdict().get("reset") or "").strip()
+        ends = reset_time(reset, now) if now is not None and reset else None
+        if ends is None or ends > (now or 0):
+            return Reading("limited", "usage limit reached" + (f"; resets {reset}" if reset else ""), reset=reset)
     for what, pattern in rec.dialogs:
         # A dialog is drawn where the input box would be, or over it; the same words above a live box
         # are history (a dialog answered before the CLI restarted, an answer quoting one).
@@ -183,8 +206,56 @@ def read(rec: Recogniser, screen: str, title: str = "") -> Reading:
     return Reading("unknown", f"screen not recognised as {rec.kind} {rec.verified}'s input box or a known dialog")
 
 
+def _limit(rec: Recogniser, visible: str, live: int) -> re.Match[str] | None:
+    """The last limit message on screen that no sent prompt followed (before the live box, if any)."""
+    found = [m for pattern in rec.limits for m in _compiled(pattern).finditer(visible)]
+    if not found:
+        return None
+    last = max(found, key=lambda m: m.start())
+    end = live if live > last.end() else len(visible)
+    later = rec.prompt and any(last.end() < p.start() < end for p in _compiled(rec.prompt).finditer(visible))
+    return None if later else last
+
+
+def reset_time(reset: str, now: float) -> float | None:
+    """Epoch seconds of a reset as Codex words it in local time: "11:13 PM" on the day it happens (read as
+    the one within 12 hours of `now`, ahead or behind, since the screen outlives midnight), otherwise
+    "Dec 5th, 2026 1:13 AM" (codex-rs `format_retry_timestamp`: `%b %-d{st|nd|rd|th}, %Y %-I:%M %p`, seen
+    in 0.171.0); the day without its suffix or year is accepted too. None when not understood."""
+    from datetime import datetime, timedelta
+
+    found = re.fullmatch(
+        r"(?:([A-Z][a-z]{2}) (\d{1,2})(?:st|nd|rd|th)?(?:, (\d{4}))? )?(\d{1,2}):(\d{2}) ?([AP]M)", reset.strip()
+    )
+    if found is None:
+        return None
+    month, day, year, hour, minute, half = found.groups()
+    here = datetime.fromtimestamp(now).astimezone().replace(second=0, microsecond=0)
+    hours, minutes = int(hour) % 12 + (12 if half == "PM" else 0), int(minute)
+    try:
+        if month:
+            date = datetime.strptime(f"{month} {day} {year or here.year}", "%b %d %Y")
+            at = here.replace(year=date.year, month=date.month, day=date.day, hour=hours, minute=minutes)
+            if not year and at < here - timedelta(days=180):
+                at = at.replace(year=at.year + 1)
+        else:
+            at = here.replace(hour=hours, minute=minutes)
+            if at > here + timedelta(hours=12):
+                at -= timedelta(days=1)
+            elif at < here - timedelta(hours=12):
+                at += timedelta(days=1)
+    except ValueError:
+        return None
+    return at.timestamp()
+
+
 def squashed(text: str) -> str:
     return "".join(text.split())
+
+
+def shows_placeholder(rec: Recogniser, box: str) -> bool:
+    """The box shows the CLI's stand-in for a long paste ("[Pasted Content 1345 chars]")."""
+    return any(_compiled(p).search(box) for p in rec.pasted)
 
 
 def holds(rec: Recogniser, box: str | None, text: str) -> bool:
@@ -192,7 +263,7 @@ def holds(rec: Recogniser, box: str | None, text: str) -> bool:
     in the input box, nowhere else."""
     if not box:
         return False
-    if any(_compiled(p).search(box) for p in rec.pasted):
+    if shows_placeholder(rec, box):
         return True
     tail = squashed(text)[-32:]
     return bool(tail) and squashed(box).endswith(tail)

@@ -19,7 +19,7 @@ from typing import Any
 
 from gizinterm.office.layout import Plan
 from gizinterm.panes.profiles import SHELLS, Profile, matches, profile_for
-from gizinterm.panes.screens import RECOGNISERS, Recogniser, read
+from gizinterm.panes.screens import RECOGNISERS, Recogniser, read, reset_time
 from gizinterm.panes.tmux import (
     CHANGED_OPTION,
     EXIT_SEEN_OPTION,
@@ -33,7 +33,7 @@ from gizinterm.panes.tmux import (
     panes_by_agent,
 )
 
-STATES = ("absent", "starting", "working", "idle", "waiting", "unknown", "dead")
+STATES = ("absent", "starting", "working", "idle", "waiting", "limited", "unknown", "dead")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Observation:
     content_hash: str
     detail: str = ""  # what the screen showed: "approval prompt", "screen not recognised …"
     ready: bool = False  # an empty input box at rest, positively recognised: a message may be pasted
+    resets_at: float | None = None  # `limited`: epoch seconds the usage limit ends, when the CLI said
 
 
 def content_hash(text: str) -> str:
@@ -110,11 +111,13 @@ def _recognised(
 ) -> Observation:
     """A real agent CLI: its screen and title say what it does, positively; what they do not say is
     `unknown` (after the start-up grace), never `idle`, and never answered with a key."""
-    reading = read(rec, screen or "", pane.title)
+    reading = read(rec, screen or "", pane.title, now=now)
     state = reading.state
+    resets_at = reset_time(reading.reset, now) if reading.reset else None
     if state == "unknown" and pane.started_at is not None and now - pane.started_at < grace:
         state = "starting"
-    return replace(base, state=state, detail=reading.detail if state != "starting" else "", ready=reading.ready)
+    detail = reading.detail if state != "starting" else ""
+    return replace(base, state=state, detail=detail, ready=reading.ready, resets_at=resets_at)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class AgentStatus:
     detail: str = ""
     sandbox: str = ""  # "on": inside the network boundary; "off": opted out by `sandbox = false`
     conversation: str = ""  # the agent CLI's session id it was last started in, when known
+    resets_at: str = ""  # `limited`: when the usage limit ends (UTC ISO-8601), when the CLI said
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -248,4 +252,11 @@ def _row(
         in_mode=pane.in_mode,
         stopped=pane.stopped,
         detail=detail,
+        resets_at=_iso(obs.resets_at) if obs.resets_at is not None and not pane.dead else "",
     )
+
+
+def _iso(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")

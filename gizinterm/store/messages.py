@@ -302,10 +302,12 @@ def ack(conn: sqlite3.Connection, message_id: int, by: str) -> Message:
     return done
 
 
-def cancel(conn: sqlite3.Connection, message_id: int) -> Message:
-    """The operator gives up on a message that has not (provably) arrived."""
+def cancel(conn: sqlite3.Connection, message_id: int, note: str | None = None) -> Message:
+    """The operator gives up on a message that has not (provably) arrived; `note` (what became of a
+    pasted text) replaces the reason in the ledger."""
     get(conn, message_id)  # NotFoundError (exit 5) for an unknown id, before anything else
-    done = _transition(conn, message_id, ("queued", "failed", "unknown"), "state = 'cancelled'", ())
+    sets, args = ("state = 'cancelled', error = ?", (note,)) if note else ("state = 'cancelled'", ())
+    done = _transition(conn, message_id, ("queued", "failed", "unknown"), sets, args)
     if done is None:
         raise UsageError(f"message #{message_id} is {get(conn, message_id).state}; cannot cancel it")
     return done

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # The words a card shows, in the order an operator cares about them. `None` (shown as "…") means
 # the dashboard has not heard from tmux yet.
-STATES = ("working", "idle", "waiting", "unknown", "starting", "dead", "absent")
+STATES = ("working", "idle", "waiting", "limited", "unknown", "starting", "dead", "absent")
 
 
 @dataclass(frozen=True)

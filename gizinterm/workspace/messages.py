@@ -62,8 +62,35 @@ class MessagesPart(NotifyPart):
         from gizinterm.store import messages as store
 
         with contextlib.closing(connect(self.db_path)) as conn:
-            _may_decide(store.get(conn, message_id), by, "cancel")
-            return store.cancel(conn, message_id)
+            msg = store.get(conn, message_id)
+            _may_decide(msg, by, "cancel")
+            # The pane stays held while the text is cleared (the message is `unknown` until the end).
+            note = self._clear_unknown(msg) if msg.state == "unknown" else None
+            return store.cancel(conn, message_id, note)
+
+    def _clear_unknown(self, msg: Message) -> str:
+        """Take an unknown message's text out of its recipient's input box where it can be recognised
+        (see `messaging.clearing`); the ledger note says what became of it."""
+        from gizinterm.ground.errors import TmuxError
+        from gizinterm.messaging.clearing import clear_input
+        from gizinterm.messaging.framing import frame
+        from gizinterm.panes import tmux
+        from gizinterm.panes.screens import RECOGNISERS
+
+        kind = next((a.kind for a in self.roster.agents if a.id == msg.recipient), "shell")
+        rec = RECOGNISERS.get(kind)
+        left = f"cancelled; nothing pressed: clear {msg.recipient}'s input yourself (gizin attach {msg.recipient})"
+        if rec is None or not msg.pane_id:
+            return f"{left}: {kind} input boxes are not recognised" if rec is None else f"{left}: no pane recorded"
+        try:
+            server = tmux.server_for(self.socket)
+            text = frame(msg.id, msg.sender, msg.body)
+            cleared = clear_input(server, self.roster.office.session, msg.pane_id, msg.recipient, rec, text)
+        except TmuxError as exc:
+            return f"{left}: {exc}"
+        if cleared.empty:
+            return f"cancelled; its text cleared from {msg.recipient}'s input ({cleared.keys} keys)"
+        return f"{left}: {cleared.reason}" if not cleared.keys else f"cancelled; clearing stopped: {cleared.reason}"
 
     def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None, ttl: float = 5.0) -> Deliverer:
         """The office's deliverer, for `gizin deliver` and the dashboard's worker: it delivers only while

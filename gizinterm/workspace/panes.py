@@ -160,6 +160,7 @@ class PanesPart(ConversationsPart):
             on_exit=lambda agent, pane: exits.append(exit_event(agent, pane)),
         )
         self.record_agent_events(exits)
+        self.queue_limit_nudges({r.agent: r.resets_at for r in rows if r.state == "limited" and r.resets_at})
         known = {a: c.conversation for a, c in self.conversations(plan).items() if c.conversation}
         rows = [replace(r, conversation=known[r.agent]) if r.agent in known else r for r in rows]
         return self.with_boundary(rows)
@@ -262,6 +263,23 @@ class PanesPart(ConversationsPart):
 
         with contextlib.closing(connect(self.db_path)) as conn:
             return recent_events(conn, agent, limit)
+
+    def queue_limit_nudges(self, resets: dict[str, str]) -> None:
+        """Best effort, like the events: each agent seen at a usage limit with a known reset gets its one
+        nudge queued (see `messaging.limits`); a database that cannot be written is no reason to fail
+        a status."""
+        import sqlite3
+        from datetime import datetime
+
+        from gizinterm.ground.errors import GizinError
+        from gizinterm.messaging.limits import queue_nudge
+        from gizinterm.store import connect
+
+        if not resets:
+            return
+        with contextlib.suppress(GizinError, sqlite3.Error, OSError), contextlib.closing(connect(self.db_path)) as conn:
+            for agent, iso in resets.items():
+                queue_nudge(conn, self.roster, agent, datetime.fromisoformat(iso).timestamp())
 
     def record_agent_events(self, events: list[AgentEvent]) -> list[str]:
         """Best effort: the office stays up even when its database cannot be written; the reason comes

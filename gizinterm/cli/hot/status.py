@@ -23,8 +23,8 @@ COLUMNS = ("agent", "state", "pane", "seat", "pid", "command", "idle", "detail")
 COMMAND = Command(
     "status",
     "One row per agent: pane, seat, state, pid, activity. Exit 4 when the office is not running.",
-    description="One row per agent: pane, seat, state (absent, starting, working, idle, waiting, dead), "
-    "pid, seconds since its own output changed. Exit 4 when the office is not running.",
+    description="One row per agent: pane, seat, state (absent, starting, working, idle, waiting, limited, unknown, "
+    "dead), pid, seconds since its own output changed. Exit 4 when the office is not running.",
     options=[
         Opt("--json", dest="json", help="a JSON array on stdout"),
         Opt("--ndjson", dest="ndjson", help="one JSON object per line"),

@@ -69,16 +69,33 @@ class EnterOutcome:
     detail: str = ""
 
 
-def _enter_cmd(pane_id: str, agent: str, marker: str) -> list[str]:
+def _enter_cmd(pane_id: str, agent: str, marker: str, key: str = "Enter") -> list[str]:
     return [
         "if-shell",
         "-F",
         "-t",
         pane_id,
         ready_format(agent),
-        f"send-keys -t {pane_id} Enter ; display-message -p {marker}-entered",
+        f"send-keys -t {pane_id} {key} ; display-message -p {marker}-entered",
         f"display-message -p -t {pane_id} '{marker}-#{{?pane_in_mode,mode,gone}}'",
     ]
+
+
+EDIT_KEYS = ("C-u", "BSpace")  # the only other keys gizin presses: clearing its own text from an input box
+
+
+def press_edit_key(server: TmuxServer, pane_id: str, agent: str, key: str) -> EnterOutcome:
+    """Press one of EDIT_KEYS under the same check as Enter (the agent's live pane, not in a mode);
+    status `entered` means pressed."""
+    if key not in EDIT_KEYS:
+        raise ValueError(f"not an edit key: {key}")
+    token = secrets.token_hex(6)
+    result = server.call([_enter_cmd(pane_id, agent, f"{token}-0", key)])
+    found = re.search(rf"^{token}-0-(entered|mode|gone)$", result.stdout, re.MULTILINE)
+    if found is None:
+        return EnterOutcome("error", result.stderr or "tmux did not answer")
+    status = found.group(1)
+    return EnterOutcome("in-mode" if status == "mode" else status, _ENTER_DETAIL.get(status, ""))
 
 
 _ENTER_DETAIL = {"mode": "pane in copy mode", "gone": "the pane died or changed hands"}

@@ -32,6 +32,7 @@ STATES: tuple[tuple[str, str], ...] = (
     ("working", "output is changing"),
     ("idle", "at its prompt"),
     ("waiting", "a permission prompt, a question or a dialog is on its screen: needs you"),
+    ("limited", "its CLI hit a usage limit (the card says until when): messages wait for the reset"),
     ("unknown", "a real agent CLI shows a screen gizin does not recognise: look; messages wait"),
     ("dead", "the program exited; restart with r"),
     ("absent", "no pane: the office is down or the agent was never started"),

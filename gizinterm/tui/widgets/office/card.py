@@ -15,6 +15,7 @@ STATE_STYLE = {
     "working": "bold green",
     "idle": "cyan",
     "waiting": "bold yellow",
+    "limited": "bold red",
     "unknown": "bold magenta",
     "starting": "italic cyan",
     "dead": "bold red",
