@@ -11,12 +11,14 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gizinterm.ground.errors import NotFoundError
 from gizinterm.ground.tomlsource import TomlSource, load_toml
 from gizinterm.ground.validate import Table, did_you_mean
-from gizinterm.office.notifying import NotifySettings, parse_notify
+
+if TYPE_CHECKING:
+    from gizinterm.office.notifying import NotifySettings
 
 KINDS = ("claude", "codex", "gemini", "aider", "shell", "demo")
 OUTBOUND = ("allow", "deny")
@@ -188,8 +190,18 @@ def parse_roster(src: TomlSource) -> Roster:
         channels=top.table("channels"),
         report=top.table("report"),
         prices=top.table("prices"),
-        notify=parse_notify(src, top.table("notify")),
+        notify=_notify(src, top),
     )
+
+
+def _notify(src: TomlSource, top: Table) -> NotifySettings | None:
+    """`[notify]`, parsed only when the office has one: `gizin log` and `gizin guard` load the roster
+    before every task and tool call, and most offices never pay for the notifier's settings model."""
+    if "notify" not in src.data:
+        return None
+    from gizinterm.office.notifying import parse_notify
+
+    return parse_notify(src, top.table("notify"))
 
 
 def _parse_office(src: TomlSource, top: Table) -> Office:
