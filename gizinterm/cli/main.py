@@ -57,6 +57,7 @@ from gizinterm.cli import doctor as _doctor  # noqa: E402,F401
 from gizinterm.cli import guard as _guard  # noqa: E402,F401
 from gizinterm.cli import hotcommands as _hotcommands  # noqa: E402,F401
 from gizinterm.cli import messages as _messages  # noqa: E402,F401
+from gizinterm.cli import notify as _notify  # noqa: E402,F401
 from gizinterm.cli import office as _office  # noqa: E402,F401
 from gizinterm.cli import outbound as _outbound  # noqa: E402,F401
 from gizinterm.cli import tasks as _tasks  # noqa: E402,F401

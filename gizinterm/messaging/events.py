@@ -8,7 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class DeliveryEvent:
     """Something the operator may want to see. kind: delivered | deferred | unknown | failed | requeued |
-    recovered | queued (the deliverer queued a message itself: a limit's nudge) | lease-acquired | lease-lost."""
+    recovered | queued (the deliverer queued a message itself: a limit's nudge) | lease-acquired | lease-lost |
+    notify-error (the notifier failed a cycle; delivery goes on)."""
 
     kind: str
     message_id: int | None = None

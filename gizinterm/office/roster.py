@@ -11,11 +11,14 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gizinterm.ground.errors import NotFoundError
 from gizinterm.ground.tomlsource import TomlSource, load_toml
 from gizinterm.ground.validate import Table, did_you_mean
+
+if TYPE_CHECKING:
+    from gizinterm.office.notifying import NotifySettings
 
 KINDS = ("claude", "codex", "gemini", "aider", "shell", "demo")
 OUTBOUND = ("allow", "deny")
@@ -37,7 +40,7 @@ AGENT_KEYS = (
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
 OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone", "limit_nudge")
-TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices")
+TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "notify")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -109,6 +112,7 @@ class Roster:
     channels: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
+    notify: NotifySettings | None = None  # None: no [notify] table, the office never calls the operator
 
     @property
     def dir(self) -> Path:
@@ -186,7 +190,18 @@ def parse_roster(src: TomlSource) -> Roster:
         channels=top.table("channels"),
         report=top.table("report"),
         prices=top.table("prices"),
+        notify=_notify(src, top),
     )
+
+
+def _notify(src: TomlSource, top: Table) -> NotifySettings | None:
+    """`[notify]`, parsed only when the office has one: `gizin log` and `gizin guard` load the roster
+    before every task and tool call, and most offices never pay for the notifier's settings model."""
+    if "notify" not in src.data:
+        return None
+    from gizinterm.office.notifying import parse_notify
+
+    return parse_notify(src, top.table("notify"))
 
 
 def _parse_office(src: TomlSource, top: Table) -> Office:

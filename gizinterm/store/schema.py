@@ -205,6 +205,30 @@ CREATE TABLE conversations (
 """
 """Each agent's current conversation, so a restart after a crash continues it instead of starting over."""
 
+NOTIFICATIONS = """
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,       -- the episode (e.g. waiting:riku:1764886400): notified once, ever
+    event TEXT NOT NULL,            -- waiting | dead | limited | message | blocked | test
+    agent TEXT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    outcome TEXT NOT NULL,          -- sending | sent | partial | failed | skipped | suppressed
+    reason TEXT,                    -- why suppressed or failed
+    channels TEXT NOT NULL DEFAULT '[]',    -- JSON list of {"channel", "outcome", "detail"}
+    at TEXT NOT NULL,               -- UTC ISO-8601, when it was claimed
+    finished_at TEXT
+);
+CREATE INDEX notifications_at ON notifications (at);
+CREATE TABLE notify_episodes (
+    key TEXT PRIMARY KEY,           -- a condition now true: waiting:<agent> | dead:<agent> | limited:<agent>
+    since REAL NOT NULL,            -- epoch seconds it began (or, for 'baseline', the notifier's first run)
+    seen REAL NOT NULL              -- epoch seconds the notifier first saw it
+);
+"""
+"""The notifier's history and its open episodes. Episodes live in the database, not in the deliverer's
+memory, so a deliverer taking over the lease continues the same episodes instead of calling again."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
@@ -213,4 +237,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
     ("m006_usage", USAGE),
     ("m007_conversations", CONVERSATIONS),
+    ("m008_notifications", NOTIFICATIONS),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from gizinterm.workspace.base import WorkspaceBase
+from gizinterm.workspace.notify import NotifyPart
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from gizinterm.store.messages import Enqueued, Message
 
 
-class MessagesPart(WorkspaceBase):
+class MessagesPart(NotifyPart):
     def send(self, target: str, body: str, *, sender: str = "operator", key: str | None = None) -> list[Enqueued]:
         """Queue a message for an agent, `@Department` or `all`; the deliverer pastes it (exactly once)."""
         from gizinterm.messaging import outbox
@@ -94,10 +94,13 @@ class MessagesPart(WorkspaceBase):
 
     def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None, ttl: float = 5.0) -> Deliverer:
         """The office's deliverer, for `gizin deliver` and the dashboard's worker: it delivers only while
-        it holds the office's lease, so hosting one where another runs is harmless (it stands by)."""
-        from gizinterm.messaging.deliverer import Deliverer
+        it holds the office's lease, so hosting one where another runs is harmless (it stands by). The
+        lease holder also runs the office's notifier (`[notify]`), so one process calls the operator."""
+        from gizinterm.messaging.attention import NotifyingDeliverer
 
-        return Deliverer.for_office(self.roster, self.db_path, self.socket, on_event=on_event, ttl=ttl)
+        return NotifyingDeliverer.for_office(
+            self.roster, self.db_path, self.socket, on_event=on_event, ttl=ttl, notifier=self.notifier()
+        )
 
 
 def _may_decide(msg: Message, by: str | None, what: str) -> None:
