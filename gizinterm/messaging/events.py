@@ -8,7 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class DeliveryEvent:
     """Something the operator may want to see. kind: delivered | deferred | unknown | failed | requeued |
-    recovered | lease-acquired | lease-lost."""
+    recovered | lease-acquired | lease-lost | schedule-sent | schedule-late | schedule-skipped |
+    schedule-exists | schedule-failed | schedule-error (see gizinterm.schedules.service)."""
 
     kind: str
     message_id: int | None = None

@@ -36,8 +36,10 @@ AGENT_KEYS = (
     "resume",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
-OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
-TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices")
+OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone", "start_batch", "start_pause")
+TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "schedule")
+START_BATCH = 8  # agents that sign in at start (claude, codex, gemini) started at once; see panes.bringup
+START_PAUSE = 5.0  # seconds between two such batches: long enough for a sign-in to settle
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -78,6 +80,8 @@ class Office:
     db: str | None = None
     day_starts: str = "00:00"
     timezone: str | None = None  # IANA name; None = the clock of whichever machine runs the command
+    start_batch: int = START_BATCH  # at most this many signing-in agents start in one tmux invocation
+    start_pause: float = START_PAUSE  # seconds `gizin up` waits between two such batches
     layout_line: int | None = None  # where `layout` was written, for "no such layout" errors
 
     @property
@@ -108,6 +112,7 @@ class Roster:
     channels: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
+    schedules: tuple[dict[str, Any], ...] = ()  # `[[schedule]]`, validated by gizinterm.schedules.model
 
     @property
     def dir(self) -> Path:
@@ -185,7 +190,15 @@ def parse_roster(src: TomlSource) -> Roster:
         channels=top.table("channels"),
         report=top.table("report"),
         prices=top.table("prices"),
+        schedules=_raw_schedules(src),
     )
+
+
+def _raw_schedules(src: TomlSource) -> tuple[dict[str, Any], ...]:
+    raw = src.data.get("schedule", [])
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        raise src.error("schedule", "must be written as [[schedule]] tables", "schedule")
+    return tuple(raw)
 
 
 def _parse_office(src: TomlSource, top: Table) -> Office:
@@ -203,8 +216,17 @@ def _parse_office(src: TomlSource, top: Table) -> Office:
         day_starts=table.text("day_starts", pattern=r"([01]\d|2[0-3]):[0-5]\d", hint='use 24-hour HH:MM, e.g. "05:00"')
         or "00:00",
         timezone=_timezone(table),
+        start_batch=table.number("start_batch", START_BATCH, minimum=1, maximum=1000),
+        start_pause=_seconds(table, "start_pause", START_PAUSE),
         layout_line=src.line_of("office", "layout"),
     )
+
+
+def _seconds(table: Table, name: str, default: float) -> float:
+    value = table.data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 600:
+        raise table.fail(name, f"must be a number of seconds from 0 to 600, not {value!r}")
+    return float(value)
 
 
 def _timezone(table: Table) -> str | None:

@@ -205,6 +205,17 @@ CREATE TABLE conversations (
 """
 """Each agent's current conversation, so a restart after a crash continues it instead of starting over."""
 
+SCHEDULES = """
+CREATE TABLE schedule_marks (
+    schedule TEXT PRIMARY KEY,      -- the schedule's id (agents.toml `id`, else derived from when/to/text)
+    checked_at TEXT NOT NULL,       -- UTC ISO-8601: the lease holder has dealt with every slot up to here
+    updated_at TEXT NOT NULL
+);
+"""
+"""How far each schedule's slots were looked at, so a slot is known as "missed while nothing ran" (and
+`catch_up` decides), and a schedule added today does not fire for its slots of last week. The slots'
+messages themselves are plain outbox rows whose UNIQUE key is the slot: sending one twice is a no-op."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
@@ -213,4 +224,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
     ("m006_usage", USAGE),
     ("m007_conversations", CONVERSATIONS),
+    ("m009_schedules", SCHEDULES),  # m008 is reserved for another part of issue 16
 ]
