@@ -118,6 +118,8 @@ class PanesPart(ConversationsPart):
                 progress=steps,
                 refused=refused,
                 hold=resuming,
+                batch=self.roster.office.start_batch,  # signing-in CLIs: a few at a time (panes.bringup)
+                pause=self.roster.office.start_pause,
             )
             for agent in report.held:  # one at a time, each back before the next starts
                 say(

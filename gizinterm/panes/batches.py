@@ -1,0 +1,31 @@
+"""Start-up without a stampede: which agents `gizin up` starts together, and how it says so.
+
+Many real agent CLIs (Claude Code, Codex, Gemini CLI) signing in under one account in the same second
+log each other out, so the kinds whose profile `signs_in` start at most `[office] start_batch` per tmux
+invocation, `start_pause` seconds apart (panes/bringup.py runs the batches). Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gizinterm.office.layout import Plan
+from gizinterm.panes.profiles import profile_for
+
+
+def batches_of(plan: Plan, starting: Sequence[str], batch: int | None) -> list[list[str]]:
+    """The agents of this run that sign in at start, in seat order, cut into batches of `batch`; the
+    first batch goes with everything else. A single batch (or none) means no pause at all."""
+    if batch is None:
+        return []
+    wanted = set(starting)
+    signing = [s.agent.id for s in plan.panes if s.agent.id in wanted and profile_for(s.agent.kind).signs_in]
+    return [signing[i : i + batch] for i in range(0, len(signing), max(1, batch))]
+
+
+def batch_line(number: int, batches: Sequence[Sequence[str]], size: int | None) -> str:
+    chunk = batches[number - 1]
+    return (
+        f"batch {number}/{len(batches)}: starting {len(chunk)} agents that sign in at start "
+        f"({', '.join(chunk)}) in one tmux invocation (start_batch = {size})"
+    )
