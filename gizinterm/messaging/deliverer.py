@@ -10,7 +10,7 @@ dashboard hosts one in a worker thread through the very same lease:
     d.close()                   # finishes in-flight Enters, releases the lease
 
 or simply `d.run(stop_event)`. `step()` is safe to call when another process holds the lease: it then
-only tries to take it over (standby).
+only tries to take it over (standby). The holder also enqueues due schedule slots (messaging/schedules).
 
 A message goes out in three moves, each guarded:
 1. Claim (queued -> sending, atomic, FIFO per recipient). Nothing has touched the pane yet.
@@ -33,7 +33,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gizinterm.ground.errors import GizinError, TmuxError
 from gizinterm.messaging.events import DeliveryEvent, Stats
@@ -51,6 +50,7 @@ from gizinterm.messaging.flight import (
 )
 from gizinterm.messaging.framing import frame
 from gizinterm.messaging.positive import SUBMIT_TIMEOUT, PositivePath
+from gizinterm.messaging.schedules.runner import ScheduleRunner
 from gizinterm.messaging.screen import PromptCheck, showing_prompt, tail_visible
 from gizinterm.office.roster import Roster, load_roster
 from gizinterm.panes import tmux
@@ -59,9 +59,6 @@ from gizinterm.panes.tmux import paste
 from gizinterm.store import connect
 from gizinterm.store import messages as store
 from gizinterm.store.inputs import held_inputs
-
-if TYPE_CHECKING:
-    from gizinterm.schedules.service import Scheduler
 
 
 class Deliverer(PositivePath):
@@ -80,7 +77,6 @@ class Deliverer(PositivePath):
         take_timeout: float | None = None,
         settle: float = SETTLE,
         enter_grace: float = ENTER_GRACE,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self.roster = roster
         self.db_path = db_path
@@ -104,9 +100,7 @@ class Deliverer(PositivePath):
         self._ready_since: dict[str, float] = {}  # pane -> since when a real CLI's empty box has been at rest
         self._stop = threading.Event()
         self._conn: sqlite3.Connection | None = None
-        self.clock = clock  # the schedules' "now" (tests move it across a slot; the lease keeps real time)
-        self._scheduler: Scheduler | None = None
-        self._schedules_off = False
+        self.schedules = ScheduleRunner(roster, time.time, on_event)  # tests set its clock to cross a slot
 
     @classmethod
     def for_office(cls, roster: Roster, db_path: Path, socket: str | None, **kwargs: object) -> Deliverer:
@@ -153,9 +147,6 @@ class Deliverer(PositivePath):
         # The lease is gone, so recovery by the new holder decides these; never touch them again here.
         self._inflight.clear()
 
-    def lease_holder(self) -> store.Lease | None:
-        return store.lease(self.conn)
-
     # --- one pass ---------------------------------------------------------------------------------------
 
     def step(self) -> bool:
@@ -164,7 +155,7 @@ class Deliverer(PositivePath):
         self.stats.steps += 1
         if not self._ensure_lease():
             return False
-        self._run_schedules()
+        self.schedules.step(self.conn)
         if self._inflight or self._cooling:
             self._advance_inflight()
         if self._stop.is_set():
@@ -175,25 +166,6 @@ class Deliverer(PositivePath):
         if heads:
             self._start(heads)
         return bool(self._inflight or self._cooling)
-
-    def _run_schedules(self) -> None:
-        """The lease holder enqueues due schedule slots (gizinterm.schedules.service; one comparison per
-        step between slots). A broken `[[schedule]]` turns schedules off, never message delivery."""
-        if self._schedules_off:
-            return
-        try:
-            if self._scheduler is None:
-                from gizinterm.schedules.service import Scheduler  # cronsim: only a lease holder pays for it
-
-                self._scheduler = Scheduler.for_roster(self.roster)
-            outcomes = self._scheduler.tick(self.conn, self.clock())
-        except GizinError as exc:
-            self._schedules_off = True
-            self._emit("schedule-error", detail=f"schedules off: {exc}")
-            return
-        for o in outcomes:
-            ids = ", ".join(f"#{i}" for i in o.message_ids)
-            self._emit(f"schedule-{o.action}", detail=f"{o.schedule} {o.slot:%Y-%m-%d %H:%M}Z {ids} {o.detail}".strip())
 
     def pending(self) -> bool:
         """Messages this deliverer could act on now (in flight, or queued heads not deferred)."""

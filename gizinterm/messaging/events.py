@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class DeliveryEvent:
     """Something the operator may want to see. kind: delivered | deferred | unknown | failed | requeued |
     recovered | lease-acquired | lease-lost | schedule-sent | schedule-late | schedule-skipped |
-    schedule-exists | schedule-failed | schedule-error (see gizinterm.schedules.service)."""
+    schedule-exists | schedule-failed | schedule-error (see gizinterm.messaging.schedules.service)."""
 
     kind: str
     message_id: int | None = None

@@ -112,7 +112,7 @@ class Roster:
     channels: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
-    schedules: tuple[dict[str, Any], ...] = ()  # `[[schedule]]`, validated by gizinterm.schedules.model
+    schedules: tuple[dict[str, Any], ...] = ()  # `[[schedule]]`, validated by gizinterm.messaging.schedules.model
 
     @property
     def dir(self) -> Path:

@@ -2,15 +2,18 @@
 
 Many real agent CLIs (Claude Code, Codex, Gemini CLI) signing in under one account in the same second
 log each other out, so the kinds whose profile `signs_in` start at most `[office] start_batch` per tmux
-invocation, `start_pause` seconds apart (panes/bringup.py runs the batches). Pure.
+invocation, `start_pause` seconds apart (panes/bringup.py runs the batches). The first invocation also
+carries everything else (other kinds, prunes); each later batch is one more invocation, planned from the
+pane list the one before returned. Pure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gizinterm.office.layout import Plan
+from gizinterm.office.layout import PaneSpec, Plan
 from gizinterm.panes.profiles import profile_for
+from gizinterm.panes.tmux import Command
 
 
 def batches_of(plan: Plan, starting: Sequence[str], batch: int | None) -> list[list[str]]:
@@ -29,3 +32,21 @@ def batch_line(number: int, batches: Sequence[Sequence[str]], size: int | None) 
         f"batch {number}/{len(batches)}: starting {len(chunk)} agents that sign in at start "
         f"({', '.join(chunk)}) in one tmux invocation (start_batch = {size})"
     )
+
+
+def batch_part(
+    batches: Sequence[Sequence[str]],
+    number: int,
+    to_create: Sequence[PaneSpec],
+    respawns: dict[str, list[Command]],
+) -> tuple[list[PaneSpec], list[Command]]:
+    """The panes to create and the restarts to send in invocation `number` (0-based). Invocation 0 also
+    takes every agent that is in no batch: kinds that do not sign in start all at once, as before."""
+    later = {a for chunk in batches[1:] for a in chunk}
+    members = set(batches[number]) if number > 0 else None
+
+    def here(agent: str) -> bool:
+        return agent in members if members is not None else agent not in later
+
+    restarts = [c for agent, commands in respawns.items() if here(agent) for c in commands]
+    return [s for s in to_create if here(s.agent.id)], restarts

@@ -7,11 +7,8 @@ plain splits (inserted right after their column-major predecessor, so the window
 seat order) and each touched window then gets one exact layout string from `grid.py`.
 
 Every `up` is: `tmux -V` (version check), one `list-panes`, and at most one chained invocation that
-applies all changes and lists the panes again to learn the new ids. With `batch`, agents whose kind
-signs in to an account at start (claude, codex, gemini: `Profile.signs_in`) start at most `batch` per
-invocation, `pause` seconds apart: many of those CLIs signing in under one account in the same second
-log each other out. The first invocation also carries everything else (other kinds, prunes); each
-later batch is one more invocation, planned from the pane list the one before returned.
+applies all changes and lists the panes again to learn the new ids; with `batch`, one more such
+invocation per further batch of agents that sign in at start (see panes/batches.py).
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from dataclasses import dataclass, field
 from gizinterm.ground.errors import TmuxError
 from gizinterm.office.grid import layout_string
 from gizinterm.office.layout import PaneSpec, Plan
-from gizinterm.panes.batches import batch_line, batches_of
+from gizinterm.panes.batches import batch_line, batch_part, batches_of
 from gizinterm.panes.seat import (
     client_env,
     client_path,
@@ -147,8 +144,7 @@ def up(
     """Bring the office up or reconcile it. `only` limits creation and restarts to those agents;
     agents in `refused` are neither created nor restarted (running panes are left alone). Agents in
     `hold` that would be created or restarted are not, but listed in `held`: the caller starts them
-    one by one (a resumed conversation is checked before the next one starts). `batch` and `pause`:
-    see the module docstring; None starts everyone in one invocation."""
+    one by one (a resumed conversation is checked before the next one starts). `batch`: see batches.py."""
     say: ProgressFn = progress or (lambda _p: None)
     started_clock = time.perf_counter()
     invocations_before = server.invocations
@@ -229,29 +225,19 @@ def up(
             report.removed.append(agent_id)
 
     batches = batches_of(plan, [*(s.agent.id for s in to_create), *respawns], batch)
-    later = {a for chunk in batches[1:] for a in chunk}
-    for agent_id, restart in respawns.items():
-        if agent_id not in later:
-            commands += restart
-    first = [s for s in to_create if s.agent.id not in later]
-    commands += _seat(plan, panes, gone, first, report, size, moment, path, say)
-    if len(batches) > 1:
-        say(Progress("batch", batch_line(1, batches, batch)))
-    if commands:
-        say(Progress("apply", f"applying {len(commands)} tmux commands in one invocation"))
-        out = server.run([*commands, list_panes_cmd(plan.session)], env=client_env(plan))
-        after = parse_panes(out)
-    else:
-        after = panes
-    for number, chunk in enumerate(batches[1:], start=2):
-        say(Progress("pause", f"pausing {pause:g} s so their sign-ins do not collide"))
-        sleep(pause)
-        say(Progress("batch", batch_line(number, batches, batch)))
-        members = set(chunk)
-        step = [c for a in chunk if a in respawns for c in respawns[a]]
-        create = [s for s in to_create if s.agent.id in members]
-        step += _seat(plan, after, set(), create, report, size, moment, path, say)
-        after = parse_panes(server.run([*step, list_panes_cmd(plan.session)], env=client_env(plan)))
+    after = panes
+    for number in range(max(1, len(batches))):  # a later batch is planned on the panes the one before made
+        if number:
+            say(Progress("pause", f"pausing {pause:g} s so their sign-ins do not collide"))
+            sleep(pause)
+            commands, gone = [], set()
+        create, restarts = batch_part(batches, number, to_create, respawns)
+        commands += restarts + _seat(plan, after, gone, create, report, size, moment, path, say)
+        if len(batches) > 1:
+            say(Progress("batch", batch_line(number + 1, batches, batch)))
+        if commands:
+            say(Progress("apply", f"applying {len(commands)} tmux commands in one invocation"))
+            after = parse_panes(server.run([*commands, list_panes_cmd(plan.session)], env=client_env(plan)))
     seated = panes_by_agent(after)  # in roster order, then panes of agents no longer in the roster
     report.panes = {a: seated[a].pane_id for a in dict.fromkeys([*planned, *seated]) if a in seated}
     missing = [a for a in report.started if a not in report.panes]

@@ -10,14 +10,14 @@ from gizinterm.workspace.base import WorkspaceBase
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from gizinterm.schedules.listing import ScheduleView
-    from gizinterm.schedules.model import Schedule
+    from gizinterm.messaging.schedules.listing import ScheduleView
+    from gizinterm.messaging.schedules.model import Schedule
 
 
 class SchedulesPart(WorkspaceBase):
     def schedules(self) -> tuple[Schedule, ...]:
         """Every `[[schedule]]`, validated: a ConfigError (exit 2) names file, line, index and field."""
-        from gizinterm.schedules.model import load_schedules
+        from gizinterm.messaging.schedules.model import load_schedules
 
         return load_schedules(self.roster)
 
@@ -25,7 +25,7 @@ class SchedulesPart(WorkspaceBase):
         """Each schedule with its next `count` slots; the deliverer's lease holder is what sends them."""
         from datetime import UTC, datetime
 
-        from gizinterm.schedules.listing import list_schedules
+        from gizinterm.messaging.schedules.listing import list_schedules
         from gizinterm.store import connect
 
         schedules = self.schedules()

@@ -25,9 +25,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from gizinterm.ground.errors import GizinError
 from gizinterm.messaging.framing import OPERATOR, resolve_recipients
+from gizinterm.messaging.schedules.model import Schedule, load_schedules
+from gizinterm.messaging.schedules.slots import latest_slot, next_slots, office_zone, slot_key
 from gizinterm.office.roster import Roster, load_roster
-from gizinterm.schedules.model import Schedule, load_schedules
-from gizinterm.schedules.slots import latest_slot, next_slots, office_zone, slot_key
 from gizinterm.store import messages as outbox
 from gizinterm.store import schedules as store
 

@@ -22,9 +22,9 @@ from gizinterm.ground.errors import GizinError
 from gizinterm.ground.tomlsource import load_toml
 from gizinterm.ground.validate import Table
 from gizinterm.messaging.framing import OPERATOR, resolve_recipients
+from gizinterm.messaging.schedules.slots import check_cron
+from gizinterm.messaging.schedules.when import WhenError, to_cron
 from gizinterm.office.roster import ID_PATTERN, Roster
-from gizinterm.schedules.slots import check_cron
-from gizinterm.schedules.when import WhenError, to_cron
 from gizinterm.store.messages import check_body
 
 SCHEDULE_KEYS = ("id", "when", "to", "text", "catch_up")

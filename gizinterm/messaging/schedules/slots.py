@@ -19,7 +19,7 @@ from itertools import islice
 
 from cronsim import CronSim, CronSimError  # ~40 ms to import: only the deliverer and `schedule list` load it
 
-from gizinterm.schedules.when import WhenError
+from gizinterm.messaging.schedules.when import WhenError
 
 
 def check_cron(expr: str) -> None:

@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from gizinterm.messaging.schedules.model import Schedule
+from gizinterm.messaging.schedules.slots import next_slots, office_zone
 from gizinterm.office.roster import Roster
-from gizinterm.schedules.model import Schedule
-from gizinterm.schedules.slots import next_slots, office_zone
 from gizinterm.store.schedules import last_sent
 
 
