@@ -28,8 +28,9 @@ def batches_of(plan: Plan, starting: Sequence[str], batch: int | None) -> list[l
 
 def batch_line(number: int, batches: Sequence[Sequence[str]], size: int | None) -> str:
     chunk = batches[number - 1]
+    agents = "1 agent" if len(chunk) == 1 else f"{len(chunk)} agents"
     return (
-        f"batch {number}/{len(batches)}: starting {len(chunk)} agents that sign in at start "
+        f"batch {number}/{len(batches)}: starting {agents} that sign in at start "
         f"({', '.join(chunk)}) in one tmux invocation (start_batch = {size})"
     )
 

@@ -48,7 +48,7 @@ def test_33_signing_in_agents_start_in_batches_of_8_one_invocation_each(
     assert len(report.started) == 36 and report.created_session
     assert report.tmux_invocations == 1 + 5  # list-panes, then one invocation per batch: 8+8+8+8+1 of 33
     batch_lines = [s.message for s in steps if s.step == "batch"]
-    said = [re.findall(r"^batch (\d)/5: starting (\d) agents that sign in", m) for m in batch_lines]
+    said = [re.findall(r"^batch (\d)/5: starting (\d) agents? that sign in", m) for m in batch_lines]
     assert said == [[("1", "8")], [("2", "8")], [("3", "8")], [("4", "8")], [("5", "1")]]
     assert all("in one tmux invocation (start_batch = 8)" in m for m in batch_lines)
     assert [s.message for s in steps if s.step == "pause"] == ["pausing 0.05 s so their sign-ins do not collide"] * 4
