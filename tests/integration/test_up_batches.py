@@ -16,7 +16,7 @@ import pytest
 
 from gizinterm.panes.bringup import Progress
 from tests.conftest import TmuxServer
-from tests.helpers import write_office
+from tests.helpers import wait_until, write_office
 from tests.integration.officekit import assert_grid, by_agent, workspace
 
 SHELLS = ("a0", "a13", "a35")  # demo/shell kinds: never batched, they start with the first batch
@@ -75,3 +75,23 @@ def test_a_batch_as_large_as_the_office_is_one_invocation_without_pause(
     report = ws.up(progress=steps.append)  # a 600 s pause would time the test out: there is none
     assert len(report.started) == 12 and report.tmux_invocations == 2
     assert not [s for s in steps if s.step in ("batch", "pause")]
+
+
+def test_restarting_dead_signing_in_agents_is_batched_too(
+    tmp_path: Path, tmux: TmuxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "office"
+    path = write_office(folder, 10, command="sh -c 'read line' claude", extra='kind = "claude"\nresume = false\n')
+    path.write_text(path.read_text().replace("[office]\n", "[office]\nstart_batch = 4\nstart_pause = 0\n"))
+    ws = workspace(folder, tmux)
+    monkeypatch.setattr(ws, "broken_guards", lambda ids=None: {})
+    assert ws.up().tmux_invocations == 1 + 3  # 4 + 4 + 2
+    for pane in by_agent(ws).values():
+        tmux.cmd("send-keys", "-t", pane.pane_id, "Enter")  # each stand-in reads its line and exits
+    wait_until(lambda: all(p.dead for p in by_agent(ws).values()), what="every stand-in exited")
+    steps: list[Progress] = []
+    report = ws.up(restart_dead=True, progress=steps.append)
+    assert sorted(report.restarted) == sorted(f"a{i}" for i in range(10))
+    assert report.tmux_invocations == 1 + 3
+    assert [s.message.split(":")[0] for s in steps if s.step == "batch"] == ["batch 1/3", "batch 2/3", "batch 3/3"]
+    wait_until(lambda: not any(p.dead for p in by_agent(ws).values()), what="every agent running again")
