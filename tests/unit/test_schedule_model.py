@@ -116,3 +116,12 @@ def test_the_example_office_nudges_everyone_at_1730_on_weekdays() -> None:
     (schedule,) = load_schedules(load_roster(REPO / "agents.toml"))
     assert (schedule.id, schedule.cron, schedule.to) == ("end-of-day-log", "30 17 * * 1-5", "all")
     assert "gizin log" in schedule.text
+
+
+def test_the_hot_paths_never_load_the_cron_engine() -> None:
+    """cronsim costs ~40 ms to import: the roster (read by `gizin log`, `send`, `guard`) and a deliverer
+    that only stands by must not pay for it; only a lease holder and `schedule list` do."""
+    from tests.unit.test_import_hygiene import loaded_after
+
+    loaded = loaded_after("import gizinterm.office.roster, gizinterm.messaging.deliverer, gizinterm.cli.hot.send")
+    assert "cronsim" not in loaded

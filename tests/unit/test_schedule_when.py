@@ -60,7 +60,7 @@ def test_the_cron_engine_refuses_impossible_fields(cron: str) -> None:
         check_cron(cron)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     days=st.sets(st.integers(0, 6), min_size=1),
     hour=st.integers(0, 23),
