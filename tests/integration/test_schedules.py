@@ -7,14 +7,20 @@ waiting for a wall-clock slot; the deliverers' lease keeps real time, as in prod
 from __future__ import annotations
 
 import contextlib
+import itertools
+import tempfile
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from gizinterm.messaging.deliverer import Deliverer
 from gizinterm.messaging.framing import frame
 from gizinterm.messaging.schedules.model import load_schedules
-from gizinterm.messaging.schedules.service import ON_TIME, run_due
+from gizinterm.messaging.schedules.service import ON_TIME, Scheduler, run_due
+from gizinterm.messaging.schedules.slots import next_slots, slot_key
 from gizinterm.office.roster import load_roster
 from gizinterm.store import connect
 from gizinterm.store import messages as store
@@ -153,3 +159,26 @@ def test_catch_up_sends_a_missed_slot_late_or_skips_it(tmp_path: Path, tmux: Tmu
     assert kinds == ["schedule-late", "schedule-skipped"]
     expected = frame(msg.id, "operator", "Sent late.") + "\n"
     assert wait_file(out, expected.encode()) == expected.encode()
+
+
+@settings(max_examples=6, deadline=None)
+@given(steps=st.lists(st.one_of(st.integers(1, 119), st.integers(-3600, -1)), min_size=20, max_size=80))
+def test_any_walk_of_the_clock_sends_each_slot_it_crossed_exactly_once(steps: list[int]) -> None:
+    """A deliverer's Scheduler (throttle included) under a clock that ticks forward in steps shorter than
+    ON_TIME and is now and then put back up to an hour: every slot a forward step crossed after the
+    schedule was first seen is sent, once (crossed again after the clock was put back: still once)."""
+    every = '[[schedule]]\nid = "tick"\nwhen = "*/10 * * * *"\nto = "a0"\ntext = "tick"\n'
+    times = [SLOT.timestamp() + 1]
+    for step in steps:
+        times.append(times[-1] + step)
+    with tempfile.TemporaryDirectory() as folder:
+        scheduler = Scheduler.for_roster(load_roster(write_office(Path(folder), 1, extra=every)))
+        with contextlib.closing(connect(Path(folder) / "gizin.db")) as c:
+            for now in times:
+                outcomes = scheduler.tick(c, now)
+                assert all(o.action in ("sent", "exists") for o in outcomes), outcomes
+            keys = [m.key for m in store.query(c)]
+    earliest = datetime.fromtimestamp(min(times) - 1, UTC)
+    slots = [s.timestamp() for s in next_slots("*/10 * * * *", UTC, earliest, 200) if s.timestamp() <= max(times)]
+    crossed = {s for s in slots for before, after in itertools.pairwise(times) if before < s <= after}
+    assert sorted(keys) == [slot_key("tick", datetime.fromtimestamp(s, UTC)) for s in sorted(crossed)]
