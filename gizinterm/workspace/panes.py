@@ -98,6 +98,10 @@ class PanesPart(ConversationsPart):
         from gizinterm.store.events import AgentEvent, exit_event
 
         say = progress or (lambda _p: None)
+        if self.roster.schedules:  # a typo'd schedule fails `up` (exit 2) like any roster error, not silently
+            from gizinterm.messaging.schedules.model import load_schedules
+
+            load_schedules(self.roster)
         refused = self.broken_guards()  # an agent whose guard would not block must not start
         raw = self.plan()
         starts = self.starts(raw, fresh=fresh)

@@ -33,14 +33,16 @@ def test_schedule_list_shows_the_example_offices_nudge_and_its_next_slots(tmp_pa
     )
 
 
-def test_a_bad_schedule_is_one_line_and_exit_2(tmp_path: Path, env: dict[str, str]) -> None:
+def test_a_bad_schedule_is_one_line_and_exit_2(tmp_path: Path, tmux: TmuxServer) -> None:
     office = tmp_path / "office"
     bad = '[[schedule]]\nwhen = "weekdays at five"\nto = "all"\ntext = "x"\n'
     path = write_office(office, 2, extra=bad)
-    run = run_gizin("--office", str(office), "config", "validate", env=env)  # `schedule list` says the same
-    assert run.returncode == 2, run.stderr
-    lines = run.stderr.strip().splitlines()
-    assert len(lines) == 1 and f"{path}:9: schedule[1].when: 'weekdays at five' is not a schedule" in lines[0]
+    for args in (("config", "validate"), ("up",)):  # `schedule list` says the same
+        run = run_gizin("--office", str(office), *args, env=tmux.env)
+        assert run.returncode == 2, (args, run.stderr)
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and f"{path}:9: schedule[1].when: 'weekdays at five' is not a schedule" in lines[0]
+    assert not tmux.alive(), "up refused before starting anything"
 
 
 def test_gizin_up_starts_33_signing_in_agents_one_tmux_invocation_per_batch(tmp_path: Path, tmux: TmuxServer) -> None:

@@ -129,7 +129,7 @@ class Scheduler:
 
     def _reload_if_edited(self) -> None:
         """A running deliverer follows edits of agents.toml within RECHECK seconds; a file that no longer
-        validates keeps the schedules it had (the error reaches the operator at `gizin up` and validate)."""
+        validates keeps the schedules it had (`gizin up`, `config validate` and `schedule list` name the error)."""
         stamp = _file_stamp(self.roster)
         if stamp == self._stamp:
             return
