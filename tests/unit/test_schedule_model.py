@@ -125,3 +125,15 @@ def test_the_hot_paths_never_load_the_cron_engine() -> None:
 
     loaded = loaded_after("import gizinterm.office.roster, gizinterm.messaging.deliverer, gizinterm.cli.hot.send")
     assert "cronsim" not in loaded
+
+
+def test_hot_reload_refuses_an_edit_that_breaks_a_schedule(example_office: Path) -> None:
+    """`up --watch` and the dashboard keep the last good configuration: `up` would refuse this one."""
+    from gizinterm.workspace import Workspace
+    from gizinterm.workspace.watch import OfficeWatcher, Rejected
+
+    roster = example_office / "agents.toml"
+    watcher = OfficeWatcher(Workspace.open(example_office))
+    roster.write_text(roster.read_text(encoding="utf-8").replace('"weekdays 17:30"', '"weekdays at 5"'))
+    outcome = watcher.check()
+    assert isinstance(outcome, Rejected) and "schedule[1].when: 'weekdays at 5' is not a schedule" in outcome.error
