@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import copy_example_office, run_gizin, write_office
 
@@ -59,7 +60,8 @@ def test_gizin_up_starts_33_signing_in_agents_one_tmux_invocation_per_batch(tmp_
     path = write_office(office, 33, session="batch", command="sh -c 'exec cat' claude", extra='kind = "claude"\n')
     path.write_text(path.read_text().replace("[office]\n", "[office]\nstart_pause = 0.05\n"))
     env = {**tmux.env, "GIZIN_HOME": str(office), "PATH": f"{bin_dir}{os.pathsep}{tmux.env['PATH']}"}
-    assert run_gizin("guard", "install", env=env).returncode == 0  # kind claude: up refuses an unguarded agent
+    results = Workspace.open(office).install_guard()  # kind claude: `up` refuses an unguarded agent
+    assert results and all(r.ok for r in results)
     calls.unlink(missing_ok=True)
 
     run = run_gizin("up", env=env)
