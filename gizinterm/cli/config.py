@@ -24,6 +24,7 @@ def validate(ctx: typer.Context, json: JsonFlag = False) -> None:
         ws = open_workspace(ctx)
         plan = ws.plan()
         policy = ws.validate_policy()  # the [blocklist] (and its include) and [channels]
+        schedules = ws.schedules()  # [[schedule]]: when, to, text, catch_up
     except GizinError as exc:
         if json:
             error: dict[str, object] = {"ok": False, "error": str(exc)}
@@ -43,6 +44,7 @@ def validate(ctx: typer.Context, json: JsonFlag = False) -> None:
         "db": str(ws.db_path),
         "blocklist": policy["size"],
         "policy_hash": policy["hash"],
+        "schedules": len(schedules),
     }
     if json:
         print_json(summary)
@@ -50,7 +52,8 @@ def validate(ctx: typer.Context, json: JsonFlag = False) -> None:
         print(
             f"ok: {summary['file']}: {plural(len(ws.roster.agents), 'agent')} in "
             f"{plural(len(ws.roster.departments), 'department')}, layout {plan.layout.name} on "
-            f"{plural(len(plan.windows), 'window')}, {plural(policy['size'], 'blocklist entry', 'blocklist entries')}"
+            f"{plural(len(plan.windows), 'window')}, {plural(policy['size'], 'blocklist entry', 'blocklist entries')}, "
+            f"{plural(len(schedules), 'schedule')}"
         )
 
 

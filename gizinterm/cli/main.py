@@ -60,6 +60,7 @@ from gizinterm.cli import messages as _messages  # noqa: E402,F401
 from gizinterm.cli import notify as _notify  # noqa: E402,F401
 from gizinterm.cli import office as _office  # noqa: E402,F401
 from gizinterm.cli import outbound as _outbound  # noqa: E402,F401
+from gizinterm.cli import schedules as _schedules  # noqa: E402,F401
 from gizinterm.cli import tasks as _tasks  # noqa: E402,F401
 from gizinterm.cli import ui as _ui  # noqa: E402,F401
 from gizinterm.cli import usage as _usage  # noqa: E402,F401

@@ -10,7 +10,7 @@ dashboard hosts one in a worker thread through the very same lease:
     d.close()                   # finishes in-flight Enters, releases the lease
 
 or simply `d.run(stop_event)`. `step()` is safe to call when another process holds the lease: it then
-only tries to take it over (standby).
+only tries to take it over (standby). The holder also enqueues due schedule slots (messaging/schedules).
 
 A message goes out in three moves, each guarded:
 1. Claim (queued -> sending, atomic, FIFO per recipient). Nothing has touched the pane yet.
@@ -50,6 +50,7 @@ from gizinterm.messaging.flight import (
 )
 from gizinterm.messaging.framing import frame
 from gizinterm.messaging.positive import SUBMIT_TIMEOUT, PositivePath
+from gizinterm.messaging.schedules.runner import ScheduleRunner
 from gizinterm.messaging.screen import PromptCheck, showing_prompt, tail_visible
 from gizinterm.office.roster import Roster, load_roster
 from gizinterm.panes import tmux
@@ -99,6 +100,7 @@ class Deliverer(PositivePath):
         self._ready_since: dict[str, float] = {}  # pane -> since when a real CLI's empty box has been at rest
         self._stop = threading.Event()
         self._conn: sqlite3.Connection | None = None
+        self.schedules = ScheduleRunner(roster, time.time, on_event)  # tests set its clock to cross a slot
 
     @classmethod
     def for_office(cls, roster: Roster, db_path: Path, socket: str | None, **kwargs: object) -> Deliverer:
@@ -145,9 +147,6 @@ class Deliverer(PositivePath):
         # The lease is gone, so recovery by the new holder decides these; never touch them again here.
         self._inflight.clear()
 
-    def lease_holder(self) -> store.Lease | None:
-        return store.lease(self.conn)
-
     # --- one pass ---------------------------------------------------------------------------------------
 
     def step(self) -> bool:
@@ -156,6 +155,7 @@ class Deliverer(PositivePath):
         self.stats.steps += 1
         if not self._ensure_lease():
             return False
+        self.schedules.step(self.conn)
         if self._inflight or self._cooling:
             self._advance_inflight()
         if self._stop.is_set():

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 class DeliveryEvent:
     """Something the operator may want to see. kind: delivered | deferred | unknown | failed | requeued |
     recovered | queued (the deliverer queued a message itself: a limit's nudge) | lease-acquired | lease-lost |
-    notify-error (the notifier failed a cycle; delivery goes on)."""
+    notify-error (the notifier failed a cycle; delivery goes on) | schedule-sent | schedule-late |
+    schedule-skipped | schedule-exists | schedule-failed | schedule-error (see
+    gizinterm.messaging.schedules.service)."""
 
     kind: str
     message_id: int | None = None

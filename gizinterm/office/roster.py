@@ -39,8 +39,10 @@ AGENT_KEYS = (
     "resume",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
-OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone", "limit_nudge")
-TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "notify")
+OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone", "limit_nudge", "start_batch", "start_pause")
+TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "notify", "schedule")
+START_BATCH = 8  # agents that sign in at start (claude, codex, gemini) started at once; see panes.bringup
+START_PAUSE = 5.0  # seconds between two such batches: long enough for a sign-in to settle
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -82,6 +84,8 @@ class Office:
     day_starts: str = "00:00"
     timezone: str | None = None  # IANA name; None = the clock of whichever machine runs the command
     limit_nudge: str = "continue"  # sent to an agent when its usage limit resets; "" for none
+    start_batch: int = START_BATCH  # at most this many signing-in agents start in one tmux invocation
+    start_pause: float = START_PAUSE  # seconds `gizin up` waits between two such batches
     layout_line: int | None = None  # where `layout` was written, for "no such layout" errors
 
     @property
@@ -113,6 +117,7 @@ class Roster:
     report: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
     notify: NotifySettings | None = None  # None: no [notify] table, the office never calls the operator
+    schedules: tuple[dict[str, Any], ...] = ()  # `[[schedule]]`, validated by gizinterm.messaging.schedules.model
 
     @property
     def dir(self) -> Path:
@@ -191,6 +196,7 @@ def parse_roster(src: TomlSource) -> Roster:
         report=top.table("report"),
         prices=top.table("prices"),
         notify=_notify(src, top),
+        schedules=_raw_schedules(src),
     )
 
 
@@ -202,6 +208,13 @@ def _notify(src: TomlSource, top: Table) -> NotifySettings | None:
     from gizinterm.office.notifying import parse_notify
 
     return parse_notify(src, top.table("notify"))
+
+
+def _raw_schedules(src: TomlSource) -> tuple[dict[str, Any], ...]:
+    raw = src.data.get("schedule", [])
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        raise src.error("schedule", "must be written as [[schedule]] tables", "schedule")
+    return tuple(raw)
 
 
 def _parse_office(src: TomlSource, top: Table) -> Office:
@@ -220,6 +233,8 @@ def _parse_office(src: TomlSource, top: Table) -> Office:
         or "00:00",
         timezone=_timezone(table),
         limit_nudge=_limit_nudge(table),
+        start_batch=table.number("start_batch", START_BATCH, minimum=1, maximum=1000),
+        start_pause=_seconds(table, "start_pause", START_PAUSE),
         layout_line=src.line_of("office", "layout"),
     )
 
@@ -232,6 +247,13 @@ def _limit_nudge(table: Table) -> str:
     if len(text) > 500 or not text.isprintable():
         raise table.fail("limit_nudge", "must be one line of printable text, at most 500 characters")
     return text
+
+
+def _seconds(table: Table, name: str, default: float) -> float:
+    value = table.data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 600:
+        raise table.fail(name, f"must be a number of seconds from 0 to 600, not {value!r}")
+    return float(value)
 
 
 def _timezone(table: Table) -> str | None:

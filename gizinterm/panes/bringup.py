@@ -7,7 +7,8 @@ plain splits (inserted right after their column-major predecessor, so the window
 seat order) and each touched window then gets one exact layout string from `grid.py`.
 
 Every `up` is: `tmux -V` (version check), one `list-panes`, and at most one chained invocation that
-applies all changes and lists the panes again to learn the new ids.
+applies all changes and lists the panes again to learn the new ids; with `batch`, one more such
+invocation per further batch of agents that sign in at start (see panes/batches.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from gizinterm.ground.errors import TmuxError
 from gizinterm.office.grid import layout_string
 from gizinterm.office.layout import PaneSpec, Plan
+from gizinterm.panes.batches import batch_line, batch_part, batches_of
 from gizinterm.panes.seat import (
     client_env,
     client_path,
@@ -50,7 +52,7 @@ BORDER_FORMAT = " #{?#{@gizin-title},#{@gizin-title},#{pane_title}} #{?pane_dead
 class Progress:
     """One step of `up`, for a front end to show; `up` itself never prints."""
 
-    step: str  # read | start | skip | restart | prune | apply | done
+    step: str  # read | start | skip | restart | prune | apply | batch | pause | done
     message: str
     agent: str | None = None
 
@@ -135,11 +137,14 @@ def up(
     now: Callable[[], float] = time.time,
     refused: Mapping[str, str] | None = None,
     hold: Collection[str] = (),
+    batch: int | None = None,
+    pause: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> UpReport:
     """Bring the office up or reconcile it. `only` limits creation and restarts to those agents;
     agents in `refused` are neither created nor restarted (running panes are left alone). Agents in
     `hold` that would be created or restarted are not, but listed in `held`: the caller starts them
-    one by one (a resumed conversation is checked before the next one starts)."""
+    one by one (a resumed conversation is checked before the next one starts). `batch`: see batches.py."""
     say: ProgressFn = progress or (lambda _p: None)
     started_clock = time.perf_counter()
     invocations_before = server.invocations
@@ -155,6 +160,7 @@ def up(
     moment = now()
     path = client_path(plan)
     commands: list[Command] = []
+    respawns: dict[str, list[Command]] = {}  # agent -> its restart, sent with its batch
 
     # --- what exists, what is dead, what must be made ---
     to_create: list[PaneSpec] = []
@@ -177,7 +183,7 @@ def up(
                 say(Progress("restart", f"restarting {agent_id} (pane {pane.pane_id})", agent_id))
                 if not pane.exit_seen and not pane.stopped:
                     report.exited.append(pane)  # its death was never recorded: do it before it is gone
-                commands += respawn(spec, pane.pane_id, moment, path)
+                respawns[agent_id] = respawn(spec, pane.pane_id, moment, path)
                 report.restarted.append(agent_id)
             elif pane.dead:
                 report.dead.append(agent_id)
@@ -218,13 +224,20 @@ def up(
         else:
             report.removed.append(agent_id)
 
-    commands += _seat(plan, panes, gone, to_create, report, size, moment, path, say)
-    if commands:
-        say(Progress("apply", f"applying {len(commands)} tmux commands in one invocation"))
-        out = server.run([*commands, list_panes_cmd(plan.session)], env=client_env(plan))
-        after = parse_panes(out)
-    else:
-        after = panes
+    batches = batches_of(plan, [*(s.agent.id for s in to_create), *respawns], batch)
+    after = panes
+    for number in range(max(1, len(batches))):  # a later batch is planned on the panes the one before made
+        if number:
+            say(Progress("pause", f"pausing {pause:g} s so their sign-ins do not collide"))
+            sleep(pause)
+            commands, gone = [], set()
+        create, restarts = batch_part(batches, number, to_create, respawns)
+        commands += restarts + _seat(plan, after, gone, create, report, size, moment, path, say)
+        if len(batches) > 1:
+            say(Progress("batch", batch_line(number + 1, batches, batch)))
+        if commands:
+            say(Progress("apply", f"applying {len(commands)} tmux commands in one invocation"))
+            after = parse_panes(server.run([*commands, list_panes_cmd(plan.session)], env=client_env(plan)))
     seated = panes_by_agent(after)  # in roster order, then panes of agents no longer in the roster
     report.panes = {a: seated[a].pane_id for a in dict.fromkeys([*planned, *seated]) if a in seated}
     missing = [a for a in report.started if a not in report.panes]

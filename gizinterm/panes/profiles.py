@@ -11,6 +11,9 @@ anything unknown) are read by these patterns, matched against the bottom of the 
   because a person has to act.
 - `shell_idle`: the pane counts as idle whenever a shell (not a program started from it) is in front,
   which is how a plain shell pane tells "at the prompt" from "running something".
+- `signs_in`: the program signs in to an account when it starts. Many such CLIs signing in under one
+  account in the same second log each other out, so `gizin up` starts them in batches
+  (`[office] start_batch`, `start_pause`; see panes/bringup.py).
 - `quiet`: seconds without any change in the pane's own content after which it counts as idle when no
   pattern decides. `grace`: the longest a (re)started program counts as "starting"
   before its idle prompt first shows (what it prints while loading is not work).
@@ -32,6 +35,7 @@ class Profile:
     busy: tuple[str, ...] = ()
     waiting: tuple[str, ...] = ()
     shell_idle: bool = False
+    signs_in: bool = False
     tail: int = 8
     quiet: float = 3.0
     grace: float = 10.0
@@ -40,10 +44,16 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     # The real CLIs are read by their recognisers (panes/screens.py): positively, on the whole screen and
-    # the pane title. Only the start-up grace and the notes live here.
-    "claude": Profile(kind="claude", grace=20.0, notes="Claude Code: see panes/screens.py (verified 2.1.197)."),
-    "codex": Profile(kind="codex", grace=20.0, notes="Codex CLI: see panes/screens.py (verified 0.171.0)."),
-    "gemini": Profile(kind="gemini", grace=20.0, notes="Gemini CLI: see panes/screens.py (verified 0.61.0)."),
+    # the pane title. Only the start-up grace, the sign-in flag and the notes live here.
+    "claude": Profile(
+        kind="claude", grace=20.0, signs_in=True, notes="Claude Code: see panes/screens.py (verified 2.1.197)."
+    ),
+    "codex": Profile(
+        kind="codex", grace=20.0, signs_in=True, notes="Codex CLI: see panes/screens.py (verified 0.171.0)."
+    ),
+    "gemini": Profile(
+        kind="gemini", grace=20.0, signs_in=True, notes="Gemini CLI: see panes/screens.py (verified 0.61.0)."
+    ),
     "aider": Profile(
         kind="aider",
         idle=(r"^(?:\w[\w./-]*)?>\s*$",),

@@ -228,6 +228,16 @@ CREATE TABLE notify_episodes (
 """
 """The notifier's history and its open episodes. Episodes live in the database, not in the deliverer's
 memory, so a deliverer taking over the lease continues the same episodes instead of calling again."""
+SCHEDULES = """
+CREATE TABLE schedule_marks (
+    schedule TEXT PRIMARY KEY,      -- the schedule's id (agents.toml `id`, else derived from when/to/text)
+    checked_at TEXT NOT NULL,       -- UTC ISO-8601: the lease holder has dealt with every slot up to here
+    updated_at TEXT NOT NULL
+);
+"""
+"""How far each schedule's slots were looked at, so a slot is known as "missed while nothing ran" (and
+`catch_up` decides), and a schedule added today does not fire for its slots of last week. The slots'
+messages themselves are plain outbox rows whose UNIQUE key is the slot: sending one twice is a no-op."""
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
@@ -238,4 +248,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m006_usage", USAGE),
     ("m007_conversations", CONVERSATIONS),
     ("m008_notifications", NOTIFICATIONS),
+    ("m009_schedules", SCHEDULES),
 ]

@@ -98,6 +98,10 @@ class PanesPart(ConversationsPart):
         from gizinterm.store.events import AgentEvent, exit_event
 
         say = progress or (lambda _p: None)
+        if self.roster.schedules:  # a typo'd schedule fails `up` (exit 2) like any roster error, not silently
+            from gizinterm.messaging.schedules.model import load_schedules
+
+            load_schedules(self.roster)
         refused = self.broken_guards()  # an agent whose guard would not block must not start
         raw = self.plan()
         starts = self.starts(raw, fresh=fresh)
@@ -118,6 +122,8 @@ class PanesPart(ConversationsPart):
                 progress=steps,
                 refused=refused,
                 hold=resuming,
+                batch=self.roster.office.start_batch,  # signing-in CLIs: a few at a time (panes.bringup)
+                pause=self.roster.office.start_pause,
             )
             for agent in report.held:  # one at a time, each back before the next starts
                 say(

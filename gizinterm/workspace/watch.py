@@ -115,6 +115,7 @@ class OfficeWatcher:
                 fresh = self.current.reload()
                 fresh.plan()  # the layout, seating and every cross-check: the whole configuration must be valid
                 compiled = fresh.policy()  # the blocklist compiles (fail closed) and its version is recorded
+                fresh.schedules()  # every [[schedule]] validates (`up` would refuse it)
             except GizinError as exc:
                 after = digest(files)
                 if after != before:
