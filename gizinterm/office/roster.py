@@ -16,6 +16,7 @@ from typing import Any
 from gizinterm.ground.errors import NotFoundError
 from gizinterm.ground.tomlsource import TomlSource, load_toml
 from gizinterm.ground.validate import Table, did_you_mean
+from gizinterm.office.hosts import Host, check_agent_host, parse_hosts
 
 KINDS = ("claude", "codex", "gemini", "aider", "shell", "demo")
 OUTBOUND = ("allow", "deny")
@@ -34,10 +35,11 @@ AGENT_KEYS = (
     "outbound",
     "sandbox",
     "resume",
+    "host",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
 OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone")
-TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices")
+TOP_KEYS = ("office", "defaults", "agent", "host", "blocklist", "channels", "report", "prices")
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
 SESSION_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -63,6 +65,7 @@ class Agent:
     outbound: str = "allow"
     sandbox: bool = True  # False: the operator opted this agent out of the network boundary
     resume: bool = True  # False: every start is a new conversation (see office.conversation)
+    host: str | None = None  # a `[[host]]` name: the agent's pane runs on that machine; None = this one
     line: int | None = None
 
     @property
@@ -108,6 +111,7 @@ class Roster:
     channels: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     prices: dict[str, Any] = field(default_factory=dict)
+    hosts: tuple[Host, ...] = ()
 
     @property
     def dir(self) -> Path:
@@ -126,6 +130,20 @@ class Roster:
 
     def has_agent(self, agent_id: str) -> bool:
         return any(a.id == agent_id for a in self.agents)
+
+    def host(self, name: str) -> Host:
+        for host in self.hosts:
+            if host.name == name:
+                return host
+        raise NotFoundError(f"unknown host '{name}'{did_you_mean(name, [h.name for h in self.hosts])}")
+
+    def on_host(self, name: str | None) -> Roster:
+        """The office as one machine sees it: only the agents seated there (None: this machine),
+        renumbered, so each machine's tmux session is a grid of its own agents in roster order."""
+        from dataclasses import replace
+
+        mine = [a for a in self.agents if a.host == name]
+        return replace(self, agents=tuple(replace(a, index=i) for i, a in enumerate(mine)))
 
 
 def guess_kind(command: str) -> str:
@@ -163,10 +181,11 @@ def parse_roster(src: TomlSource) -> Roster:
     raw_agents = src.data.get("agent", [])
     if not isinstance(raw_agents, list) or not all(isinstance(a, dict) for a in raw_agents):
         raise src.error("agent", "must be written as [[agent]] tables", "agent")
+    hosts = parse_hosts(src, str(src.path.parent))
     agents: list[Agent] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_agents):
-        agent = _parse_agent(src, index, raw, defaults_table)
+        agent = _parse_agent(src, index, raw, defaults_table, hosts)
         if agent.id in seen:
             raise src.error(
                 f"agent[{agent.id}].id",
@@ -185,6 +204,7 @@ def parse_roster(src: TomlSource) -> Roster:
         channels=top.table("channels"),
         report=top.table("report"),
         prices=top.table("prices"),
+        hosts=hosts,
     )
 
 
@@ -220,7 +240,7 @@ def _timezone(table: Table) -> str | None:
     return name
 
 
-def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Table) -> Agent:
+def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Table, hosts: tuple[Host, ...]) -> Agent:
     ident = raw.get("id")
     label = f"agent[{ident}]" if isinstance(ident, str) and ident else f"agent[#{index + 1}]"
     table = Table(src, raw, label, ("agent", index))
@@ -269,5 +289,6 @@ def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Tab
         outbound=pick("outbound").text("outbound", choices=OUTBOUND) or "allow",
         sandbox=pick("sandbox").flag("sandbox", True),
         resume=pick("resume").flag("resume", True),
+        host=check_agent_host(pick("host"), hosts),
         line=src.line_of("agent", index),
     )
