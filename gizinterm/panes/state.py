@@ -33,7 +33,7 @@ from gizinterm.panes.tmux import (
     panes_by_agent,
 )
 
-STATES = ("absent", "starting", "working", "idle", "waiting", "unknown", "dead")
+STATES = ("absent", "starting", "working", "idle", "waiting", "unknown", "dead", "unreachable")
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,7 @@ class AgentStatus:
     detail: str = ""
     sandbox: str = ""  # "on": inside the network boundary; "off": opted out by `sandbox = false`
     conversation: str = ""  # the agent CLI's session id it was last started in, when known
+    host: str = ""  # the `[[host]]` whose tmux runs the pane; "" = this machine
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

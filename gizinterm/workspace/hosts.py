@@ -1,0 +1,103 @@
+"""The workspace's other hosts: up, status, down and attach for agents seated on `[[host]]` machines.
+
+Thin: `gizinterm.hosts` owns the connections, plans and fan-out; this part keeps one `Link` per host
+for the workspace's life (so `up` and the status refresh after it share each connection) and turns
+a host that cannot be reached into `unreachable` rows and one warning line per host."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gizinterm.workspace.conversations import ConversationsPart
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gizinterm.hosts.link import HostUnreachable, Link
+    from gizinterm.hosts.remote_tmux import RemoteTmuxServer
+    from gizinterm.office.hosts import Host
+    from gizinterm.office.layout import Plan
+    from gizinterm.panes.bringup import UpReport
+    from gizinterm.panes.state import AgentStatus
+
+
+class HostsPart(ConversationsPart):
+    _links: dict[str, Link] | None = None
+
+    @property
+    def remote_hosts(self) -> list[Host]:
+        """The hosts that seat at least one agent (a declared host with none is never contacted)."""
+        used = {a.host for a in self.roster.agents if a.host}
+        return [h for h in self.roster.hosts if h.name in used]
+
+    def link(self, host: Host) -> Link:
+        from gizinterm.hosts.link import Link
+
+        if self._links is None:
+            self._links = {}
+        if host.name not in self._links:
+            self._links[host.name] = Link(host)
+        return self._links[host.name]
+
+    def host_tmux(self, host: Host) -> RemoteTmuxServer:
+        from gizinterm.hosts.remote_tmux import RemoteTmuxServer
+
+        return RemoteTmuxServer(self.link(host), self.socket)
+
+    def host_plan(self, host: Host) -> Plan:
+        from gizinterm.hosts.seats import host_plan
+
+        return host_plan(self.roster, host, self.layout(), self.socket)
+
+    def up_host(self, host: Host, *, prune: bool, restart_dead: bool, size: tuple[int, int] | None) -> UpReport:
+        """Push the roster there, then bring its session up: the same reconcile as here, through SSH."""
+        from gizinterm.hosts.seats import push_roster
+        from gizinterm.panes import bringup
+
+        push_roster(self.link(host), host, self.roster)
+        return bringup.up(self.host_tmux(host), self.host_plan(host), prune=prune, restart_dead=restart_dead, size=size)
+
+    def status_host(self, host: Host) -> list[AgentStatus]:
+        from dataclasses import replace
+
+        from gizinterm.panes import state as panestate
+
+        rows = panestate.refresh(self.host_tmux(host), self.host_plan(host))
+        return [replace(r, host=host.name) for r in rows]
+
+    def unreachable_rows(self, host: Host, why: HostUnreachable) -> list[AgentStatus]:
+        from gizinterm.panes.state import AgentStatus
+
+        rows = []
+        for spec in self.host_plan(host).panes:
+            agent = spec.agent
+            seat = {"window": spec.window_name, "column": spec.column + 1, "row": spec.row + 1}
+            rows.append(
+                AgentStatus(agent.id, agent.name, agent.kind, "unreachable", detail=str(why), host=host.name, **seat)  # type: ignore[arg-type]
+            )
+        return rows
+
+    def across_hosts(
+        self, each: Callable[[Host], object], local: Callable[[], object]
+    ) -> tuple[object, dict[str, object]]:
+        from gizinterm.hosts.fanout import across
+
+        mine, results = across(self.remote_hosts, each, local)
+        return mine, dict(results)
+
+    def down_hosts(self) -> list[str]:
+        """Close each host's session (tmux there ends its panes) and its SSH master; returns warnings."""
+        from gizinterm.hosts.fanout import across
+        from gizinterm.hosts.link import HostUnreachable
+
+        def one(host: Host) -> None:
+            self.host_tmux(host).call([["kill-session", "-t", f"={self.roster.office.session}"]])
+            self.link(host).close()
+
+        _, results = across(self.remote_hosts, one, lambda: None)
+        return [str(r) for r in results.values() if isinstance(r, HostUnreachable)]
+
+    def close_links(self) -> None:
+        """End every SSH master this workspace opened (tests and `down`; others let ControlPersist)."""
+        for link in (self._links or {}).values():
+            link.close()
