@@ -205,6 +205,21 @@ CREATE TABLE conversations (
 """
 """Each agent's current conversation, so a restart after a crash continues it instead of starting over."""
 
+HOST_ROWS = """
+ALTER TABLE tasks ADD COLUMN host TEXT;          -- the [[host]] whose store it was logged in; NULL = this one
+ALTER TABLE tasks ADD COLUMN host_row INTEGER;   -- its id in that host's store
+CREATE UNIQUE INDEX tasks_host_row ON tasks (host, host_row) WHERE host IS NOT NULL;
+CREATE TABLE host_pulls (
+    host TEXT NOT NULL,             -- on the office: the host pulled from; on a host: 'office' (what it acked)
+    source TEXT NOT NULL,           -- the table: tasks
+    cursor INTEGER NOT NULL,        -- the highest row id stored (office) or acknowledged (host)
+    pulled_at TEXT NOT NULL,        -- UTC ISO-8601
+    PRIMARY KEY (host, source)
+);
+"""
+"""Rows agents write on other hosts, pulled into the office's store: (host, host_row) is UNIQUE, so a pull
+that is interrupted and repeated stores each row once; the cursor moves in the same transaction."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
@@ -213,4 +228,6 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m005_outbound_audit_policy_hash", OUTBOUND_AUDIT_POLICY_HASH),
     ("m006_usage", USAGE),
     ("m007_conversations", CONVERSATIONS),
+    # m008 and m009 are reserved for work in other branches
+    ("m010_host_rows", HOST_ROWS),
 ]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from gizinterm.hosts.link import HostUnreachable, Link
+    from gizinterm.hosts.pull import HostHealth
     from gizinterm.hosts.remote_tmux import RemoteTmuxServer
     from gizinterm.office.hosts import Host
     from gizinterm.office.layout import Plan
@@ -96,6 +97,28 @@ class HostsPart(ConversationsPart):
 
         _, results = across(self.remote_hosts, one, lambda: None)
         return [str(r) for r in results.values() if isinstance(r, HostUnreachable)]
+
+    def hosts_health(self, *, pull: bool = False) -> list[HostHealth]:
+        """`gizin hosts`: every declared host, asked in parallel (with `pull`, its new rows pulled first)."""
+        from gizinterm.hosts.fanout import across
+        from gizinterm.hosts.pull import health
+
+        def one(host: Host) -> HostHealth:
+            return health(self.link(host), host, self.roster, self.db_path, pull=pull)
+
+        _, results = across(self.roster.hosts, one, lambda: None)
+        return [r for r in results.values() if not isinstance(r, Exception)]
+
+    def pull_hosts(self) -> dict[str, tuple[int, int] | str]:
+        """Pull every host's new task rows; host -> (rows added, backlog left), or why it could not."""
+        from gizinterm.hosts.fanout import across
+        from gizinterm.hosts.pull import pull_tasks
+
+        def one(host: Host) -> tuple[int, int]:
+            return pull_tasks(self.link(host), host, self.roster, self.db_path)
+
+        _, results = across(self.remote_hosts, one, lambda: None)
+        return {name: r if isinstance(r, tuple) else str(r) for name, r in results.items()}
 
     def close_links(self) -> None:
         """End every SSH master this workspace opened (tests and `down`; others let ControlPersist)."""

@@ -73,8 +73,11 @@ def ssh_keys() -> Keys:
         targets = {GIZIN.resolve().parent, Path(os.path.realpath(GIZIN.parent / "python3")).parent}
         for target in targets:
             for folder in [target, *target.parents]:
-                for user in USERS:
-                    subprocess.run(["setfacl", "-m", f"u:{user}:x", str(folder)], check=True)
+                # only where others may not pass (/root is 0700): a named entry would otherwise take the
+                # users' read access away (it overrides the 'other' bits)
+                if not folder.stat().st_mode & 0o001:
+                    for user in USERS:
+                        subprocess.run(["setfacl", "-m", f"u:{user}:x", str(folder)], check=True)
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation folder
     folder = BASE / f"keys-{os.getpid()}-{secrets.token_hex(3)}"
     folder.mkdir(mode=0o755)

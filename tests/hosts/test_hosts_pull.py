@@ -1,0 +1,90 @@
+"""`gizin hosts` and pulling what remote agents logged: exactly once, through an outage."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from gizinterm.office.roster import load_roster
+from gizinterm.workspace import Workspace
+from tests.conftest import TmuxServer
+from tests.helpers import GIZIN, base_env, run_gizin, write_office
+from tests.hosts.conftest import Hosts
+
+AGENT = '\n[[agent]]\nid = "r1"\nname = "Remote One"\nhost = "gizhost1"\n'
+
+
+def remote_log(hosts: Hosts, text: str) -> None:
+    """What agent r1 does in its pane on gizhost1: `gizin log` against that host's own store."""
+    office = hosts.offices["gizhost1"]
+    env = {"GIZIN_HOME": str(office), "GIZIN_DB": str(office / ".gizin" / "gizin.db"), "GIZIN_AGENT": "r1"}
+    done = hosts.run_as("gizhost1", str(GIZIN), "log", text, env=env)
+    assert done.returncode == 0, done.stderr
+
+
+def pulled(db: Path) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(db) as conn:
+        sql = "SELECT text, host, host_row FROM tasks WHERE host IS NOT NULL ORDER BY host_row"
+        return conn.execute(sql).fetchall()
+
+
+def test_hosts_table_and_pull_exactly_once_through_an_outage(tmp_path: Path, hosts: Hosts, tmux: TmuxServer) -> None:
+    path = write_office(tmp_path / "office", 1, extra=hosts.toml("gizhost1", "gizhost2"))
+    path.write_text(path.read_text() + AGENT)
+    db = tmp_path / "office" / "gizin.db"
+    ws = Workspace(roster=load_roster(path), db_path=db, socket=tmux.socket)
+    cli = ["--office", str(path.parent), "--db", str(db)]
+    env = base_env(tmp_path, GIZIN_TMUX_SOCKET=hosts.socket)
+    try:
+        assert ws.up().started == ["a0", "r1"]
+        remote_log(hosts, "first remote task")
+        remote_log(hosts, "second remote task")
+
+        shown = run_gizin(*cli, "hosts", "--json", env=env)
+        assert shown.returncode == 0, shown.stderr
+        rows = {r["host"]: r for r in json.loads(shown.stdout)}
+        one = rows["gizhost1"]
+        assert one["reachable"] and one["tmux"].startswith("tmux 3") and one["gizin"] == "0.1.0"
+        assert (one["agents"], one["backlog"], one["last_pull"]) == (1, 2, None)
+        assert rows["gizhost2"]["agents"] == 0 and rows["gizhost2"]["reachable"]  # declared, seats nobody
+        table = run_gizin(*cli, "hosts", env={**env, "COLUMNS": "200"})
+        assert "gizhost1" in table.stdout and "UNREACHABLE" not in table.stdout
+
+        first = run_gizin(*cli, "hosts", "pull", "--json", env=env)
+        assert first.returncode == 0, first.stderr
+        assert {r["host"]: r["pulled"] for r in json.loads(first.stdout)}["gizhost1"] == 2
+        assert [r[0] for r in pulled(db)] == ["first remote task", "second remote task"]
+        listing = run_gizin(*cli, "tasks", "--json", env=env)
+        assert {t["text"]: t["host"] for t in json.loads(listing.stdout)}["first remote task"] == "gizhost1"
+        human = run_gizin(*cli, "tasks", env={**env, "COLUMNS": "200"})
+        assert "Remote One @gizhost1" in human.stdout
+
+        # the link drops; the agent keeps logging there; the office says unreachable, exit 4
+        hosts.sshd.stop()
+        remote_log(hosts, "logged during the outage 1")
+        remote_log(hosts, "logged during the outage 2")
+        down = run_gizin(*cli, "hosts", "--json", env=env)
+        assert down.returncode == 4
+        assert not json.loads(down.stdout)[0]["reachable"]
+        assert "gizhost1" in down.stderr
+        assert ws.reload().pull_hosts()["gizhost1"].startswith("host gizhost1")  # type: ignore[union-attr]
+
+        # a repeated pull from scratch (cursor lost) stores nothing twice
+        hosts.sshd.start()
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE host_pulls SET cursor = 0")
+        again = ws.reload()
+        assert again.pull_hosts()["gizhost1"] == (2, 0)  # the two outage rows, and nothing else again
+        assert [r[0] for r in pulled(db)] == [
+            "first remote task",
+            "second remote task",
+            "logged during the outage 1",
+            "logged during the outage 2",
+        ]
+        assert again.pull_hosts()["gizhost1"] == (0, 0)
+        after = {r.host: r for r in again.hosts_health()}["gizhost1"]
+        assert (after.backlog, after.reachable) == (0, True) and after.last_pull
+        again.close_links()
+    finally:
+        ws.close_links()
