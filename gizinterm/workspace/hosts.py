@@ -50,6 +50,10 @@ class HostsPart(ConversationsPart):
 
         return host_plan(self.roster, host, self.layout(), self.socket)
 
+    def seating_plans(self) -> list[tuple[str, Plan]]:
+        """("", this machine's plan), then (host, its plan) for every host that seats agents; pure."""
+        return [("", self.plan()), *((h.name, self.host_plan(h)) for h in self.remote_hosts)]
+
     def up_host(self, host: Host, *, prune: bool, restart_dead: bool, size: tuple[int, int] | None) -> UpReport:
         """Push the roster there, then bring its session up: the same reconcile as here, through SSH."""
         from gizinterm.hosts.seats import push_roster
