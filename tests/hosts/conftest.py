@@ -55,11 +55,17 @@ class Keys:
 
 @pytest.fixture(scope="session")
 def ssh_keys() -> Keys:
-    """Host key, client key and the users, once per worker (useradd under a lock: workers race)."""
+    """Host key, client key and the users, once per worker."""
     if os.geteuid() != 0:
         _unavailable("the multi-host tests need root (useradd, sshd)")
     if not Path("/usr/sbin/sshd").exists() or shutil.which("setfacl") is None:
         _unavailable("openssh-server or acl missing: run sh scripts/ensure-sshd")
+    return make_keys()
+
+
+def make_keys() -> Keys:
+    """The test users (useradd under a lock: xdist workers race), and a fresh host and client key.
+    Also used by bench/bench_hosts.py."""
     BASE.mkdir(mode=0o755, exist_ok=True)
     with open(BASE / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -191,10 +197,16 @@ class Hosts:
 
 @pytest.fixture
 def hosts(ssh_keys: Keys, tmux: object) -> Iterator[Hosts]:
-    token = secrets.token_hex(4)
-    folder = BASE / f"t-{token}"
+    made = make_hosts(ssh_keys, tmux.socket)  # type: ignore[attr-defined]
+    yield made
+    end_hosts(made)
+
+
+def make_hosts(keys: Keys, tmux_socket: str) -> Hosts:
+    """An sshd of its own, and per user an office folder owned by that user."""
+    folder = BASE / f"t-{secrets.token_hex(4)}"
     folder.mkdir(mode=0o755)
-    sshd = Sshd(ssh_keys, folder)
+    sshd = Sshd(keys, folder)
     sshd.start()
     offices = {}
     for user in USERS:
@@ -202,9 +214,11 @@ def hosts(ssh_keys: Keys, tmux: object) -> Iterator[Hosts]:
         office.mkdir()
         shutil.chown(office, user, user)
         offices[user] = office
-    made = Hosts(sshd, offices, socket=tmux.socket)  # type: ignore[attr-defined]
-    yield made
-    sshd.stop()
+    return Hosts(sshd, offices, socket=tmux_socket)
+
+
+def end_hosts(made: Hosts) -> None:
+    made.sshd.stop()  # the masters of this test end with it
     for user in USERS:
         made.run_as(user, "tmux", "-L", made.socket, "kill-server")
-    shutil.rmtree(folder, ignore_errors=True)  # the test's masters ended with its sshd
+    shutil.rmtree(made.sshd.folder, ignore_errors=True)
