@@ -63,7 +63,16 @@ def test_up_and_status_across_hosts_and_an_outage(tmp_path: Path, hosts: Hosts, 
 
         # sshd comes back on the same port: so does the host
         hosts.sshd.start()
-        rows = {r.agent: r for r in ws.reload().status()}
+        back = ws.reload()
+        rows = {r.agent: r for r in back.status()}
         assert rows["r1"].state not in ("absent", "unreachable"), rows["r1"]
+
+        # attach goes through `ssh -t` to the host's own tmux; down closes every host's session
+        argv = back.attach("r2").argv or []
+        assert argv[0] == "ssh" and "-t" in argv and argv[argv.index("--") + 1] == "gizhost2@127.0.0.1"
+        assert "attach-session" in argv[-1] and hosts.socket in argv[-1]
+        assert sorted(back.down()) == ["a0", "a1"]  # this machine's panes; the hosts' sessions end too
+        for user in ("gizhost1", "gizhost2"):
+            assert hosts.run_as(user, "tmux", "-L", hosts.socket, "has-session", "-t", "=office").returncode != 0
     finally:
         ws.close_links()
