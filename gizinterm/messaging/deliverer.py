@@ -191,6 +191,10 @@ class Deliverer(PositivePath):
             if msg.recipient in held:  # pasting behind an unsubmitted paste would glue the two
                 self._defer(msg, held[msg.recipient])
             elif pane is None:
+                host = next((a.host for a in self.roster.agents if a.id == msg.recipient), None)
+                if host:  # its pane is on another machine (gizinterm.hosts): never pasted from here yet
+                    self._defer(msg, f"{msg.recipient} sits on host {host}: delivery over SSH is not built yet")
+                    continue
                 if not self._still_in_roster(msg.recipient):
                     if store.fail(self.conn, msg.id, f"{msg.recipient} is not in the roster any more"):
                         self.stats.failed += 1

@@ -55,3 +55,20 @@ def test_bad_ssh_configuration_is_one_line_per_host(tmp_path: Path, tmux: TmuxSe
     hosts = run_gizin(*cli, "hosts", env=env)
     assert hosts.returncode == 4
     assert len([line for line in hosts.stderr.splitlines() if line.startswith("gizin: host ")]) == 2
+
+
+def test_a_message_to_a_remote_agent_waits_and_says_why(tmp_path: Path, tmux: TmuxServer) -> None:
+    """Delivery through SSH is not built: the message stays queued with the reason, never pasted here."""
+    from dataclasses import replace
+
+    from gizinterm.office.roster import load_roster
+    from tests.integration.messaging import make_office
+
+    office = make_office(tmp_path, tmux, count=2)
+    office.roster.path.write_text(office.roster.path.read_text().replace(HOSTS.split("[[agent]]")[0], "") + HOSTS)
+    office = replace(office, roster=load_roster(office.roster.path))
+    office.seat("a0", "cat")  # the office runs; r1 has no pane here, by design
+    (mid,) = office.send("r1", "hello over there")
+    office.deliver_once()
+    msg = office.message(mid)
+    assert msg.state == "queued" and "sits on host nofile" in (msg.error or "")
