@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gizinterm.ground.errors import GizinError, TmuxError
-from gizinterm.messaging.events import DeliveryEvent, Stats
+from gizinterm.messaging.events import DeliveryEvent, Stats, no_pane
 from gizinterm.messaging.flight import (
     COOL_MAX,
     COOL_MIN,
@@ -191,16 +191,12 @@ class Deliverer(PositivePath):
             if msg.recipient in held:  # pasting behind an unsubmitted paste would glue the two
                 self._defer(msg, held[msg.recipient])
             elif pane is None:
-                host = next((a.host for a in self.roster.agents if a.id == msg.recipient), None)
-                if host:  # its pane is on another machine (gizinterm.hosts): never pasted from here yet
-                    self._defer(msg, f"{msg.recipient} sits on host {host}: delivery over SSH is not built yet")
-                    continue
                 if not self._still_in_roster(msg.recipient):
                     if store.fail(self.conn, msg.id, f"{msg.recipient} is not in the roster any more"):
                         self.stats.failed += 1
                         self._emit("failed", msg, f"{msg.recipient} is not in the roster any more")
                     continue
-                self._defer(msg, f"no pane for {msg.recipient} (not started?)")
+                self._defer(msg, no_pane(self.roster, msg.recipient))
             elif pane.dead:
                 self._defer(msg, f"pane {pane.pane_id} is dead")
             elif pane.in_mode:

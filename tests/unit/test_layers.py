@@ -28,6 +28,7 @@ RANKS = {
     "usage": 2,  # the usage ledger: session files of the agent CLIs, prices
     "messaging": 3,  # pastes into panes
     "boundary": 3,  # the sandbox and egress proxy agents sit behind
+    "hosts": 3,  # other machines over SSH: connections, their tmux, pulling what their agents wrote
     "workspace": 4,  # the façade over every capability
     "tui": 5,
     "cli": 6,  # `gizin ui` opens the dashboard; the dashboard never runs the CLI
