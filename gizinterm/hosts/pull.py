@@ -1,7 +1,8 @@
-"""What remote agents wrote, brought into the office's store, and each host's health for `gizin hosts`.
+"""What remote agents wrote (task log, outbound audit), brought into the office's store; each host's
+health for `gizin hosts`.
 
 A pull runs `gizin host-rows --after CURSOR --ack CURSOR` on the host through its SSH connection (one
-round trip per batch), stores the batch with `store.hostrows.store_tasks` (host-scoped ids, cursor moved
+round trip per batch), stores the batch with `store.hostrows.store_rows` (host-scoped ids, cursor moved
 in the same transaction) and acknowledges the new cursor. Any interruption (link drop, kill -9 of the
 office between fetch and commit, or between commit and ack) only means the next pull asks again from
 the office's committed cursor: rows already stored are ignored by the UNIQUE (host, host_row) index.
@@ -44,18 +45,24 @@ class HostHealth:
         return asdict(self)
 
 
-def host_rows_words(host: Host, roster: Roster, after: int, limit: int) -> list[str]:
+TABLES = {"tasks": "tasks", "outbound_audit": "audit"}  # store table -> `gizin host-rows --table` name
+
+
+def host_rows_words(host: Host, roster: Roster, after: int, limit: int, table: str = "tasks") -> list[str]:
     """`gizin host-rows …` run in the host's office (its own agents.toml and store)."""
     from gizinterm.hosts.seats import remote_db
 
     office = posixpath.join(host.office, roster.path.name)
     env = ["env", f"GIZIN_HOME={host.office}", f"GIZIN_DB={remote_db(host, roster)}"]
-    args = ["--office", office, "host-rows", "--after", str(after), "--ack", str(after), "--limit", str(limit)]
+    args = ["--office", office, "host-rows", "--table", TABLES[table], "--after", str(after), "--ack", str(after)]
+    args += ["--limit", str(limit)]
     return [*env, *host.gizin_argv, *args]
 
 
-def fetch(link: Link, host: Host, roster: Roster, after: int, limit: int) -> tuple[dict[str, Any], list[Any]]:
-    proc = link.run(host_rows_words(host, roster, after, limit))
+def fetch(
+    link: Link, host: Host, roster: Roster, after: int, limit: int, table: str = "tasks"
+) -> tuple[dict[str, Any], list[Any]]:
+    proc = link.run(host_rows_words(host, roster, after, limit, table))
     if proc.returncode != 0:
         why = last_line(proc.stderr.decode("utf-8", "replace"))
         raise HostUnreachable(f"{link.where()}: gizin host-rows failed: {why}")
@@ -68,22 +75,31 @@ def fetch(link: Link, host: Host, roster: Roster, after: int, limit: int) -> tup
     return header, rows
 
 
-def pull_tasks(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[int, int]:
-    """Pull every new task row of `host` into the office's store; returns (rows added, backlog left)."""
+def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[int, int]:
+    """Pull every new task and audit row of `host` into the office's store; (rows added, backlog left)."""
+    added = left = 0
+    for table in TABLES:
+        new, rest = pull_table(link, host, roster, db_path, table)
+        added, left = added + new, left + rest
+    return added, left
+
+
+def pull_table(link: Link, host: Host, roster: Roster, db_path: Path, table: str) -> tuple[int, int]:
+    """Pull `table`'s new rows of `host`, batch by batch, each batch stored with its cursor."""
     from gizinterm.store import connect
-    from gizinterm.store.hostrows import cursor, store_tasks
+    from gizinterm.store.hostrows import cursor, store_rows
 
     added = 0
     with contextlib.closing(connect(db_path)) as conn:
-        after, _ = cursor(conn, host.name)
+        after, _ = cursor(conn, host.name, table)
         while True:
-            header, rows = fetch(link, host, roster, after, BATCH)
+            header, rows = fetch(link, host, roster, after, BATCH, table)
             if not rows:
                 return added, int(header.get("backlog", 0))
-            new, after = store_tasks(conn, host.name, rows)
+            new, after = store_rows(conn, host.name, rows, table)
             added += new
             if len(rows) < BATCH:
-                fetch(link, host, roster, after, 0)  # acknowledge what is now stored here
+                fetch(link, host, roster, after, 0, table)  # acknowledge what is now stored here
                 return added, 0
 
 
@@ -98,16 +114,18 @@ def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool 
     try:
         row.rtt_ms = round(link.ping() * 1000, 1)
         if pull:
-            row.pulled, _left = pull_tasks(link, host, roster, db_path)
+            row.pulled, _left = pull_rows(link, host, roster, db_path)
         with contextlib.closing(connect(db_path)) as conn:
-            after, row.last_pull = cursor(conn, host.name)
-        words = host_rows_words(host, roster, after, 0)
-        probe = link.run_shell(f"tmux -V 2>&1 || echo 'tmux missing'; {' '.join(shlex.quote(w) for w in words)}")
+            _, row.last_pull = cursor(conn, host.name)
+            afters = {table: cursor(conn, host.name, table)[0] for table in TABLES}
+        asks = [" ".join(shlex.quote(w) for w in host_rows_words(host, roster, n, 0, t)) for t, n in afters.items()]
+        probe = link.run_shell(f"tmux -V 2>&1 || echo 'tmux missing'; {' && '.join(asks)}")  # one round trip
         lines = probe.stdout.decode("utf-8", "replace").splitlines()
         row.tmux = lines[0].strip() if lines else ""
-        if probe.returncode == 0 and len(lines) > 1:
-            header = json.loads(lines[1])
-            row.gizin, row.backlog = str(header.get("gizin", "")), int(header.get("backlog", 0))
+        if probe.returncode == 0 and len(lines) > len(TABLES):
+            headers = [json.loads(line) for line in lines[1 : 1 + len(TABLES)]]
+            header = headers[0]
+            row.gizin, row.backlog = str(header.get("gizin", "")), sum(int(h.get("backlog", 0)) for h in headers)
             if not header.get("office") and agents:
                 row.error = f"no office at {host.office} there yet (gizin up puts agents.toml there)"
         else:

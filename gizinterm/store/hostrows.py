@@ -1,7 +1,7 @@
-"""Task-log rows across hosts: export after a cursor (on a host), store exactly once (in the office).
+"""Task-log and audit rows across hosts: export after a cursor (on a host), store exactly once (in the office).
 
-On a host, `export_tasks` reads rows after the office's cursor; `ack` records what the office stored, so
-the host knows its backlog. In the office, `store_tasks` inserts a batch with its host-scoped id
+On a host, `export_rows` reads rows after the office's cursor; `ack` records what the office stored, so
+the host knows its backlog. In the office, `store_rows` inserts a batch with its host-scoped id
 (host, host_row) and moves the host's cursor in the same `BEGIN IMMEDIATE` transaction: a pull cut
 short (kill -9, link drop) either stored the batch and its cursor or neither, and a repeated batch
 changes nothing (INSERT OR IGNORE on the UNIQUE index). Light: sqlite3 and json only, for `gizin host-rows`.
@@ -23,18 +23,25 @@ TASK_FIELDS = (
     "id", "agent", "agent_name", "day", "text", "status", "tags", "created_at", "logged_at", "pane_id",
     "edited_at", "deleted_at",
 )  # fmt: skip
+AUDIT_FIELDS = (
+    "id", "at", "agent", "channel", "tool", "session_id", "tool_use_id", "decision", "rule", "recipient",
+    "normalized", "reason", "input_hash", "policy_hash",
+)  # fmt: skip
+SOURCES = {"tasks": TASK_FIELDS, "outbound_audit": AUDIT_FIELDS}  # table -> the fields a pull carries
 OFFICE = "office"  # the name a host records the office's acknowledgement under
 
 
-def export_tasks(conn: sqlite3.Connection, after: int, limit: int) -> tuple[list[dict[str, Any]], int]:
-    """This store's own rows (not rows it pulled itself) with id > after, oldest first, and how many
-    such rows there are in all (the backlog)."""
-    columns = ", ".join(TASK_FIELDS)
+def export_rows(
+    conn: sqlite3.Connection, after: int, limit: int, table: str = "tasks"
+) -> tuple[list[dict[str, Any]], int]:
+    """This store's own rows of `table` (not rows it pulled itself) with id > after, oldest first, and
+    how many such rows there are in all (the backlog). `table` is one of SOURCES, never user text."""
+    fields = SOURCES[table]
     rows = conn.execute(
-        f"SELECT {columns} FROM tasks WHERE id > ? AND host IS NULL ORDER BY id LIMIT ?", (after, limit)
+        f"SELECT {', '.join(fields)} FROM {table} WHERE id > ? AND host IS NULL ORDER BY id LIMIT ?", (after, limit)
     ).fetchall()
-    backlog = conn.execute("SELECT count(*) FROM tasks WHERE id > ? AND host IS NULL", (after,)).fetchone()[0]
-    return [dict(zip(TASK_FIELDS, r, strict=True)) for r in rows], int(backlog)
+    backlog = conn.execute(f"SELECT count(*) FROM {table} WHERE id > ? AND host IS NULL", (after,)).fetchone()[0]
+    return [dict(zip(fields, r, strict=True)) for r in rows], int(backlog)
 
 
 def cursor(conn: sqlite3.Connection, host: str, source: str = "tasks") -> tuple[int, str | None]:
@@ -54,38 +61,27 @@ def set_cursor(conn: sqlite3.Connection, host: str, value: int, source: str = "t
     )
 
 
-def ack(conn: sqlite3.Connection, value: int) -> None:
+def ack(conn: sqlite3.Connection, value: int, table: str = "tasks") -> None:
     with immediate(conn):
-        set_cursor(conn, OFFICE, value)
+        set_cursor(conn, OFFICE, value, table)
 
 
-def store_tasks(conn: sqlite3.Connection, host: str, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
-    """Insert `rows` pulled from `host`, once each; returns (rows new here, the host's cursor after)."""
+def store_rows(
+    conn: sqlite3.Connection, host: str, rows: Iterable[Mapping[str, Any]], table: str = "tasks"
+) -> tuple[int, int]:
+    """Insert `rows` of `table` pulled from `host`, once each; returns (rows new here, the host's cursor
+    after). The host's own id becomes `host_row`; the row gets a new id here."""
+    fields = SOURCES[table][1:]
+    sql = (
+        f"INSERT OR IGNORE INTO {table} ({', '.join(fields)}, host, host_row) "
+        f"VALUES ({', '.join('?' for _ in fields)}, ?, ?)"
+    )
     added = 0
     with immediate(conn):
-        top, _ = cursor(conn, host)
+        top, _ = cursor(conn, host, table)
         for row in rows:
-            tags = row["tags"] if isinstance(row["tags"], str) else json.dumps(row["tags"])
-            done = conn.execute(
-                "INSERT OR IGNORE INTO tasks (agent, agent_name, day, text, status, tags, created_at, logged_at, "
-                "pane_id, edited_at, deleted_at, host, host_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row["agent"],
-                    row["agent_name"],
-                    row["day"],
-                    row["text"],
-                    row["status"],
-                    tags,
-                    row["created_at"],
-                    row["logged_at"],
-                    row["pane_id"],
-                    row["edited_at"],
-                    row["deleted_at"],
-                    host,
-                    int(row["id"]),
-                ),
-            )
-            added += done.rowcount
+            values = [row[f] if not isinstance(row[f], list) else json.dumps(row[f]) for f in fields]
+            added += conn.execute(sql, (*values, host, int(row["id"]))).rowcount
             top = max(top, int(row["id"]))
-        set_cursor(conn, host, top)
+        set_cursor(conn, host, top, table)
     return added, top

@@ -209,9 +209,12 @@ HOST_ROWS = """
 ALTER TABLE tasks ADD COLUMN host TEXT;          -- the [[host]] whose store it was logged in; NULL = this one
 ALTER TABLE tasks ADD COLUMN host_row INTEGER;   -- its id in that host's store
 CREATE UNIQUE INDEX tasks_host_row ON tasks (host, host_row) WHERE host IS NOT NULL;
+ALTER TABLE outbound_audit ADD COLUMN host TEXT;
+ALTER TABLE outbound_audit ADD COLUMN host_row INTEGER;
+CREATE UNIQUE INDEX outbound_audit_host_row ON outbound_audit (host, host_row) WHERE host IS NOT NULL;
 CREATE TABLE host_pulls (
     host TEXT NOT NULL,             -- on the office: the host pulled from; on a host: 'office' (what it acked)
-    source TEXT NOT NULL,           -- the table: tasks
+    source TEXT NOT NULL,           -- the table: tasks | outbound_audit
     cursor INTEGER NOT NULL,        -- the highest row id stored (office) or acknowledged (host)
     pulled_at TEXT NOT NULL,        -- UTC ISO-8601
     PRIMARY KEY (host, source)

@@ -114,12 +114,12 @@ class HostsPart(ConversationsPart):
         return [r for r in results.values() if not isinstance(r, Exception)]
 
     def pull_hosts(self) -> dict[str, tuple[int, int] | str]:
-        """Pull every host's new task rows; host -> (rows added, backlog left), or why it could not."""
+        """Pull every host's new task and audit rows; host -> (rows added, backlog left), or why not."""
         from gizinterm.hosts.fanout import across
-        from gizinterm.hosts.pull import pull_tasks
+        from gizinterm.hosts.pull import pull_rows
 
         def one(host: Host) -> tuple[int, int]:
-            return pull_tasks(self.link(host), host, self.roster, self.db_path)
+            return pull_rows(self.link(host), host, self.roster, self.db_path)
 
         _, results = across(self.remote_hosts, one, lambda: None)
         return {name: r if isinstance(r, tuple) else str(r) for name, r in results.items()}

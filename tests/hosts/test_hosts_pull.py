@@ -23,6 +23,15 @@ def remote_log(hosts: Hosts, text: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
+AUDIT = """
+import contextlib, sys
+from gizinterm.store import connect
+with contextlib.closing(connect(sys.argv[1])) as conn:
+    conn.execute("INSERT INTO outbound_audit (at, agent, channel, decision, recipient) "
+                 "VALUES ('2026-12-04T10:00:00+00:00', 'r1', 'email', 'deny', 'ceo@rival.example')")
+"""
+
+
 def pulled(db: Path) -> list[tuple[str, str, int]]:
     with sqlite3.connect(db) as conn:
         sql = "SELECT text, host, host_row FROM tasks WHERE host IS NOT NULL ORDER BY host_row"
@@ -40,21 +49,26 @@ def test_hosts_table_and_pull_exactly_once_through_an_outage(tmp_path: Path, hos
         assert ws.up().started == ["a0", "r1"]
         remote_log(hosts, "first remote task")
         remote_log(hosts, "second remote task")
+        remote_db = hosts.offices["gizhost1"] / ".gizin" / "gizin.db"  # and a guard decision, audited there
+        audited = hosts.run_as("gizhost1", str(GIZIN.parent / "python3"), "-c", AUDIT, str(remote_db))
+        assert audited.returncode == 0, audited.stderr
 
         shown = run_gizin(*cli, "hosts", "--json", env=env)
         assert shown.returncode == 0, shown.stderr
         rows = {r["host"]: r for r in json.loads(shown.stdout)}
         one = rows["gizhost1"]
         assert one["reachable"] and one["tmux"].startswith("tmux 3") and one["gizin"] == "0.1.0"
-        assert (one["agents"], one["backlog"], one["last_pull"]) == (1, 2, None)
+        assert (one["agents"], one["backlog"], one["last_pull"]) == (1, 3, None)  # 2 tasks, 1 audit row
         assert rows["gizhost2"]["agents"] == 0 and rows["gizhost2"]["reachable"]  # declared, seats nobody
 
         first = run_gizin(*cli, "hosts", "pull", "--json", env=env)
         assert first.returncode == 0, first.stderr
-        assert {r["host"]: r["pulled"] for r in json.loads(first.stdout)}["gizhost1"] == 2
+        assert {r["host"]: r["pulled"] for r in json.loads(first.stdout)}["gizhost1"] == 3
         assert [r[0] for r in pulled(db)] == ["first remote task", "second remote task"]
         human = run_gizin(*cli, "tasks", env={**env, "COLUMNS": "200"})
         assert "Remote One @gizhost1" in human.stdout
+        (audit,) = [r for r in ws.outbound_audit() if r["host"]]
+        assert (audit["host"], audit["agent"], audit["recipient"]) == ("gizhost1", "r1", "ceo@rival.example")
 
         # the link drops; the agent keeps logging there; the office says unreachable, exit 4
         hosts.sshd.stop()

@@ -19,10 +19,13 @@ from gizinterm.ground.bounds import MAX_ID
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+TABLES = ("tasks", "audit")  # the names here; the store's tables are tasks and outbound_audit
+
 COMMAND = Command(
     "host-rows",
-    "On a host: print its task rows after the office's cursor as JSON lines (the office runs it over SSH).",
+    "On a host: print its task or audit rows after the office's cursor as JSON lines (the office runs it over SSH).",
     options=[
+        Opt("--table", dest="table", kind="str", choices=TABLES, help="which rows (default: tasks)"),
         Opt("--after", dest="after", kind="int", minimum=0, maximum=MAX_ID, help="rows with a larger id"),
         Opt("--limit", dest="limit", kind="int", minimum=0, maximum=100_000, help="at most this many rows"),
         Opt("--ack", dest="ack", kind="int", minimum=0, maximum=MAX_ID, help="the office stored every row up to this"),
@@ -35,7 +38,7 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
     from gizinterm.cli.hot.send import office_and_db
     from gizinterm.ground.errors import NotFoundError
     from gizinterm.store import connect
-    from gizinterm.store.hostrows import OFFICE, ack, cursor, export_tasks
+    from gizinterm.store.hostrows import OFFICE, ack, cursor, export_rows
 
     args = parse(COMMAND, argv)
     if args is None:
@@ -48,13 +51,13 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
     after = args["after"]
     limit = args["limit"]
     acked = args["ack"]
+    table = "outbound_audit" if args.text("table") == "audit" else "tasks"
     with contextlib.closing(connect(path)) as conn:
         if isinstance(acked, int):
-            ack(conn, acked)
-        rows, backlog = export_tasks(
-            conn, after if isinstance(after, int) else 0, limit if isinstance(limit, int) else 500
-        )
-        header = {"gizin": __version__, "backlog": backlog, "acked": cursor(conn, OFFICE)[0], "office": True}
+            ack(conn, acked, table)
+        start = after if isinstance(after, int) else 0
+        rows, backlog = export_rows(conn, start, limit if isinstance(limit, int) else 500, table)
+        header = {"gizin": __version__, "backlog": backlog, "acked": cursor(conn, OFFICE, table)[0], "office": True}
     out = sys.stdout
     out.write(json.dumps(header) + "\n")
     out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
