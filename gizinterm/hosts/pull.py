@@ -45,62 +45,64 @@ class HostHealth:
         return asdict(self)
 
 
-TABLES = {"tasks": "tasks", "outbound_audit": "audit"}  # store table -> `gizin host-rows --table` name
+TABLES = {"tasks": "tasks", "outbound_audit": "audit"}  # store table -> its name for `gizin host-rows`
 
 
-def host_rows_words(host: Host, roster: Roster, after: int, limit: int, table: str = "tasks") -> list[str]:
-    """`gizin host-rows …` run in the host's office (its own agents.toml and store)."""
+def host_rows_words(host: Host, roster: Roster, after: dict[str, int], limit: int) -> list[str]:
+    """`gizin host-rows …` run in the host's office (its own agents.toml and store), one --cursor a table."""
     from gizinterm.hosts.seats import remote_db
 
     office = posixpath.join(host.office, roster.path.name)
     env = ["env", f"GIZIN_HOME={host.office}", f"GIZIN_DB={remote_db(host, roster)}"]
-    args = ["--office", office, "host-rows", "--table", TABLES[table], "--after", str(after), "--ack", str(after)]
-    args += ["--limit", str(limit)]
+    args = ["--office", office, "host-rows", "--limit", str(limit)]
+    for table, cursor in after.items():
+        args += ["--cursor", f"{TABLES[table]}={cursor}"]
     return [*env, *host.gizin_argv, *args]
 
 
-def fetch(
-    link: Link, host: Host, roster: Roster, after: int, limit: int, table: str = "tasks"
-) -> tuple[dict[str, Any], list[Any]]:
-    proc = link.run(host_rows_words(host, roster, after, limit, table))
-    if proc.returncode != 0:
-        why = last_line(proc.stderr.decode("utf-8", "replace"))
-        raise HostUnreachable(f"{link.where()}: gizin host-rows failed: {why}")
-    lines = proc.stdout.decode("utf-8").splitlines()
+def parse_rows(link: Link, out: bytes) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The header and each table's rows from `gizin host-rows`' JSON lines."""
+    lines = out.decode("utf-8").splitlines()
     try:
         header = json.loads(lines[0])
-        rows = [json.loads(line) for line in lines[1:]]
-    except (IndexError, ValueError):
-        raise HostUnreachable(f"{link.where()}: gizin host-rows answered something else than JSON lines") from None
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        for line in lines[1:]:
+            row = json.loads(line)
+            rows[row.pop("table")].append(row)
+    except (IndexError, ValueError, KeyError):
+        raise HostUnreachable(f"{link.where()}: gizin host-rows answered something else than its JSON lines") from None
     return header, rows
 
 
+def fetch(
+    link: Link, host: Host, roster: Roster, after: dict[str, int], limit: int
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    proc = link.run(host_rows_words(host, roster, after, limit))
+    if proc.returncode != 0:
+        why = last_line(proc.stderr.decode("utf-8", "replace"))
+        raise HostUnreachable(f"{link.where()}: gizin host-rows failed: {why}")
+    return parse_rows(link, proc.stdout)
+
+
 def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[int, int]:
-    """Pull every new task and audit row of `host` into the office's store; (rows added, backlog left)."""
-    added = left = 0
-    for table in TABLES:
-        new, rest = pull_table(link, host, roster, db_path, table)
-        added, left = added + new, left + rest
-    return added, left
-
-
-def pull_table(link: Link, host: Host, roster: Roster, db_path: Path, table: str) -> tuple[int, int]:
-    """Pull `table`'s new rows of `host`, batch by batch, each batch stored with its cursor."""
+    """Pull every new task and audit row of `host` into the office's store; (rows added, backlog left).
+    One round trip while the backlog fits in a batch; what it stored is acknowledged on the next contact
+    (the next pull or `gizin hosts` sends the committed cursors)."""
     from gizinterm.store import connect
     from gizinterm.store.hostrows import cursor, store_rows
 
     added = 0
     with contextlib.closing(connect(db_path)) as conn:
-        after, _ = cursor(conn, host.name, table)
+        after = {table: cursor(conn, host.name, table)[0] for table in TABLES}
         while True:
-            header, rows = fetch(link, host, roster, after, BATCH, table)
-            if not rows:
-                return added, int(header.get("backlog", 0))
-            new, after = store_rows(conn, host.name, rows, table)
-            added += new
-            if len(rows) < BATCH:
-                fetch(link, host, roster, after, 0, table)  # acknowledge what is now stored here
-                return added, 0
+            header, rows = fetch(link, host, roster, after, BATCH)
+            for table, batch in rows.items():
+                if batch:  # each table's batch and its cursor in one transaction
+                    new, after[table] = store_rows(conn, host.name, batch, table)
+                    added += new
+            if all(len(batch) < BATCH for batch in rows.values()):
+                left = {t: int(n) for t, n in dict(header.get("backlog") or {}).items()}
+                return added, sum(max(0, left.get(t, 0) - len(rows[t])) for t in TABLES)
 
 
 def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool = False) -> HostHealth:
@@ -118,14 +120,14 @@ def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool 
         with contextlib.closing(connect(db_path)) as conn:
             _, row.last_pull = cursor(conn, host.name)
             afters = {table: cursor(conn, host.name, table)[0] for table in TABLES}
-        asks = [" ".join(shlex.quote(w) for w in host_rows_words(host, roster, n, 0, t)) for t, n in afters.items()]
-        probe = link.run_shell(f"tmux -V 2>&1 || echo 'tmux missing'; {' && '.join(asks)}")  # one round trip
+        ask = " ".join(shlex.quote(w) for w in host_rows_words(host, roster, afters, 0))
+        probe = link.run_shell(f"tmux -V 2>&1 || echo 'tmux missing'; {ask}")  # one round trip
         lines = probe.stdout.decode("utf-8", "replace").splitlines()
         row.tmux = lines[0].strip() if lines else ""
-        if probe.returncode == 0 and len(lines) > len(TABLES):
-            headers = [json.loads(line) for line in lines[1 : 1 + len(TABLES)]]
-            header = headers[0]
-            row.gizin, row.backlog = str(header.get("gizin", "")), sum(int(h.get("backlog", 0)) for h in headers)
+        if probe.returncode == 0 and len(lines) > 1:
+            header = json.loads(lines[1])
+            row.gizin = str(header.get("gizin", ""))
+            row.backlog = sum(int(n) for n in dict(header.get("backlog") or {}).values())
             if not header.get("office") and agents:
                 row.error = f"no office at {host.office} there yet (gizin up puts agents.toml there)"
         else:

@@ -34,7 +34,7 @@ def stored(db: Path) -> int:
         return 0
     try:
         with sqlite3.connect(db) as conn:
-            row = conn.execute("SELECT cursor FROM host_pulls WHERE host = 'gizhost1'").fetchone()
+            row = conn.execute("SELECT cursor FROM host_pulls WHERE host = 'gizhost1' AND source = 'tasks'").fetchone()
     except sqlite3.Error:
         return 0  # not migrated yet
     return int(row[0]) if row else 0
@@ -66,7 +66,8 @@ def test_kill_9_during_a_pull_then_pull_again_stores_each_row_once(
             count, distinct, top = conn.execute(
                 "SELECT count(*), count(DISTINCT host_row), max(host_row) FROM tasks WHERE host = 'gizhost1'"
             ).fetchone()
-            cursor = conn.execute("SELECT cursor FROM host_pulls WHERE host = 'gizhost1'").fetchone()[0]
+            sql = "SELECT cursor FROM host_pulls WHERE host = 'gizhost1' AND source = 'tasks'"
+            cursor = conn.execute(sql).fetchone()[0]
         assert (count, distinct, top, cursor) == (ROWS, ROWS, ROWS, ROWS)
         assert added < ROWS  # the killed pull had stored a part; this one brought the rest, nothing twice
         assert ws.pull_hosts()["gizhost1"] == (0, 0)

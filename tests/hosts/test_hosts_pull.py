@@ -32,6 +32,15 @@ with contextlib.closing(connect(sys.argv[1])) as conn:
 """
 
 
+ACKED = """
+import contextlib, json, sys
+from gizinterm.store import connect
+with contextlib.closing(connect(sys.argv[1])) as conn:
+    sql = "SELECT source, cursor FROM host_pulls WHERE host = 'office' ORDER BY source"
+    print(json.dumps([list(r) for r in conn.execute(sql).fetchall()]))
+"""
+
+
 def pulled(db: Path) -> list[tuple[str, str, int]]:
     with sqlite3.connect(db) as conn:
         sql = "SELECT text, host, host_row FROM tasks WHERE host IS NOT NULL ORDER BY host_row"
@@ -95,6 +104,9 @@ def test_hosts_table_and_pull_exactly_once_through_an_outage(tmp_path: Path, hos
         assert again.pull_hosts()["gizhost1"] == (0, 0)
         after = {r.host: r for r in again.hosts_health()}["gizhost1"]
         assert (after.backlog, after.reachable) == (0, True) and after.last_pull
+        acked = hosts.run_as("gizhost1", str(GIZIN.parent / "python3"), "-c", ACKED, str(remote_db))
+        assert acked.returncode == 0, acked.stderr
+        assert json.loads(acked.stdout) == [["outbound_audit", 1], ["tasks", 4]]  # the host knows what arrived
         again.close_links()
     finally:
         ws.close_links()
