@@ -134,3 +134,20 @@ def test_duplicate_host_and_unknown_agent_host(tmp_path: Path) -> None:
 )
 def test_destinations(dest: str, ok: bool) -> None:
     assert valid_destination(dest) is ok
+
+
+def test_a_hosts_plan_seats_only_its_agents_with_that_hosts_paths(tmp_path: Path) -> None:
+    from gizinterm.hosts.seats import host_plan, remote_db
+    from gizinterm.office.layout import load_layout
+
+    roster = load_roster(write(tmp_path, TWO, AGENTS))
+    gpu = roster.host("gpu")
+    plan = host_plan(roster, gpu, load_layout("grid3", tmp_path), "sock")
+    (spec,) = plan.panes
+    assert (spec.agent.id, spec.column, spec.row, str(spec.cwd)) == ("there", 0, 0, "/srv/office")
+    assert spec.env["GIZIN_HOME"] == "/srv/office" and spec.env["GIZIN_DB"] == remote_db(gpu, roster)
+    assert remote_db(gpu, roster) == "/srv/office/.gizin/gizin.db"
+    assert spec.env["PATH"].startswith("/opt/gizin/bin:")  # an absolute `gizin`: its folder first
+    assert spec.env["GIZIN_TMUX_SOCKET"] == "sock" and spec.env["GIZIN_AGENT"] == "there"
+    build = host_plan(roster, roster.host("build-1"), load_layout("grid3", tmp_path), None)
+    assert build.panes == ()  # declared, seats nobody
