@@ -130,12 +130,13 @@ class Sshd:
             f"Host *\n  HostName 127.0.0.1\n  Port {self.port}\n  IdentityFile {self.keys.client_key}\n"
             f"  IdentitiesOnly yes\n  UserKnownHostsFile {known}\n  StrictHostKeyChecking yes\n"
         )
-        self.proc = subprocess.Popen(
-            ["/usr/sbin/sshd", "-D", "-e", "-f", str(self.config)],
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=open(self.folder / "sshd.log", "ab"),  # noqa: SIM115  # sshd keeps it; read when a test fails
-        )
+        with open(self.folder / "sshd.log", "ab") as log:  # sshd's own errors, to read when a test fails
+            self.proc = subprocess.Popen(
+                ["/usr/sbin/sshd", "-D", "-e", "-f", str(self.config)],
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
 
         def listening() -> bool:
             with socket.socket() as s:
