@@ -124,6 +124,16 @@ class HostsPart(ConversationsPart):
         _, results = across(self.remote_hosts, one, lambda: None)
         return {name: r if isinstance(r, tuple) else str(r) for name, r in results.items()}
 
+    def refuse_remote(self, agents: list[str], verb: str) -> None:
+        """`restart`/`stop` act on this machine's panes only (not built for hosts yet): say so, exit 2."""
+        from gizinterm.ground.errors import UsageError
+
+        remote = [f"{a} (host {self.roster.agent(a).host})" for a in agents if self.roster.agent(a).host]
+        if remote:
+            raise UsageError(
+                f"{verb}: not built yet for agents on other hosts: {', '.join(remote)} (gizin up starts them)"
+            )
+
     def close_links(self) -> None:
         """End every SSH master this workspace opened (tests and `down`; others let ControlPersist)."""
         for link in (self._links or {}).values():

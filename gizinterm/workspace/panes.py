@@ -236,6 +236,7 @@ class PanesPart(HostsPart):
 
             raise HostUnreachable("; ".join(warnings))
         report = lifecycle.down(self.tmux(), self.plan())
+        report.warnings += warnings
         self.stop_proxy()  # the sandboxed agents are gone; with them, the only clients it had
         alive = [p for p in report.panes if p.agent and not p.dead]
         self.record_agent_events(
@@ -259,6 +260,7 @@ class PanesPart(HostsPart):
 
         for agent in agents:
             self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
+        self.refuse_remote(agents, "restart")
         say = progress or (lambda _p: None)
         raw = self.plan()
         starts = {a: s for a, s in self.starts(raw, fresh=fresh).items() if a in agents}
@@ -299,6 +301,7 @@ class PanesPart(HostsPart):
 
         for agent in agents:
             self.roster.agent(agent)
+        self.refuse_remote(agents, "stop")
         plan = self.plan()
         with office_lock(self.state_dir):
             report = lifecycle.stop(self.tmux(), plan, agents)

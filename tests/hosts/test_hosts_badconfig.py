@@ -55,6 +55,11 @@ def test_bad_ssh_configuration_is_one_line_per_host(tmp_path: Path, tmux: TmuxSe
     hosts = run_gizin(*cli, "hosts", env=env)
     assert hosts.returncode == 4
     assert len([line for line in hosts.stderr.splitlines() if line.startswith("gizin: host ")]) == 2
+    restart = run_gizin(*cli, "restart", "r1", env=env)  # not built for hosts: refused, clearly, exit 2
+    assert restart.returncode == 2 and "r1 (host nofile)" in restart.stderr
+    down = run_gizin(*cli, "down", env=env)  # this machine's session closes; each host that could not: one line
+    assert down.returncode == 0, down.stderr
+    assert len([line for line in down.stderr.splitlines() if line.startswith("gizin: warning: host ")]) == 2
 
 
 def test_a_message_to_a_remote_agent_waits_and_says_why(tmp_path: Path, tmux: TmuxServer) -> None:
