@@ -151,3 +151,16 @@ def test_a_hosts_plan_seats_only_its_agents_with_that_hosts_paths(tmp_path: Path
     assert spec.env["GIZIN_TMUX_SOCKET"] == "sock" and spec.env["GIZIN_AGENT"] == "there"
     build = host_plan(roster, roster.host("build-1"), load_layout("grid3", tmp_path), None)
     assert build.panes == ()  # declared, seats nobody
+
+
+def test_the_dashboard_shows_each_hosts_floors_after_this_machines(tmp_path: Path) -> None:
+    from gizinterm.hosts.seats import host_plan
+    from gizinterm.office.layout import load_layout, make_plan
+    from gizinterm.tui.model import office_floors
+
+    roster = load_roster(write(tmp_path, TWO, AGENTS))
+    layout = load_layout("grid3", tmp_path)
+    here = make_plan(roster.on_host(None), layout, db_path=tmp_path / "db")
+    floors = office_floors([("", here), ("gpu", host_plan(roster, roster.host("gpu"), layout, None))])
+    assert [(f.index, f.name) for f in floors] == [(0, "floor-1"), (1, "floor-1 @gpu")]
+    assert [s.agent.id for s in floors[1].seats] == ["there"]
