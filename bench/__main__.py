@@ -1,4 +1,5 @@
-"""Run every benchmark, or the ones named: `python -m bench [up log guard report delivery tui screens boundary usage]`.
+"""Run every benchmark, or the ones named: `python -m bench [NAME …]` (up log guard report delivery tui screens
+boundary usage hosts).
 
 Each benchmark prints its own medians and its ratio against the baseline its issue names; this runner
 only runs them one after another (never in parallel: they measure wall time on a shared machine) and
@@ -10,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-ALL = ("up", "log", "guard", "report", "delivery", "tui", "screens", "boundary", "usage")
+ALL = ("up", "log", "guard", "report", "delivery", "tui", "screens", "boundary", "usage", "hosts")
 
 
 def main(argv: list[str]) -> int:

@@ -93,6 +93,9 @@ def remove(
     print(f"removed {kind} {value} from {path}")
 
 
+AUDIT_SHOWN = ["channel", "decision", "rule", "recipient"]  # after id, at, agent and (for pulled rows) host
+
+
 @blocklist_app.command("audit")
 def audit(
     ctx: typer.Context,
@@ -112,7 +115,7 @@ def audit(
     emit_rows(
         rows,
         pick_format(json, ndjson),
-        ["id", "at", "agent", "channel", "decision", "rule", "recipient"],
+        ["id", "at", "agent", *(["host"] if any(r.get("host") for r in rows) else []), *AUDIT_SHOWN],
         title=plural(len(rows), "decision"),
     )
 

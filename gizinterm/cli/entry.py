@@ -29,6 +29,7 @@ HOT_COMMANDS: dict[str, str] = {
     "report": "gizinterm.cli.hot.report",  # reports should cost no more than start-up (issue 7 benchmark)
     "up": "gizinterm.cli.hot.up",  # the whole process must beat tmuxp 5x: no typer (issue 3 benchmark)
     "status": "gizinterm.cli.hot.status",  # polled by scripts and cron
+    "host-rows": "gizinterm.cli.hot.hostrows",  # the office's pull runs it on every host, over SSH
 }
 
 

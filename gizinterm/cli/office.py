@@ -39,6 +39,8 @@ def down(ctx: typer.Context) -> None:
     report = ws.down_report()
     print(f"{ws.roster.office.session}: closed, {plural(len(report.agents), 'agent pane')} ended")
     _processes(report.processes)
+    for warning in report.warnings:  # a host whose session is still up: it could not be reached
+        _stderr(f"gizin: warning: {warning}")
 
 
 def _action_summary(verb: str, report: ActionReport) -> None:

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 TABLE_COLUMNS = ("id", "time", "agent", "status", "text", "tags")
-FILE_COLUMNS = ("id", "day", "created_at", "agent", "agent_name", "status", "text", "tags", "pane_id", "edited_at")
+FILE_COLUMNS = (
+    "id", "day", "created_at", "agent", "agent_name", "status", "text", "tags", "pane_id", "edited_at", "host",
+)  # fmt: skip
 
 tasks_app = typer.Typer(
     help="List the task log, and correct it: done, edit, rm (every correction is recorded).",
@@ -156,7 +158,7 @@ def _table(ws: Workspace, tasks: list[Task], filters: dict[str, Any]) -> None:
         {
             "id": t.id,
             "time": (f"{t.day} " if many_days else "") + t.created_at.astimezone(tz).strftime("%H:%M"),
-            "agent": t.agent_name,
+            "agent": t.agent_name + (f" @{t.host}" if t.host else ""),  # remote rows say where they were logged
             "status": t.status + (" (removed)" if t.deleted_at else ""),
             "text": t.text,
             "tags": " ".join(t.tags),

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gizinterm.ground.errors import GizinError, TmuxError
-from gizinterm.messaging.events import DeliveryEvent, Stats
+from gizinterm.messaging.events import DeliveryEvent, Stats, no_pane
 from gizinterm.messaging.flight import (
     COOL_MAX,
     COOL_MIN,
@@ -196,7 +196,7 @@ class Deliverer(PositivePath):
                         self.stats.failed += 1
                         self._emit("failed", msg, f"{msg.recipient} is not in the roster any more")
                     continue
-                self._defer(msg, f"no pane for {msg.recipient} (not started?)")
+                self._defer(msg, no_pane(self.roster, msg.recipient))
             elif pane.dead:
                 self._defer(msg, f"pane {pane.pane_id} is dead")
             elif pane.in_mode:

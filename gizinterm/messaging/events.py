@@ -1,8 +1,13 @@
-"""What the deliverer reports to whoever hosts it (`gizin deliver`, the dashboard), and its counters."""
+"""What the deliverer reports to whoever hosts it (`gizin deliver`, the dashboard), its counters, and
+why a message waits for a pane."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gizinterm.office.roster import Roster
 
 
 @dataclass(frozen=True)
@@ -28,3 +33,12 @@ class Stats:
     requeued: int = 0
     recovered: int = 0
     steps: int = 0
+
+
+def no_pane(roster: Roster, agent: str) -> str:
+    """Why a message to `agent` waits when it has no pane here: an agent seated on another host
+    (gizinterm.hosts) is never pasted into from here, since delivery through SSH is not built yet."""
+    host = next((a.host for a in roster.agents if a.id == agent), None)
+    if host:
+        return f"{agent} sits on host {host}: delivery over SSH is not built yet"
+    return f"no pane for {agent} (not started?)"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from gizinterm.ground.errors import NotFoundError
 from gizinterm.ground.tomlsource import TomlSource, load_toml
 from gizinterm.ground.validate import Table, did_you_mean
+from gizinterm.office.hosts import Host, check_agent_host, parse_hosts
 
 if TYPE_CHECKING:
     from gizinterm.office.notifying import NotifySettings
@@ -37,10 +38,11 @@ AGENT_KEYS = (
     "outbound",
     "sandbox",
     "resume",
+    "host",
 )
 DEFAULTABLE_KEYS = tuple(k for k in AGENT_KEYS if k not in ("id", "name"))
 OFFICE_KEYS = ("name", "session", "layout", "db", "day_starts", "timezone", "limit_nudge", "start_batch", "start_pause")
-TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "notify", "schedule")
+TOP_KEYS = ("office", "defaults", "agent", "blocklist", "channels", "report", "prices", "notify", "schedule", "host")
 START_BATCH = 8  # agents that sign in at start (claude, codex, gemini) started at once; see panes.bringup
 START_PAUSE = 5.0  # seconds between two such batches: long enough for a sign-in to settle
 ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,31}"
@@ -68,6 +70,7 @@ class Agent:
     outbound: str = "allow"
     sandbox: bool = True  # False: the operator opted this agent out of the network boundary
     resume: bool = True  # False: every start is a new conversation (see office.conversation)
+    host: str | None = None  # a `[[host]]` name: the agent's pane runs on that machine; None = this one
     line: int | None = None
 
     @property
@@ -118,6 +121,7 @@ class Roster:
     prices: dict[str, Any] = field(default_factory=dict)
     notify: NotifySettings | None = None  # None: no [notify] table, the office never calls the operator
     schedules: tuple[dict[str, Any], ...] = ()  # `[[schedule]]`, validated by gizinterm.messaging.schedules.model
+    hosts: tuple[Host, ...] = ()
 
     @property
     def dir(self) -> Path:
@@ -136,6 +140,20 @@ class Roster:
 
     def has_agent(self, agent_id: str) -> bool:
         return any(a.id == agent_id for a in self.agents)
+
+    def host(self, name: str) -> Host:
+        for host in self.hosts:
+            if host.name == name:
+                return host
+        raise NotFoundError(f"unknown host '{name}'{did_you_mean(name, [h.name for h in self.hosts])}")
+
+    def on_host(self, name: str | None) -> Roster:
+        """The office as one machine sees it: only the agents seated there (None: this machine),
+        renumbered, so each machine's tmux session is a grid of its own agents in roster order."""
+        from dataclasses import replace
+
+        mine = [a for a in self.agents if a.host == name]
+        return replace(self, agents=tuple(replace(a, index=i) for i, a in enumerate(mine)))
 
 
 def guess_kind(command: str) -> str:
@@ -173,10 +191,11 @@ def parse_roster(src: TomlSource) -> Roster:
     raw_agents = src.data.get("agent", [])
     if not isinstance(raw_agents, list) or not all(isinstance(a, dict) for a in raw_agents):
         raise src.error("agent", "must be written as [[agent]] tables", "agent")
+    hosts = parse_hosts(src, str(src.path.parent))
     agents: list[Agent] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_agents):
-        agent = _parse_agent(src, index, raw, defaults_table)
+        agent = _parse_agent(src, index, raw, defaults_table, hosts)
         if agent.id in seen:
             raise src.error(
                 f"agent[{agent.id}].id",
@@ -197,6 +216,7 @@ def parse_roster(src: TomlSource) -> Roster:
         prices=top.table("prices"),
         notify=_notify(src, top),
         schedules=_raw_schedules(src),
+        hosts=hosts,
     )
 
 
@@ -269,7 +289,7 @@ def _timezone(table: Table) -> str | None:
     return name
 
 
-def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Table) -> Agent:
+def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Table, hosts: tuple[Host, ...]) -> Agent:
     ident = raw.get("id")
     label = f"agent[{ident}]" if isinstance(ident, str) and ident else f"agent[#{index + 1}]"
     table = Table(src, raw, label, ("agent", index))
@@ -318,5 +338,6 @@ def _parse_agent(src: TomlSource, index: int, raw: dict[str, Any], defaults: Tab
         outbound=pick("outbound").text("outbound", choices=OUTBOUND) or "allow",
         sandbox=pick("sandbox").flag("sandbox", True),
         resume=pick("resume").flag("resume", True),
+        host=check_agent_host(pick("host"), hosts),
         line=src.line_of("agent", index),
     )

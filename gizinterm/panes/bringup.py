@@ -41,7 +41,6 @@ from gizinterm.panes.tmux import (
     nudge_reaper,
     panes_by_agent,
     parse_panes,
-    require_tmux,
 )
 
 DEFAULT_SIZE = (200, 50)
@@ -77,6 +76,7 @@ class UpReport:
     tmux_invocations: int = 0
     tmux_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    unreachable: dict[str, str] = field(default_factory=dict)  # agent -> host whose connection failed
 
     @property
     def changed(self) -> bool:
@@ -92,6 +92,7 @@ class UpReport:
             ("refused", self.refused),
             ("not in roster", self.removed),
             ("pruned", self.pruned),
+            ("unreachable", self.unreachable),
         ):
             if items:
                 parts.append(f"{len(items)} {label}")
@@ -148,7 +149,7 @@ def up(
     say: ProgressFn = progress or (lambda _p: None)
     started_clock = time.perf_counter()
     invocations_before = server.invocations
-    require_tmux(server.binary)
+    server.require()
     report = UpReport(session=plan.session, server=server.name)
     say(Progress("read", f"reading session {plan.session} on tmux server {server.name}"))
     panes = list_panes(server, plan.session)
@@ -193,7 +194,7 @@ def up(
             else:
                 report.running.append(agent_id)
             continue
-        if not spec.cwd.is_dir():
+        if not server.has_dir(spec.cwd):
             report.skipped[agent_id] = f"cwd {spec.cwd} does not exist"
         elif not spec.agent.autostart and wanted is None:
             report.skipped[agent_id] = "autostart = false (start it with gizin restart)"

@@ -59,6 +59,7 @@ class DownReport:
 
     panes: list[PaneInfo]
     processes: dict[str, procs.Ended] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # hosts whose session could not be closed
 
     @property
     def agents(self) -> list[str]:

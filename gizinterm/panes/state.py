@@ -33,7 +33,7 @@ from gizinterm.panes.tmux import (
     panes_by_agent,
 )
 
-STATES = ("absent", "starting", "working", "idle", "waiting", "limited", "unknown", "dead")
+STATES = ("absent", "starting", "working", "idle", "waiting", "limited", "unknown", "dead", "unreachable")
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,7 @@ class AgentStatus:
     sandbox: str = ""  # "on": inside the network boundary; "off": opted out by `sandbox = false`
     conversation: str = ""  # the agent CLI's session id it was last started in, when known
     resets_at: str = ""  # `limited`: when the usage limit ends (UTC ISO-8601), when the CLI said
+    host: str = ""  # the `[[host]]` whose tmux runs the pane; "" = this machine
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -135,7 +135,7 @@ def audit_rows(
     if decision:
         where.append("decision = ?")
         params.append(decision)
-    sql = "SELECT id, " + ", ".join(AUDIT_COLUMNS) + " FROM outbound_audit"
+    sql = "SELECT id, " + ", ".join(AUDIT_COLUMNS) + ", host FROM outbound_audit"  # host: pulled from one
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY id DESC LIMIT ?"

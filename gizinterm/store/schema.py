@@ -238,6 +238,23 @@ CREATE TABLE schedule_marks (
 """How far each schedule's slots were looked at, so a slot is known as "missed while nothing ran" (and
 `catch_up` decides), and a schedule added today does not fire for its slots of last week. The slots'
 messages themselves are plain outbox rows whose UNIQUE key is the slot: sending one twice is a no-op."""
+HOST_ROWS = """
+ALTER TABLE tasks ADD COLUMN host TEXT;          -- the [[host]] whose store it was logged in; NULL = this one
+ALTER TABLE tasks ADD COLUMN host_row INTEGER;   -- its id in that host's store
+CREATE UNIQUE INDEX tasks_host_row ON tasks (host, host_row) WHERE host IS NOT NULL;
+ALTER TABLE outbound_audit ADD COLUMN host TEXT;
+ALTER TABLE outbound_audit ADD COLUMN host_row INTEGER;
+CREATE UNIQUE INDEX outbound_audit_host_row ON outbound_audit (host, host_row) WHERE host IS NOT NULL;
+CREATE TABLE host_pulls (
+    host TEXT NOT NULL,             -- on the office: the host pulled from; on a host: 'office' (what it acked)
+    source TEXT NOT NULL,           -- the table: tasks | outbound_audit
+    cursor INTEGER NOT NULL,        -- the highest row id stored (office) or acknowledged (host)
+    pulled_at TEXT NOT NULL,        -- UTC ISO-8601
+    PRIMARY KEY (host, source)
+);
+"""
+"""Rows agents write on other hosts, pulled into the office's store: (host, host_row) is UNIQUE, so a pull
+that is interrupted and repeated stores each row once; the cursor moves in the same transaction."""
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
@@ -249,4 +266,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m007_conversations", CONVERSATIONS),
     ("m008_notifications", NOTIFICATIONS),
     ("m009_schedules", SCHEDULES),
+    ("m010_host_rows", HOST_ROWS),
 ]

@@ -82,6 +82,7 @@ class Task:
     pane_id: str | None = None
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
+    host: str | None = None  # the `[[host]]` whose agent logged it there (pulled by the office); None = here
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (times as UTC ISO-8601), for --json output and feeds."""
@@ -98,6 +99,7 @@ class Task:
             "pane_id": self.pane_id,
             "edited_at": iso_utc(self.edited_at) if self.edited_at else None,
             "deleted_at": iso_utc(self.deleted_at) if self.deleted_at else None,
+            "host": self.host,
         }
 
 
@@ -268,6 +270,7 @@ def _task(row: sqlite3.Row) -> Task:
         pane_id=row["pane_id"],
         edited_at=_time(row["edited_at"]),
         deleted_at=_time(row["deleted_at"]),
+        host=row["host"] if "host" in row.keys() else None,  # noqa: SIM118  # sqlite3.Row has no __contains__ for names
     )
 
 

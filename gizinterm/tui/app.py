@@ -18,7 +18,7 @@ from textual.screen import Screen
 from gizinterm.ground.safetext import plain
 from gizinterm.tui.actions import OfficeActions
 from gizinterm.tui.background import Background
-from gizinterm.tui.model import floors_of
+from gizinterm.tui.model import office_floors
 from gizinterm.tui.screens.help import HelpScreen
 from gizinterm.tui.screens.main import MainScreen
 from gizinterm.workspace import Workspace
@@ -51,7 +51,7 @@ class GizinApp(OfficeActions, App[None]):
         super().__init__()
         self.workspace = workspace
         self.options = options or Options()
-        self.main = MainScreen(floors_of(workspace.plan()))
+        self.main = MainScreen(office_floors(workspace.seating_plans()))
         self.background = Background(self)
         self.refreshes = 0  # completed office refreshes: tests and benchmarks wait on this
         self.config_alert: Alert | None = None
@@ -79,7 +79,7 @@ class GizinApp(OfficeActions, App[None]):
         self.workspace = outcome.workspace
         self.config_alert = None
         self.main.paint_alerts()
-        await self.main.show_floors(floors_of(self.workspace.plan()))
+        await self.main.show_floors(office_floors(self.workspace.seating_plans()))
         if self.main.snapshot.office_running and (outcome.added or outcome.layout_changed):
             self.action_office_up()  # reconcile: a new agent gets its pane
         self.notify(plain(outcome.summary), title="Configuration reloaded", markup=False)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # The words a card shows, in the order an operator cares about them. `None` (shown as "…") means
 # the dashboard has not heard from tmux yet.
-STATES = ("working", "idle", "waiting", "limited", "unknown", "starting", "dead", "absent")
+STATES = ("working", "idle", "waiting", "limited", "unknown", "starting", "dead", "absent", "unreachable")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,21 @@ def floors_of(plan: Plan) -> tuple[Floor, ...]:
         columns = max((s.column for s in seats), default=0) + 1
         rows = max((s.row for s in seats), default=0) + 1
         floors.append(Floor(index=window.index, name=window.name, columns=max(columns, 1), rows=rows, seats=seats))
+    return tuple(floors)
+
+
+def office_floors(plans: Sequence[tuple[str, Plan]]) -> tuple[Floor, ...]:
+    """Every machine's floors: this one's as they are, then each host's, named "<floor> @<host>" and
+    numbered after the ones before (a host's session is a grid of its own agents)."""
+    from dataclasses import replace
+
+    floors: list[Floor] = []
+    for host, plan in plans:
+        for floor in floors_of(plan):
+            if host:
+                index = max((f.index for f in floors), default=-1) + 1
+                floor = replace(floor, index=index, name=f"{floor.name} @{host}")
+            floors.append(floor)
     return tuple(floors)
 
 

@@ -52,11 +52,13 @@ class WorkspaceBase:
         return load_layout(office.layout, self.office_dir, str(self.roster.path), office.layout_line)
 
     def plan(self) -> Plan:
-        """Seat every agent; panes get this installation's scripts folder first on PATH, so `gizin`
+        """Seat every agent of THIS machine (agents with a `host` sit in that host's own session, see
+        `gizinterm.hosts`); panes get this installation's scripts folder first on PATH, so `gizin`
         works inside them even when the operator never activated the virtual environment."""
         scripts = sysconfig.get_path("scripts")
         path_env = os.pathsep.join(p for p in (scripts, os.environ.get("PATH", "")) if p)
-        return make_plan(self.roster, self.layout(), db_path=self.db_path, socket=self.socket, path_env=path_env)
+        roster = self.roster.on_host(None) if any(a.host for a in self.roster.agents) else self.roster
+        return make_plan(roster, self.layout(), db_path=self.db_path, socket=self.socket, path_env=path_env)
 
     def tmux(self) -> TmuxServer:
         """The tmux server the office runs on: GIZIN_TMUX_SOCKET's private server, else the default one."""

@@ -10,7 +10,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from gizinterm.ground.errors import PolicyRefused
-from gizinterm.workspace.conversations import ConversationsPart
+from gizinterm.workspace.hosts import HostsPart
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -80,7 +80,26 @@ def prepare_agent_dirs(plan: Plan, office_dir: Path) -> None:
                 raise UsageError(f"cannot create {spec.agent.id}'s CODEX_HOME {own}: {exc.strerror}") from None
 
 
-class PanesPart(ConversationsPart):
+def merge_host(report: UpReport, host: str, one: object) -> None:
+    """Fold one host's `up` into the office's report; a host that could not be reached makes its
+    agents `unreachable` and adds one warning line naming the host."""
+    from gizinterm.panes.bringup import UpReport
+
+    if isinstance(one, UpReport):
+        report.started += one.started
+        report.running += one.running
+        report.restarted += one.restarted
+        report.dead += one.dead
+        report.skipped.update(one.skipped)
+        report.removed += one.removed
+        report.pruned += one.pruned
+        report.panes.update({a: f"{host}:{p}" for a, p in one.panes.items()})
+        report.tmux_invocations += one.tmux_invocations
+    else:
+        report.warnings.append(str(one))
+
+
+class PanesPart(HostsPart):
     def up(
         self,
         *,
@@ -93,6 +112,30 @@ class PanesPart(ConversationsPart):
         """Create or reconcile the office's session; every start, restart, prune and newly seen exit
         becomes an agent event. Agents with a recorded conversation resume it (unless `fresh`), one at
         a time, each checked before the next (see `workspace.conversations`)."""
+        hosts = self.remote_hosts
+        if hosts:  # every other host in parallel, while this one comes up (see hosts.fanout)
+            local, results = self.across_hosts(
+                lambda h: self.up_host(h, prune=prune, restart_dead=restart_dead, size=size),
+                lambda: self.up_here(prune=prune, restart_dead=restart_dead, fresh=fresh, size=size, progress=progress),
+            )
+            report: UpReport = local  # type: ignore[assignment]
+            for host in hosts:
+                merge_host(report, host.name, results[host.name])
+                if not isinstance(results[host.name], type(report)):
+                    report.unreachable.update({a.id: host.name for a in self.roster.agents if a.host == host.name})
+            return report
+        return self.up_here(prune=prune, restart_dead=restart_dead, fresh=fresh, size=size, progress=progress)
+
+    def up_here(
+        self,
+        *,
+        prune: bool = False,
+        restart_dead: bool = False,
+        fresh: bool = False,
+        size: tuple[int, int] | None = None,
+        progress: Callable[[Progress], None] | None = None,
+    ) -> UpReport:
+        """`up` for this machine's agents."""
         from gizinterm.panes import bringup
         from gizinterm.panes.lock import office_lock
         from gizinterm.store.events import AgentEvent, exit_event
@@ -152,7 +195,20 @@ class PanesPart(ConversationsPart):
         return report
 
     def status(self) -> list[AgentStatus]:
-        """One row per agent (and per pane of an agent no longer in the roster), in seat order."""
+        """One row per agent (and per pane of an agent no longer in the roster), in seat order: this
+        machine's, then each host's (asked in parallel; an unreachable host's agents say so)."""
+        hosts = self.remote_hosts
+        if not hosts:
+            return self.status_here()
+        local, results = self.across_hosts(self.status_host, self.status_here)
+        rows: list[AgentStatus] = list(local)  # type: ignore[call-overload]
+        for host in hosts:
+            got = results[host.name]
+            rows += got if isinstance(got, list) else self.unreachable_rows(host, got)  # type: ignore[arg-type]
+        return rows
+
+    def status_here(self) -> list[AgentStatus]:
+        """Status of this machine's agents."""
         from dataclasses import replace
 
         from gizinterm.panes import state as panestate
@@ -181,7 +237,13 @@ class PanesPart(ConversationsPart):
         from gizinterm.panes import lifecycle
         from gizinterm.store.events import AgentEvent
 
+        warnings = self.down_hosts() if self.remote_hosts else []
+        if warnings and not self.plan().panes:
+            from gizinterm.hosts.link import HostUnreachable
+
+            raise HostUnreachable("; ".join(warnings))
         report = lifecycle.down(self.tmux(), self.plan())
+        report.warnings += warnings
         self.stop_proxy()  # the sandboxed agents are gone; with them, the only clients it had
         alive = [p for p in report.panes if p.agent and not p.dead]
         self.record_agent_events(
@@ -205,6 +267,7 @@ class PanesPart(ConversationsPart):
 
         for agent in agents:
             self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
+        self.refuse_remote(agents, "restart")
         say = progress or (lambda _p: None)
         raw = self.plan()
         starts = {a: s for a, s in self.starts(raw, fresh=fresh).items() if a in agents}
@@ -245,6 +308,7 @@ class PanesPart(ConversationsPart):
 
         for agent in agents:
             self.roster.agent(agent)
+        self.refuse_remote(agents, "stop")
         plan = self.plan()
         with office_lock(self.state_dir):
             report = lifecycle.stop(self.tmux(), plan, agents)
@@ -259,9 +323,27 @@ class PanesPart(ConversationsPart):
     def attach(self, agent: str | None = None) -> Attach:
         from gizinterm.panes import lifecycle
 
-        if agent is not None:
-            self.roster.agent(agent)
+        if agent is not None and self.roster.agent(agent).host:
+            return self.attach_remote(agent)
         return lifecycle.attach(self.tmux(), self.plan(), agent)
+
+    def attach_remote(self, agent: str) -> Attach:
+        """`ssh -t` to the agent's host, selecting its pane and attaching there."""
+        import os
+
+        from gizinterm.ground.errors import TmuxError
+        from gizinterm.panes.lifecycle import Attach
+        from gizinterm.panes.tmux import chain, list_panes, panes_by_agent
+
+        host = self.roster.host(self.roster.agent(agent).host or "")
+        tmux = self.host_tmux(host)
+        pane = panes_by_agent(list_panes(tmux, self.roster.office.session)).get(agent)
+        if pane is None:
+            raise TmuxError(f"{agent} has no pane on host {host.name} (gizin up)")
+        select = [["select-window", "-t", pane.window_id], ["select-pane", "-t", pane.pane_id]]
+        session = ["attach-session", "-t", f"={self.roster.office.session}"]
+        argv = self.link(host).attach_argv(tmux.argv(chain([*select, session])))
+        return Attach(argv=argv, env={k: v for k, v in os.environ.items() if k != "TMUX"})
 
     def agent_events(self, agent: str | None = None, limit: int = 50) -> list[AgentEvent]:
         from gizinterm.store import connect

@@ -29,6 +29,7 @@ RANKS = {
     "messaging": 3,  # pastes into panes
     "boundary": 3,  # the sandbox and egress proxy agents sit behind
     "notify": 3,  # calls the operator: tmux, notify-send, webhooks through the outbound gateway
+    "hosts": 3,  # other machines over SSH: connections, their tmux, pulling what their agents wrote
     "workspace": 4,  # the façade over every capability
     "tui": 5,
     "cli": 6,  # `gizin ui` opens the dashboard; the dashboard never runs the CLI

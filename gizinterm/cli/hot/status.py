@@ -24,7 +24,8 @@ COMMAND = Command(
     "status",
     "One row per agent: pane, seat, state, pid, activity. Exit 4 when the office is not running.",
     description="One row per agent: pane, seat, state (absent, starting, working, idle, waiting, limited, unknown, "
-    "dead), pid, seconds since its own output changed. Exit 4 when the office is not running.",
+    "dead, unreachable: its [[host]] cannot be reached over SSH), "
+    "pid, seconds since its own output changed. Exit 4 when the office is not running.",
     options=[
         Opt("--json", dest="json", help="a JSON array on stdout"),
         Opt("--ndjson", dest="ndjson", help="one JSON object per line"),
@@ -51,7 +52,7 @@ def run(ws: Workspace, *, as_json: bool = False, ndjson: bool = False) -> int:
     elif ndjson:
         sys.stdout.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     else:
-        sys.stdout.write(table([cells(r) for r in rows]))
+        sys.stdout.write(table([cells(r) for r in rows], hosts=any(r.get("host") for r in rows)))
     if rows and all(r["state"] == "absent" for r in rows):
         raise TmuxError(f"office not running: no panes in session '{ws.roster.office.session}' (gizin up)")
     return 0
@@ -65,6 +66,7 @@ def cells(row: dict[str, Any]) -> dict[str, str]:
     idle = "" if row["idle_seconds"] is None else f"{row['idle_seconds']:.0f}s"
     values = {
         "agent": row["agent"],
+        "host": row.get("host") or "local",
         "state": state,
         "pane": row["pane_id"] or "",
         "seat": seat,
@@ -83,8 +85,10 @@ def printable(value: object) -> str:
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
-def table(rows: list[dict[str, str]]) -> str:
-    widths = {c: max([len(c), *(len(r[c]) for r in rows)]) for c in COLUMNS}
-    lines = ["  ".join(c.upper().ljust(widths[c]) for c in COLUMNS).rstrip()]
-    lines += ["  ".join(r[c].ljust(widths[c]) for c in COLUMNS).rstrip() for r in rows]
+def table(rows: list[dict[str, str]], *, hosts: bool = False) -> str:
+    """Aligned columns; a HOST column only in an office with agents on other hosts."""
+    columns = (COLUMNS[0], "host", *COLUMNS[1:]) if hosts else COLUMNS
+    widths = {c: max([len(c), *(len(r[c]) for r in rows)]) for c in columns}
+    lines = ["  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip()]
+    lines += ["  ".join(r[c].ljust(widths[c]) for c in columns).rstrip() for r in rows]
     return "\n".join(lines) + "\n"

@@ -134,4 +134,5 @@ def as_dict(report: UpReport) -> dict[str, Any]:
         "tmux_invocations": report.tmux_invocations,
         "seconds": round(report.tmux_seconds, 4),
         "warnings": report.warnings,
+        "unreachable": report.unreachable,  # agent -> the [[host]] that could not be reached
     }

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from gizinterm.ground.errors import TmuxError
 from gizinterm.office.identity import AGENT_OPTION as AGENT_OPTION  # the pane option naming its agent
@@ -167,6 +168,14 @@ class TmuxServer:
     @property
     def name(self) -> str:
         return f"-L {self.socket}" if self.socket else "default"
+
+    def require(self) -> tuple[int, int]:
+        """The server's tmux is installed and new enough (another host's server asks there)."""
+        return require_tmux(self.binary)
+
+    def has_dir(self, path: Path) -> bool:
+        """Whether a pane could start in `path` on the server's machine."""
+        return path.is_dir()
 
     def is_running(self) -> bool:
         return self.call([["list-sessions", "-F", "#{session_id}"]]).ok

@@ -36,6 +36,7 @@ STATES: tuple[tuple[str, str], ...] = (
     ("unknown", "a real agent CLI shows a screen gizin does not recognise: look; messages wait"),
     ("dead", "the program exited; restart with r"),
     ("absent", "no pane: the office is down or the agent was never started"),
+    ("unreachable", "the agent's [[host]] cannot be reached over SSH (gizin hosts says why)"),
 )
 
 

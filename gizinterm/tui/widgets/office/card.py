@@ -20,6 +20,7 @@ STATE_STYLE = {
     "starting": "italic cyan",
     "dead": "bold red",
     "absent": "dim",
+    "unreachable": "bold red",  # its host cannot be reached over SSH: the agent may be fine, we cannot see it
 }
 
 
@@ -38,6 +39,7 @@ class AgentCard(Widget, can_focus=True):
     AgentCard.-waiting { border: round $warning; }
     AgentCard.-dead { border: round $error; }
     AgentCard.-absent { border: round $panel; }
+    AgentCard.-unreachable { border: dashed $error; }
     AgentCard.-selected.-working, AgentCard.-selected.-waiting, AgentCard.-selected.-dead,
     AgentCard.-selected.-absent {
         border: heavy $accent;

@@ -1,0 +1,140 @@
+"""What remote agents wrote (task log, outbound audit), brought into the office's store; each host's
+health for `gizin hosts`.
+
+A pull runs `gizin host-rows --after CURSOR --ack CURSOR` on the host through its SSH connection (one
+round trip per batch), stores the batch with `store.hostrows.store_rows` (host-scoped ids, cursor moved
+in the same transaction) and acknowledges the new cursor. Any interruption (link drop, kill -9 of the
+office between fetch and commit, or between commit and ack) only means the next pull asks again from
+the office's committed cursor: rows already stored are ignored by the UNIQUE (host, host_row) index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import posixpath
+import shlex
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from gizinterm.hosts.link import HostUnreachable, Link, last_line
+from gizinterm.office.hosts import Host
+from gizinterm.office.roster import Roster
+
+BATCH = 500  # rows per round trip: a day's log of a busy host in a few hundred KB
+
+
+@dataclass
+class HostHealth:
+    """One row of `gizin hosts`."""
+
+    host: str
+    ssh: str
+    reachable: bool
+    rtt_ms: float | None = None
+    tmux: str = ""
+    gizin: str = ""
+    agents: int = 0
+    backlog: int | None = None  # rows logged there and not yet pulled here
+    last_pull: str | None = None
+    pulled: int = 0  # rows this call pulled (with --pull)
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+TABLES = {"tasks": "tasks", "outbound_audit": "audit"}  # store table -> its name for `gizin host-rows`
+
+
+def host_rows_words(host: Host, roster: Roster, after: dict[str, int], limit: int) -> list[str]:
+    """`gizin host-rows …` run in the host's office (its own agents.toml and store), one --cursor a table."""
+    from gizinterm.hosts.seats import remote_db
+
+    office = posixpath.join(host.office, roster.path.name)
+    env = ["env", f"GIZIN_HOME={host.office}", f"GIZIN_DB={remote_db(host, roster)}"]
+    args = ["--office", office, "host-rows", "--limit", str(limit)]
+    for table, cursor in after.items():
+        args += ["--cursor", f"{TABLES[table]}={cursor}"]
+    return [*env, *host.gizin_argv, *args]
+
+
+def parse_rows(link: Link, out: bytes) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """The header and each table's rows from `gizin host-rows`' JSON lines."""
+    lines = out.decode("utf-8").splitlines()
+    try:
+        header = json.loads(lines[0])
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        for line in lines[1:]:
+            row = json.loads(line)
+            rows[row.pop("table")].append(row)
+    except (IndexError, ValueError, KeyError):
+        raise HostUnreachable(f"{link.where()}: gizin host-rows answered something else than its JSON lines") from None
+    return header, rows
+
+
+def fetch(
+    link: Link, host: Host, roster: Roster, after: dict[str, int], limit: int
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    proc = link.run(host_rows_words(host, roster, after, limit))
+    if proc.returncode != 0:
+        why = last_line(proc.stderr.decode("utf-8", "replace"))
+        raise HostUnreachable(f"{link.where()}: gizin host-rows failed: {why}")
+    return parse_rows(link, proc.stdout)
+
+
+def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[int, int]:
+    """Pull every new task and audit row of `host` into the office's store; (rows added, backlog left).
+    One round trip while the backlog fits in a batch; what it stored is acknowledged on the next contact
+    (the next pull or `gizin hosts` sends the committed cursors)."""
+    from gizinterm.store import connect
+    from gizinterm.store.hostrows import cursor, store_rows
+
+    added = 0
+    with contextlib.closing(connect(db_path)) as conn:
+        after = {table: cursor(conn, host.name, table)[0] for table in TABLES}
+        while True:
+            header, rows = fetch(link, host, roster, after, BATCH)
+            for table, batch in rows.items():
+                if batch:  # each table's batch and its cursor in one transaction
+                    new, after[table] = store_rows(conn, host.name, batch, table)
+                    added += new
+            if all(len(batch) < BATCH for batch in rows.values()):
+                left = {t: int(n) for t, n in dict(header.get("backlog") or {}).items()}
+                return added, sum(max(0, left.get(t, 0) - len(rows[t])) for t in TABLES)
+
+
+def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool = False) -> HostHealth:
+    """Reachability, round trip, versions, agents, backlog and last pull of one host; never raises for
+    a host that cannot be reached (the row says why)."""
+    from gizinterm.store import connect
+    from gizinterm.store.hostrows import cursor
+
+    agents = sum(1 for a in roster.agents if a.host == host.name)
+    row = HostHealth(host.name, host.ssh, reachable=False, agents=agents)
+    try:
+        row.rtt_ms = round(link.ping() * 1000, 1)
+        if pull:
+            row.pulled, _left = pull_rows(link, host, roster, db_path)
+        with contextlib.closing(connect(db_path)) as conn:
+            _, row.last_pull = cursor(conn, host.name)
+            afters = {table: cursor(conn, host.name, table)[0] for table in TABLES}
+        ask = " ".join(shlex.quote(w) for w in host_rows_words(host, roster, afters, 0))
+        probe = link.run_shell(f"tmux -V 2>&1 || echo 'tmux missing'; {ask}")  # one round trip
+        lines = probe.stdout.decode("utf-8", "replace").splitlines()
+        row.tmux = lines[0].strip() if lines else ""
+        if probe.returncode == 0 and len(lines) > 1:
+            header = json.loads(lines[1])
+            row.gizin = str(header.get("gizin", ""))
+            row.backlog = sum(int(n) for n in dict(header.get("backlog") or {}).values())
+            if not header.get("office") and agents:
+                row.error = f"no office at {host.office} there yet (gizin up puts agents.toml there)"
+        else:
+            row.error = f"gizin there: {last_line(probe.stderr.decode('utf-8', 'replace'))}"
+        row.reachable = True
+    except HostUnreachable as exc:
+        row.error = str(exc)
+        with contextlib.suppress(Exception), contextlib.closing(connect(db_path)) as conn:
+            _, row.last_pull = cursor(conn, host.name)
+    return row
