@@ -14,6 +14,26 @@ import pytest
 
 from tests.helpers import base_env, copy_example_office, wait_until
 
+WAITING_SUITES = ("tests/realcli/", "tests/hosts/")  # tests that mostly wait on real CLIs and sshd
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Spread the waiting suites evenly through the run. In collection order they came last, so the
+    workers spent minutes on CPU-bound tests with the CPU saturated, then minutes waiting on agent CLIs
+    with it half idle; interleaved, the waits and the CPU work overlap (with `--dist worksteal`
+    balancing what is left at the end). The order of tests inside each group is kept."""
+    waiting = [i for i in items if i.nodeid.startswith(WAITING_SUITES)]
+    if not waiting or len(waiting) == len(items):
+        return
+    rest = [i for i in items if not i.nodeid.startswith(WAITING_SUITES)]
+    step = len(rest) / len(waiting)
+    spread: list[pytest.Item] = []
+    for index, item in enumerate(waiting):
+        spread += rest[round(index * step) : round((index + 1) * step)]
+        spread.append(item)
+    items[:] = spread
+
 
 @dataclass
 class TmuxServer:
