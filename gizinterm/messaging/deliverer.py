@@ -188,8 +188,8 @@ class Deliverer(PositivePath):
         candidates: list[tuple[store.Message, tmux.PaneInfo]] = []
         for msg in heads:
             pane = by_agent.get(msg.recipient)
-            if msg.recipient in held and self._kind(msg.recipient) not in RECOGNISERS:  # a glued paste
-                self._defer(msg, held[msg.recipient])  # (a recognised box is pasted into only when seen empty)
+            if msg.recipient in held:  # pasting behind an unsubmitted paste would glue the two
+                self._defer(msg, held[msg.recipient])
             elif pane is None:
                 if not self._still_in_roster(msg.recipient):
                     if store.fail(self.conn, msg.id, f"{msg.recipient} is not in the roster any more"):
