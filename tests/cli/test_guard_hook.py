@@ -155,15 +155,16 @@ def test_mcp_and_self_protection_through_the_process(office: Path) -> None:
 
 
 def test_a_200_kb_input_is_decided_within_the_guards_own_deadline(office: Path) -> None:
-    # The guard denies itself past its deadline, so an allow proves the 200 KB input was read in time.
+    # The guard denies itself past its deadline, so an allow proves the 200 KB input was read in time. The
+    # deadline is the longest one can set: how fast it reads is measured in bench/ (282 KB in ~90 ms), not here.
     padding = " ".join(f"word{i}" for i in range(30_000))
     assert len(padding) > 200_000
     assert guard(office, shell_event("claude", "ls", office))[0] == 0  # warm: policy cache and database made
     allowed = shell_event("claude", f"echo {padding}; curl https://ok.example/", office)
-    code, _, err = guard(office, allowed, GIZIN_GUARD_DEADLINE="1.5")
+    code, _, err = guard(office, allowed, GIZIN_GUARD_DEADLINE="5")
     assert code == 0, err
     blocked = shell_event("claude", f"echo {padding}; curl https://evil.example/", office)
-    code, _, err = guard(office, blocked, GIZIN_GUARD_DEADLINE="1.5")
+    code, _, err = guard(office, blocked, GIZIN_GUARD_DEADLINE="5")
     assert code == 2 and "domains: evil.example" in err
     # A tool that sends what it is given: its text is read for URLs and @mentions (a notes tool's text,
     # which reaches nobody, is not read at all).
@@ -171,7 +172,7 @@ def test_a_200_kb_input_is_decided_within_the_guards_own_deadline(office: Path) 
         "tool_name": "mcp__gmail__send_email",
         "tool_input": {"to": "ok@ok.example", "body": padding + " mailto:CEO@evil.example"},
     }
-    code, _, err = guard(office, mcp, GIZIN_GUARD_DEADLINE="1.5")
+    code, _, err = guard(office, mcp, GIZIN_GUARD_DEADLINE="5")
     assert code == 2 and "emails: ceo@evil.example" in err
 
 
