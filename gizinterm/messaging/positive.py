@@ -72,6 +72,7 @@ class PositivePath:
     _inflight: dict[int, InFlight]
     _cooling: dict[str, Cooling]
     _ready_since: dict[str, float]
+    _deferred: dict[int, str]  # message id -> the reason it last waited (written to the ledger once)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -95,7 +96,8 @@ class PositivePath:
         now = time.time()
         reading = read(rec, screen, pane.title, now=now)
         why = why_not_ready(reading, msg.recipient)
-        if reading.state == "limited" and reading.reset:
+        # Once per limit, not per pass: the reason names the reset, so a new limit is a new reason.
+        if reading.state == "limited" and reading.reset and self._deferred.get(msg.id) != why:
             self._limited(msg.recipient, reset_time(reading.reset, now))
         if why is not None:
             self._ready_since.pop(pane.pane_id, None)
