@@ -491,10 +491,11 @@ class RealCliOffice:
     def press(self, *keys: str) -> None:
         self.tmux.cmd("send-keys", "-t", self.pane, *keys)
 
-    def submit(self, text: str, *, timeout: float = 15.0) -> None:
+    def submit(self, text: str, *, timeout: float = 30.0) -> None:
         """Paste `text`, wait until the box holds it, leave the CLI's settle time, press Enter, and wait
-        until the box is empty again or the model got a new user text. One more Enter, only if the text
-        still sits in the box after a few seconds (a swallowed Enter; the CLIs then submit once)."""
+        until the model got a new user text. One more Enter, only if the text still sits in the box after a
+        few seconds (a swallowed Enter; the CLIs then submit once). The wait is long because Gemini CLI
+        makes its routing calls before the turn, which took over 15 s on a loaded CI machine."""
         before = len(self.fake.user_texts())
         self.paste(text)
         self.wait_screen(lambda screen, _title: bool(self.profile.box_text(screen)), 10.0, "the pasted text in the box")
@@ -510,7 +511,14 @@ class RealCliOffice:
                 self.press("Enter")
                 retried = True
             time.sleep(0.1)
-        raise AssertionError(f"{self.kind}: no new user text {timeout}s after Enter\nscreen:\n{self.screen()}")
+        texts = self.fake.user_texts()
+        if len(texts) > before:
+            return
+        requests = [(r.seq, r.kind, r.path) for r in self.fake.requests(None)][-8:]
+        raise AssertionError(
+            f"{self.kind}: no new user text {timeout}s after Enter (user texts {texts!r}, last requests "
+            f"{requests!r})\nscreen:\n{self.screen()}"
+        )
 
     # --- clean-up -------------------------------------------------------------------------------------------
     def close(self) -> None:
