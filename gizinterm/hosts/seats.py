@@ -36,7 +36,8 @@ def host_plan(roster: Roster, host: Host, layout: Layout, socket: str | None) ->
     mine = replace(roster.on_host(host.name), path=office / roster.path.name)
     program = host.gizin_argv[0]
     path_env = f"{posixpath.dirname(program)}:{REMOTE_PATH}" if program.startswith("/") else None
-    return make_plan(mine, layout, db_path=Path(remote_db(host, roster)), socket=socket, path_env=path_env)
+    db_path = Path(remote_db(host, roster))
+    return make_plan(mine, layout, db_path=db_path, socket=socket, path_env=path_env, host=host.name)
 
 
 def push_roster(link: Link, host: Host, roster: Roster) -> None:

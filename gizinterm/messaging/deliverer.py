@@ -49,7 +49,9 @@ from gizinterm.messaging.flight import (
     take_timeout_from_env,
 )
 from gizinterm.messaging.framing import frame
+from gizinterm.messaging.leasing import LeaseHolding
 from gizinterm.messaging.positive import SUBMIT_TIMEOUT, PositivePath
+from gizinterm.messaging.rooms import Seating
 from gizinterm.messaging.schedules.runner import ScheduleRunner
 from gizinterm.messaging.screen import PromptCheck, showing_prompt, tail_visible
 from gizinterm.office.roster import Roster, load_roster
@@ -61,7 +63,7 @@ from gizinterm.store import messages as store
 from gizinterm.store.inputs import held_inputs
 
 
-class Deliverer(PositivePath):
+class Deliverer(LeaseHolding, PositivePath, Seating):
     """Exactly one per office at a time (through the lease); see the module docstring for the API."""
 
     def __init__(
@@ -77,8 +79,12 @@ class Deliverer(PositivePath):
         take_timeout: float | None = None,
         settle: float = SETTLE,
         enter_grace: float = ENTER_GRACE,
+        office: Deliverer | None = None,
+        host: str | None = None,
     ) -> None:
         self.roster = roster
+        self.office = office  # set for a host's room (messaging/rooms.py): it works under that one's lease
+        self.host = host  # the host whose agents this deliverer serves; None: this machine's
         self.db_path = db_path
         self.server = server
         self.holder = holder or new_holder()
@@ -101,6 +107,8 @@ class Deliverer(PositivePath):
         self._stop = threading.Event()
         self._conn: sqlite3.Connection | None = None
         self.schedules = ScheduleRunner(roster, time.time, on_event)  # tests set its clock to cross a slot
+        self._seats: tuple[Roster, dict[str, str | None]] | None = None
+        self.rooms = None
 
     @classmethod
     def for_office(cls, roster: Roster, db_path: Path, socket: str | None, **kwargs: object) -> Deliverer:
@@ -116,37 +124,6 @@ class Deliverer(PositivePath):
         if self.on_event is not None:
             self.on_event(DeliveryEvent(kind, msg.id if msg else None, msg.recipient if msg else None, detail))
 
-    # --- the lease ------------------------------------------------------------------------------------
-
-    def _ensure_lease(self) -> bool:
-        now = time.time()
-        if self.holding:
-            if now - self._last_beat < self.ttl / 3:
-                return True
-            if store.heartbeat(self.conn, self.holder, self.ttl, now=now):
-                self._last_beat = now
-                return True
-            self.holding = False
-            self._inflight_lost()
-            self._emit("lease-lost", detail="another deliverer took over")
-            return False
-        if now < self._next_try:
-            return False
-        if not store.acquire(self.conn, self.holder, self.ttl, now=now):
-            self._next_try = now + min(1.0, self.ttl / 5)  # standby: a write per second, not per step
-            self.other = store.lease(self.conn)
-            return False
-        self.holding, self.ever_held, self.other, self._last_beat = True, True, None, now
-        self._emit("lease-acquired", detail=self.holder)
-        for message_id in store.recover_sending(self.conn):
-            self.stats.recovered += 1
-            self._emit("recovered", store.get(self.conn, message_id), "left `sending` by a stopped deliverer: unknown")
-        return True
-
-    def _inflight_lost(self) -> None:
-        # The lease is gone, so recovery by the new holder decides these; never touch them again here.
-        self._inflight.clear()
-
     # --- one pass ---------------------------------------------------------------------------------------
 
     def step(self) -> bool:
@@ -155,23 +132,23 @@ class Deliverer(PositivePath):
         self.stats.steps += 1
         if not self._ensure_lease():
             return False
-        self.schedules.step(self.conn)
+        if self.office is None:
+            self.schedules.step(self.conn)
+            self._open_rooms()
         if self._inflight or self._cooling:
             self._advance_inflight()
         if self._stop.is_set():
             return bool(self._inflight)
-        heads = [
-            m for m in store.queued_heads(self.conn) if m.id not in self._inflight and m.recipient not in self._cooling
-        ]
+        heads = [m for m in self._heads() if m.id not in self._inflight and m.recipient not in self._cooling]
         if heads:
             self._start(heads)
         return bool(self._inflight or self._cooling)
 
     def pending(self) -> bool:
         """Messages this deliverer could act on now (in flight, or queued heads not deferred)."""
-        if self._inflight or self._cooling:
+        if self._inflight or self._cooling or (self.rooms is not None and self.rooms.pending()):
             return True
-        return any(m.id not in self._deferred for m in store.queued_heads(self.conn))
+        return any(m.id not in self._deferred for m in self._heads())
 
     def _start(self, heads: list[store.Message]) -> None:
         try:
@@ -384,6 +361,9 @@ class Deliverer(PositivePath):
         """Finish pasted messages (press their Enter), then release the lease and the connection.
         One still held (a prompt, copy mode) stays `sending`: the next deliverer calls it `unknown`."""
         self._stop.set()
+        if self.rooms is not None:  # the hosts' rooms finish first, while this one still holds the lease
+            self.rooms.stop(finish_within)
+            self.rooms = None
         patience = max(self.take_timeout, SUBMIT_TIMEOUT if self._inflight else 0.0) + 1.0
         deadline = time.monotonic() + (patience if finish_within is None else finish_within)
         while self._unheld() and self._ensure_lease() and time.monotonic() < deadline:

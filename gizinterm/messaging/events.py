@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 class DeliveryEvent:
     """Something the operator may want to see. kind: delivered | deferred | unknown | failed | requeued |
     recovered | queued (the deliverer queued a message itself: a limit's nudge) | lease-acquired | lease-lost |
-    notify-error (the notifier failed a cycle; delivery goes on) | schedule-sent | schedule-late |
+    notify-error (the notifier failed a cycle; delivery goes on) | pulled | pull-failed (a host's room
+    pulled its new rows, or could not) | schedule-sent | schedule-late |
     schedule-skipped | schedule-exists | schedule-failed | schedule-error (see
     gizinterm.messaging.schedules.service)."""
 
@@ -36,9 +37,9 @@ class Stats:
 
 
 def no_pane(roster: Roster, agent: str) -> str:
-    """Why a message to `agent` waits when it has no pane here: an agent seated on another host
-    (gizinterm.hosts) is never pasted into from here, since delivery through SSH is not built yet."""
+    """Why a message to `agent` waits when its pane is missing, naming the host it sits on (its room,
+    gizinterm.messaging.rooms, looked there)."""
     host = next((a.host for a in roster.agents if a.id == agent), None)
     if host:
-        return f"{agent} sits on host {host}: delivery over SSH is not built yet"
+        return f"no pane for {agent} on host {host} (not started?)"
     return f"no pane for {agent} (not started?)"

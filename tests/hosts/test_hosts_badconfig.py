@@ -63,7 +63,7 @@ def test_bad_ssh_configuration_is_one_line_per_host(tmp_path: Path, tmux: TmuxSe
 
 
 def test_a_message_to_a_remote_agent_waits_and_says_why(tmp_path: Path, tmux: TmuxServer) -> None:
-    """Delivery through SSH is not built: the message stays queued with the reason, never pasted here."""
+    """A host that cannot be reached: the message stays queued with the reason naming the host."""
     from dataclasses import replace
 
     from gizinterm.office.roster import load_roster
@@ -76,4 +76,4 @@ def test_a_message_to_a_remote_agent_waits_and_says_why(tmp_path: Path, tmux: Tm
     (mid,) = office.send("r1", "hello over there")
     office.deliver_once()
     msg = office.message(mid)
-    assert msg.state == "queued" and "sits on host nofile" in (msg.error or "")
+    assert msg.state == "queued" and "host nofile" in (msg.error or ""), msg.error

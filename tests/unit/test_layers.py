@@ -26,13 +26,13 @@ RANKS = {
     "panes": 2,
     "report": 2,
     "usage": 2,  # the usage ledger: session files of the agent CLIs, prices
-    "messaging": 3,  # pastes into panes
-    "boundary": 3,  # the sandbox and egress proxy agents sit behind
-    "notify": 3,  # calls the operator: tmux, notify-send, webhooks through the outbound gateway
     "hosts": 3,  # other machines over SSH: connections, their tmux, pulling what their agents wrote
-    "workspace": 4,  # the façade over every capability
-    "tui": 5,
-    "cli": 6,  # `gizin ui` opens the dashboard; the dashboard never runs the CLI
+    "messaging": 4,  # pastes into panes, here and (through hosts) on other machines
+    "boundary": 4,  # the sandbox and egress proxy agents sit behind
+    "notify": 4,  # calls the operator: tmux, notify-send, webhooks through the outbound gateway
+    "workspace": 5,  # the façade over every capability
+    "tui": 6,
+    "cli": 7,  # `gizin ui` opens the dashboard; the dashboard never runs the CLI
 }
 TOP_LEVEL = {"__init__.py", "__main__.py"}
 

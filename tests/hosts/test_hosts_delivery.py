@@ -1,0 +1,106 @@
+"""Delivery to agents on other hosts through real OpenSSH: each message once, in order, never while the
+link is down, and what remote agents logged pulled by the deliverer itself."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from gizinterm.messaging import outbox
+from gizinterm.messaging.deliverer import Deliverer
+from gizinterm.messaging.events import DeliveryEvent
+from gizinterm.office.roster import load_roster
+from gizinterm.store import connect
+from gizinterm.store import messages as store
+from gizinterm.workspace import Workspace
+from tests.conftest import TmuxServer
+from tests.helpers import GIZIN, wait_until, write_office
+from tests.hosts.conftest import Hosts
+
+# Each line the pane reads goes to a file on the host: what the agent received, byte for byte, once each.
+RECORDER = 'sh -c \'stty -echo; while IFS= read -r line; do printf "%s\\n" "$line" >> {out}; done\''
+
+
+def office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer) -> tuple[Workspace, Path]:
+    got = hosts.offices["gizhost1"] / "got.txt"
+    command = RECORDER.format(out=got)
+    agent = f'\n[[agent]]\nid = "r1"\nname = "Remote One"\nhost = "gizhost1"\ncommand = """{command}"""\n'
+    path = write_office(tmp_path / "office", 1, extra=hosts.toml("gizhost1"))
+    path.write_text(path.read_text() + agent)
+    return Workspace(roster=load_roster(path), db_path=tmp_path / "office" / "gizin.db", socket=tmux.socket), got
+
+
+def send(ws: Workspace, to: str, body: str) -> int:
+    with contextlib.closing(connect(ws.db_path)) as conn:
+        (entry,) = outbox.send(conn, ws.roster, to, body, sender="operator")
+        return entry.id
+
+
+def message(ws: Workspace, message_id: int) -> store.Message:
+    with contextlib.closing(connect(ws.db_path)) as conn:
+        return store.get(conn, message_id)
+
+
+def deliver_once(ws: Workspace, socket: str) -> list[DeliveryEvent]:
+    events: list[DeliveryEvent] = []
+    Deliverer.for_office(ws.roster, ws.db_path, socket, on_event=events.append).run(once=True)
+    return events
+
+
+def received(got: Path) -> list[str]:
+    return got.read_text().splitlines() if got.exists() else []
+
+
+def test_messages_reach_a_remote_agent_once_in_order_and_wait_out_an_outage(
+    tmp_path: Path, hosts: Hosts, tmux: TmuxServer
+) -> None:
+    ws, got = office(tmp_path, hosts, tmux)
+    try:
+        assert ws.up().started == ["a0", "r1"]
+        first, second = send(ws, "r1", "first over ssh"), send(ws, "r1", "second; $(touch /tmp/no) `x` 'q'")
+        events = deliver_once(ws, tmux.socket)
+        assert [message(ws, m).state for m in (first, second)] == ["delivered", "delivered"], events
+        wait_until(lambda: len(received(got)) >= 2, timeout=10, what="both lines on the host")
+        assert received(got) == [
+            f"[gizin #{first} from operator] first over ssh",
+            f"[gizin #{second} from operator] second; $(touch /tmp/no) `x` 'q'",
+        ]
+        assert not Path("/tmp/no").exists()
+
+        # the link drops: the message waits, says which host, and nothing reaches the pane
+        hosts.sshd.stop()
+        third = send(ws, "r1", "third, after the outage")
+        deliver_once(ws, tmux.socket)
+        waiting = message(ws, third)
+        assert waiting.state == "queued" and "gizhost1" in (waiting.error or ""), waiting
+        hosts.sshd.start()
+        deliver_once(ws, tmux.socket)
+        assert message(ws, third).state == "delivered"
+        wait_until(lambda: len(received(got)) >= 3, timeout=10, what="the third line")
+        assert received(got)[2:] == [f"[gizin #{third} from operator] third, after the outage"]
+
+        # a second deliverer run has nothing left to paste: each line still arrived once
+        deliver_once(ws, tmux.socket)
+        assert len(received(got)) == 3
+    finally:
+        ws.down()
+        ws.close_links()
+
+
+def test_the_deliverer_pulls_what_remote_agents_log(tmp_path: Path, hosts: Hosts, tmux: TmuxServer) -> None:
+    ws, _got = office(tmp_path, hosts, tmux)
+    remote = hosts.offices["gizhost1"]
+    env = {"GIZIN_HOME": str(remote), "GIZIN_DB": str(remote / ".gizin" / "gizin.db"), "GIZIN_AGENT": "r1"}
+    try:
+        ws.up()
+        done = hosts.run_as("gizhost1", str(GIZIN), "log", "logged over there", env=env)
+        assert done.returncode == 0, done.stderr
+        events = deliver_once(ws, tmux.socket)  # no `gizin hosts pull`: the host's room pulls
+        assert any(e.kind == "pulled" for e in events), events
+        with sqlite3.connect(ws.db_path) as conn:
+            rows = conn.execute("SELECT agent, text, host FROM tasks WHERE host IS NOT NULL").fetchall()
+        assert rows == [("r1", "logged over there", "gizhost1")]
+    finally:
+        ws.down()
+        ws.close_links()
