@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from gizinterm.messaging.deliverer import Deliverer, DeliveryEvent
+    from gizinterm.panes.tmux import TmuxServer
     from gizinterm.store.messages import Enqueued, Message
 
 
@@ -49,13 +50,12 @@ class MessagesPart(NotifyPart):
         """failed -> queued again; unknown -> Enter only, and only if its text is provably in the input.
         `by`: the calling agent (None for the operator), who may decide only on messages it sent."""
         from gizinterm.messaging import retry as delivery
-        from gizinterm.panes import tmux
         from gizinterm.store import connect
         from gizinterm.store import messages as store
 
         with contextlib.closing(connect(self.db_path)) as conn:
             _may_decide(store.get(conn, message_id), by, "retry")
-            return delivery.retry(conn, tmux.server_for(self.socket), message_id)
+            return delivery.retry(conn, self._server_of(store.get(conn, message_id).recipient), message_id)
 
     def cancel_message(self, message_id: int, by: str | None = None) -> Message:
         from gizinterm.store import connect
@@ -74,7 +74,6 @@ class MessagesPart(NotifyPart):
         from gizinterm.ground.errors import TmuxError
         from gizinterm.messaging.clearing import clear_input
         from gizinterm.messaging.framing import frame
-        from gizinterm.panes import tmux
         from gizinterm.panes.screens import RECOGNISERS
 
         kind = next((a.kind for a in self.roster.agents if a.id == msg.recipient), "shell")
@@ -83,7 +82,7 @@ class MessagesPart(NotifyPart):
         if rec is None or not msg.pane_id:
             return f"{left}: {kind} input boxes are not recognised" if rec is None else f"{left}: no pane recorded"
         try:
-            server = tmux.server_for(self.socket)
+            server = self._server_of(msg.recipient)
             text = frame(msg.id, msg.sender, msg.body)
             cleared = clear_input(server, self.roster.office.session, msg.pane_id, msg.recipient, rec, text)
         except TmuxError as exc:
@@ -91,6 +90,19 @@ class MessagesPart(NotifyPart):
         if cleared.empty:
             return f"cancelled; its text cleared from {msg.recipient}'s input ({cleared.keys} keys)"
         return f"{left}: {cleared.reason}" if not cleared.keys else f"cancelled; clearing stopped: {cleared.reason}"
+
+    def _server_of(self, agent: str) -> TmuxServer:
+        """The tmux server `agent`'s pane is on: the host's, through SSH, for an agent seated on one (its
+        pane id means nothing on this machine's server)."""
+        from gizinterm.panes import tmux
+
+        host = next((a.host for a in self.roster.agents if a.id == agent), None)
+        if host is None:
+            return tmux.server_for(self.socket)
+        from gizinterm.hosts.link import Link
+        from gizinterm.hosts.remote_tmux import RemoteTmuxServer
+
+        return RemoteTmuxServer(Link(self.roster.host(host)), self.socket)
 
     def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None, ttl: float = 5.0) -> Deliverer:
         """The office's deliverer, for `gizin deliver` and the dashboard's worker: it delivers only while

@@ -19,7 +19,7 @@ from tests.helpers import GIZIN, wait_until, write_office
 from tests.hosts.conftest import Hosts
 
 # Each line the pane reads goes to a file on the host: what the agent received, byte for byte, once each.
-RECORDER = 'sh -c \'stty -echo; while IFS= read -r line; do printf "%s\\n" "$line" >> {out}; done\''
+RECORDER = 'sh -c \'while IFS= read -r line; do printf "%s\\n" "$line" >> {out}; done\''
 
 
 def office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer) -> tuple[Workspace, Path]:
@@ -83,6 +83,27 @@ def test_messages_reach_a_remote_agent_once_in_order_and_wait_out_an_outage(
         # a second deliverer run has nothing left to paste: each line still arrived once
         deliver_once(ws, tmux.socket)
         assert len(received(got)) == 3
+
+        # an `unknown` message (pasted there, Enter never pressed): the operator's retry presses only
+        # Enter, on the host's pane, and only because its text is seen in the input there
+        fourth = send(ws, "r1", "fourth, pasted before a crash")
+        listed = hosts.run_as("gizhost1", "tmux", "-L", hosts.socket, "list-panes", "-a", "-F", "#{pane_id}")
+        (pane,) = listed.stdout.split()
+        with contextlib.closing(connect(ws.db_path)) as conn:
+            claimed = store.claim_head(conn, "r1", pane)
+            assert claimed is not None and claimed.id == fourth
+            store.mark_unknown(conn, fourth, "the deliverer was killed between paste and Enter")
+        text = f"[gizin #{fourth} from operator] fourth, pasted before a crash"
+        typed = hosts.run_as("gizhost1", "tmux", "-L", hosts.socket, "send-keys", "-t", pane, "-l", text)
+        assert typed.returncode == 0, typed.stderr
+
+        def screen() -> str:
+            return hosts.run_as("gizhost1", "tmux", "-L", hosts.socket, "capture-pane", "-pJ", "-t", pane).stdout
+
+        wait_until(lambda: text in screen(), timeout=10, what="the text in the input")
+        assert ws.retry_message(fourth).state == "delivered"
+        wait_until(lambda: len(received(got)) >= 4, timeout=10, what="the fourth line")
+        assert received(got)[3:] == [text]
     finally:
         ws.down()
         ws.close_links()
