@@ -18,6 +18,7 @@ from tests.conftest import TmuxServer
 from tests.helpers import GIZIN, wait_until, write_office
 from tests.hosts.conftest import Hosts
 
+SCREENS = Path(__file__).parent.parent / "fixtures" / "screens"
 # Each line the pane reads goes to a file on the host: what the agent received, byte for byte, once each.
 RECORDER = 'sh -c \'while IFS= read -r line; do printf "%s\\n" "$line" >> {out}; done\''
 
@@ -122,6 +123,39 @@ def test_the_deliverer_pulls_what_remote_agents_log(tmp_path: Path, hosts: Hosts
         with sqlite3.connect(ws.db_path) as conn:
             rows = conn.execute("SELECT agent, text, host FROM tasks WHERE host IS NOT NULL").fetchall()
         assert rows == [("r1", "logged over there", "gizhost1")]
+    finally:
+        ws.down()
+        ws.close_links()
+
+
+def test_a_remote_real_cli_dialog_gets_no_key(tmp_path: Path, hosts: Hosts, tmux: TmuxServer) -> None:
+    """Positive recognition through SSH: a pane on the host showing Claude Code's folder-trust dialog
+    (as recorded from 2.1.197) is not an input box, so the message waits and not one key reaches it."""
+    screen_file = hosts.offices["gizhost1"] / "trust.txt"
+    screen_file.write_bytes((SCREENS / "claude" / "2.1.197" / "dialog-trust-1.txt").read_bytes())
+    command = f"sh -c 'cat {screen_file}; exec sleep 100000'"
+    agent = (
+        f'\n[[agent]]\nid = "r1"\nname = "Remote One"\nhost = "gizhost1"\nkind = "claude"\nresume = false\n'
+        f'sandbox = false\ncommand = "{command}"\n'
+    )
+    path = write_office(tmp_path / "office", 1, extra=hosts.toml("gizhost1"))
+    path.write_text(path.read_text() + agent)
+    ws = Workspace(roster=load_roster(path), db_path=tmp_path / "office" / "gizin.db", socket=tmux.socket)
+    try:
+        ws.up()
+
+        def screen() -> str:
+            return hosts.run_as("gizhost1", "tmux", "-L", hosts.socket, "capture-pane", "-p", "-t", "=office:").stdout
+
+        wait_until(lambda: "trust" in screen(), timeout=10, what="the dialog on the host's pane")
+        shown = screen()
+        mid = send(ws, "r1", "please press nothing")
+        deliver_once(ws, tmux.socket)
+        waiting = message(ws, mid)
+        assert waiting.state == "queued" and "waiting: folder-trust dialog; nothing pressed" in (waiting.error or ""), (
+            waiting.error
+        )
+        assert screen() == shown
     finally:
         ws.down()
         ws.close_links()
