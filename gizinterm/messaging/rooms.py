@@ -35,7 +35,10 @@ if TYPE_CHECKING:
     from gizinterm.office.hosts import Host
 
 PULL_EVERY = 2.0  # seconds between two pulls of a host's new rows while the office holds the lease
-BUSY, IDLE = 0.02, 0.2  # a room's pause between passes, with and without work in flight
+# A room's pause between passes, with and without work in flight. Idle is longer than here (0.2 s): a pass
+# with a waiting message costs two SSH round trips (list the panes, capture the screens), each an ssh
+# process on both machines.
+BUSY, IDLE = 0.02, 0.5
 
 
 class HostRoom:
