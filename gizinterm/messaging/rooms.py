@@ -39,6 +39,7 @@ PULL_EVERY = 2.0  # seconds between two pulls of a host's new rows while the off
 # with a waiting message costs two SSH round trips (list the panes, capture the screens), each an ssh
 # process on both machines.
 BUSY, IDLE = 0.02, 0.5
+FINISH = 12.0  # longest wait, at exit, for a room's pasted messages to get their Enter and be seen
 
 
 class HostRoom:
@@ -79,11 +80,15 @@ class HostRoom:
 
     def stop(self, finish_within: float | None = None) -> None:
         """Finish in-flight Enters (while the office still holds the lease), then end the thread; the
-        room's store connection is closed in its own thread, where it was opened."""
+        room's store connection is closed in its own thread, where it was opened.
+
+        A room with nothing in flight is waited for one second only: one stuck in an SSH call to a host
+        that stopped answering would otherwise hold `gizin deliver` or the dashboard's exit for the
+        link's timeout. Left behind (a daemon thread), it touches nothing more once the lease is gone."""
         self._finish_within = finish_within
         self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        finish = FINISH if finish_within is None else finish_within
+        self._thread.join(finish + 2.0 if self.deliverer._inflight else 1.0)
 
     def _run(self) -> None:
         try:

@@ -159,3 +159,45 @@ def test_a_remote_real_cli_dialog_gets_no_key(tmp_path: Path, hosts: Hosts, tmux
     finally:
         ws.down()
         ws.close_links()
+
+
+def test_a_host_that_stops_answering_does_not_hold_the_deliverers_exit(
+    tmp_path: Path, hosts: Hosts, tmux: TmuxServer
+) -> None:
+    """sshd and its sessions frozen (SIGSTOP: no reset, the link just goes silent): the room waits in
+    ssh, the office's deliverer still stops within seconds instead of the link's 30 s timeout, and the
+    message stays queued."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from tests.hosts.conftest import descendants
+
+    ws, got = office(tmp_path, hosts, tmux)
+    assert hosts.sshd.proc is not None
+    frozen = [hosts.sshd.proc.pid]
+    try:
+        ws.up()
+        frozen += descendants(hosts.sshd.proc.pid)
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        mid = send(ws, "r1", "into the silence")
+        stop = threading.Event()
+        deliverer = Deliverer.for_office(ws.roster, ws.db_path, tmux.socket)
+        thread = threading.Thread(target=deliverer.run, args=(stop,), daemon=True)
+        thread.start()
+        wait_until(lambda: deliverer.rooms is not None, timeout=10, what="the host's room")
+        time.sleep(1.0)  # the room is now inside its first SSH call to the frozen host
+        stop.set()
+        started = time.monotonic()
+        thread.join(20)
+        assert not thread.is_alive() and time.monotonic() - started < 10
+        assert message(ws, mid).state == "queued"
+        assert received(got) == []
+    finally:
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        ws.down()
+        ws.close_links()
