@@ -1,8 +1,9 @@
-"""The real Claude Code on another host, through real OpenSSH: the office's deliverer pastes a message into
-its input box there and the model receives it once, byte-exact; while the CLI shows a dialog it waits.
+"""The real agent CLIs on another host, through real OpenSSH: the office's deliverer pastes a message into
+the CLI's input box there and the model receives it once, byte-exact; while the CLI shows a dialog (Claude
+Code's folder trust) it waits and presses nothing.
 
-The CLI runs as the host's user (gizhost1) with its own HOME, pointed at a fake Anthropic server on
-127.0.0.1 started by the test, exactly as tests/realcli drive it on this machine.
+Each CLI runs as the host's user (gizhost1) with its own HOME, pointed at a fake model server on
+127.0.0.1 started by the test, seeded as tests/realcli seed it on this machine.
 """
 
 from __future__ import annotations
@@ -26,50 +27,67 @@ from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office
 from tests.hosts.conftest import Hosts
-from tests.realcli.fakes.anthropic import FakeAnthropic
-from tests.realcli.harness import FAKE_KEYS, require_cli, seed_claude
+from tests.realcli.fakes.base import FakeModelServer
+from tests.realcli.fakes.openai import FakeOpenAI
+from tests.realcli.harness import FAKE_KEYS, make_fake, require_cli, seed_claude, seed_codex, seed_gemini
 
 USER = "gizhost1"
 
 
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[FakeAnthropic]:
-    server = FakeAnthropic(log_path=tmp_path / "claude.requests.jsonl").start()
+@pytest.fixture(params=["claude", "codex", "gemini"])
+def fake(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FakeModelServer]:
+    server = make_fake(request.param, tmp_path / f"{request.param}.requests.jsonl")
+    server.kind = request.param  # type: ignore[attr-defined]
     yield server
     server.stop()
 
 
-def claude_env(home: Path, url: str) -> dict[str, str]:
-    return {
-        "HOME": str(home),
-        "LANG": "C.UTF-8",
-        "TERM": "xterm-256color",
-        "ANTHROPIC_BASE_URL": url,
-        "ANTHROPIC_API_KEY": FAKE_KEYS["claude"],
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-        "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
-        "CLAUDE_CODE_ENABLE_TELEMETRY": "0",
-        "CLAUDE_CODE_TMPDIR": str(home / "tmp"),
-        "DISABLE_AUTOUPDATER": "1",
-        "DISABLE_TELEMETRY": "1",
-        "DISABLE_ERROR_REPORTING": "1",
+def cli_env(kind: str, home: Path, fake: FakeModelServer) -> dict[str, str]:
+    """What tests/realcli's harness gives each CLI (see RealCliOffice.cli_env), for a home on the host."""
+    env = {"HOME": str(home), "LANG": "C.UTF-8", "SHELL": "/bin/sh", "TERM": "xterm-256color"}
+    if kind == "claude":
+        return env | {
+            "ANTHROPIC_BASE_URL": fake.url,
+            "ANTHROPIC_API_KEY": FAKE_KEYS["claude"],
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
+            "CLAUDE_CODE_ENABLE_TELEMETRY": "0",
+            "CLAUDE_CODE_TMPDIR": str(home / "tmp"),
+            "DISABLE_AUTOUPDATER": "1",
+            "DISABLE_TELEMETRY": "1",
+            "DISABLE_ERROR_REPORTING": "1",
+        }
+    if kind == "codex":
+        return env | {"CODEX_HOME": str(home / ".codex"), "FAKE_API_KEY": FAKE_KEYS["codex"]}
+    return env | {
+        "GEMINI_API_KEY": FAKE_KEYS["gemini"],
+        "GOOGLE_GEMINI_BASE_URL": fake.url,
+        "COLORTERM": "truecolor",
+        "NO_BROWSER": "true",
     }
 
 
-def remote_office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer, url: str, leave: set[str]) -> Workspace:
-    """An office whose one remote agent r1 is the real Claude Code on gizhost1, its HOME and project in
-    that user's office folder there."""
-    binary = require_cli("claude")
+def remote_office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer, fake: FakeModelServer, leave: set[str]) -> Workspace:
+    """An office whose one remote agent r1 is the real CLI of the fake's kind on gizhost1, its HOME and
+    project in that user's office folder there."""
+    kind: str = fake.kind  # type: ignore[attr-defined]
+    binary = require_cli(kind)
     base = hosts.offices[USER]
     home, project = base / "home", base / "project"
     home.mkdir()
     project.mkdir()
-    seed_claude(home, project, leave)
-    for path in (home, project, *home.rglob("*")):
+    if kind == "claude":
+        seed_claude(home, project, leave)
+    elif kind == "codex":
+        assert isinstance(fake, FakeOpenAI)
+        seed_codex(home / ".codex", project, fake.base_url, leave)
+    else:
+        seed_gemini(home, project, leave)
+    for path in (home, project, *home.rglob("*"), *project.rglob("*")):
         shutil.chown(path, USER, USER)
-    env = "".join(f"{key} = {json.dumps(value)}\n" for key, value in claude_env(home, url).items())
+    env = "".join(f"{key} = {json.dumps(value)}\n" for key, value in cli_env(kind, home, fake).items())
     agent = (
-        f'\n[[agent]]\nid = "r1"\nname = "Remote Claude"\nhost = "{USER}"\nkind = "claude"\nresume = false\n'
+        f'\n[[agent]]\nid = "r1"\nname = "Remote CLI"\nhost = "{USER}"\nkind = "{kind}"\nresume = false\n'
         f"sandbox = false\ncommand = {json.dumps(f'exec {binary}')}\ncwd = {json.dumps(str(project))}\n"
         f"\n[agent.env]\n{env}"
     )
@@ -83,8 +101,8 @@ def remote_screen(hosts: Hosts) -> str:
     return out.stdout
 
 
-def remote_state(hosts: Hosts) -> str:
-    return read(RECOGNISERS["claude"], remote_screen(hosts), "").state
+def remote_state(hosts: Hosts, kind: str) -> str:
+    return read(RECOGNISERS[kind], remote_screen(hosts), "").state
 
 
 def deliver(ws: Workspace, socket: str, to: str, body: str) -> store.Message:
@@ -95,15 +113,16 @@ def deliver(ws: Workspace, socket: str, to: str, body: str) -> store.Message:
         return store.get(conn, entry.id)
 
 
-def test_a_message_reaches_the_real_claude_code_on_another_host_once(
-    tmp_path: Path, hosts: Hosts, tmux: TmuxServer, fake: FakeAnthropic
+def test_a_message_reaches_the_real_cli_on_another_host_once(
+    tmp_path: Path, hosts: Hosts, tmux: TmuxServer, fake: FakeModelServer
 ) -> None:
-    ws = remote_office(tmp_path, hosts, tmux, fake.url, leave=set())
+    kind: str = fake.kind  # type: ignore[attr-defined]
+    ws = remote_office(tmp_path, hosts, tmux, fake, leave=set())
     try:
         report = ws.up()
         assert report.started == ["a0", "r1"], report.warnings
         hosts.run_as(USER, "tmux", "-L", hosts.socket, "resize-window", "-t", "=office:", "-x", "200", "-y", "50")
-        wait_until(lambda: remote_state(hosts) == "idle", timeout=90, what=f"Claude's input box on {USER}")
+        wait_until(lambda: remote_state(hosts, kind) == "idle", timeout=90, what=f"{kind}'s input box on {USER}")
         body = "remember the word PLUM-remote; reply OK"
         msg = deliver(ws, tmux.socket, "r1", body)
         assert msg.state == "delivered", (msg.state, msg.error, remote_screen(hosts))
@@ -114,14 +133,15 @@ def test_a_message_reaches_the_real_claude_code_on_another_host_once(
         ws.close_links()
 
 
+@pytest.mark.parametrize("fake", ["claude"], indirect=True)
 def test_the_real_claude_code_on_another_host_at_a_dialog_gets_no_key(
-    tmp_path: Path, hosts: Hosts, tmux: TmuxServer, fake: FakeAnthropic
+    tmp_path: Path, hosts: Hosts, tmux: TmuxServer, fake: FakeModelServer
 ) -> None:
-    ws = remote_office(tmp_path, hosts, tmux, fake.url, leave={"trust"})
+    ws = remote_office(tmp_path, hosts, tmux, fake, leave={"trust"})
     try:
         ws.up()
         hosts.run_as(USER, "tmux", "-L", hosts.socket, "resize-window", "-t", "=office:", "-x", "200", "-y", "50")
-        wait_until(lambda: remote_state(hosts) == "waiting", timeout=90, what="Claude's trust dialog there")
+        wait_until(lambda: remote_state(hosts, "claude") == "waiting", timeout=90, what="Claude's trust dialog there")
         shown = remote_screen(hosts)
         msg = deliver(ws, tmux.socket, "r1", "never answer a dialog")
         assert msg.state == "queued" and "nothing pressed" in (msg.error or ""), msg.error
