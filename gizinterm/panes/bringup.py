@@ -77,6 +77,7 @@ class UpReport:
     tmux_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     unreachable: dict[str, str] = field(default_factory=dict)  # agent -> host whose connection failed
+    hosts_closed: list[str] = field(default_factory=list)  # hosts no longer in the roster: session closed
 
     @property
     def changed(self) -> bool:
