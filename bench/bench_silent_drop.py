@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from gizinterm.hosts.link import DOWN_MEMORY
 from gizinterm.office.roster import load_roster
 from gizinterm.workspace import Workspace
 from tests.hosts.conftest import Hosts, descendants, end_hosts, make_hosts, make_keys
@@ -65,7 +66,7 @@ def main() -> None:
                 freeze(hosts, signal.SIGSTOP)
                 first = timed(ws)
                 second = timed(ws)
-                time.sleep(6)
+                time.sleep(DOWN_MEMORY + 1)
                 fresh = timed(ws.reload())
                 freeze(hosts, signal.SIGCONT)
                 print(
@@ -77,6 +78,7 @@ def main() -> None:
                 ws.close_links()
                 hosts.sshd.stop()
                 hosts.sshd.start()
+                time.sleep(DOWN_MEMORY + 1)  # each round starts with no memory of the last
     finally:
         end_hosts(hosts)
 
