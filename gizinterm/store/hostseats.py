@@ -7,19 +7,26 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gizinterm.office.hosts import Host
 from gizinterm.store import immediate, utcnow
 
 
 @dataclass(frozen=True)
 class Seat:
-    host: Host
+    """A host as `up` reached it (the fields of office.hosts.Host it takes to reach it again), and the
+    session and tmux socket it runs there."""
+
+    name: str
+    ssh: str
+    ssh_config: str | None
+    office: str
+    gizin: str
     session: str
     socket: str | None
 
 
-def remember(conn: sqlite3.Connection, hosts: Iterable[Host], session: str, socket: str | None) -> None:
-    rows = [(h.name, h.ssh, h.ssh_config, h.office, h.gizin, session, socket, utcnow()) for h in hosts]
+def remember(conn: sqlite3.Connection, seats: Iterable[Seat]) -> None:
+    now = utcnow()
+    rows = [(s.name, s.ssh, s.ssh_config, s.office, s.gizin, s.session, s.socket, now) for s in seats]
     with immediate(conn):
         conn.executemany(
             "INSERT OR REPLACE INTO host_seats (host, ssh, ssh_config, office, gizin, session, socket, seated_at)"
@@ -32,7 +39,7 @@ def remembered(conn: sqlite3.Connection) -> list[Seat]:
     rows = conn.execute(
         "SELECT host, ssh, ssh_config, office, gizin, session, socket FROM host_seats ORDER BY host"
     ).fetchall()
-    return [Seat(Host(name=r[0], ssh=r[1], ssh_config=r[2], office=r[3], gizin=r[4]), r[5], r[6]) for r in rows]
+    return [Seat(*r) for r in rows]
 
 
 def forget(conn: sqlite3.Connection, names: Iterable[str]) -> None:

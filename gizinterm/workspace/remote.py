@@ -55,10 +55,8 @@ class RemotePart(PanesPart):
     def down_hosts(self) -> list[str]:
         """The roster's hosts (`HostsPart.down_hosts`) and the remembered ones it no longer names, closed;
         each host closed is forgotten, one that could not be reached stays remembered."""
-        from gizinterm.store.hostseats import Seat
-
-        seats = [Seat(h, self.roster.office.session, self.socket) for h in self.remote_hosts]
-        closed, warnings = self.close_seats([*seats, *self.gone_seats()], gone=False)
+        seats = [self.seat_of(h) for h in self.remote_hosts]
+        closed, warnings = self.close_seats([*seats, *self.gone_seats()])
         current = {h.name for h in self.remote_hosts}
         self._hosts_closed = [name for name in closed if name not in current]
         return warnings
@@ -89,11 +87,18 @@ class RemotePart(PanesPart):
             return []
 
         def write(conn: object) -> bool:
-            remember(conn, hosts, self.roster.office.session, self.socket)  # type: ignore[arg-type]
+            remember(conn, [self.seat_of(h) for h in hosts])  # type: ignore[arg-type]
             return True
 
         done = self._seats_db(write)
         return [] if done else ["hosts brought up not recorded: the office database cannot be written"]
+
+    def seat_of(self, host: Host) -> Seat:
+        from gizinterm.store.hostseats import Seat
+
+        return Seat(
+            host.name, host.ssh, host.ssh_config, host.office, host.gizin, self.roster.office.session, self.socket
+        )
 
     def gone_seats(self) -> list[Seat]:
         """Remembered hosts the roster no longer seats agents on."""
@@ -101,34 +106,37 @@ class RemotePart(PanesPart):
 
         seats = self._seats_db(remembered)
         current = {h.name for h in self.remote_hosts}
-        return [s for s in seats or [] if s.host.name not in current]  # type: ignore[attr-defined]
+        return [s for s in seats or [] if s.name not in current]  # type: ignore[attr-defined]
 
-    def close_seats(self, seats: Sequence[Seat], *, gone: bool = True) -> tuple[list[str], list[str]]:
+    def close_seats(self, seats: Sequence[Seat]) -> tuple[list[str], list[str]]:
         """Close each seat's session there and its SSH master, in parallel; forget the ones closed.
         Returns (hosts closed, one warning per host that could not be reached)."""
         from gizinterm.hosts.fanout import across
         from gizinterm.hosts.link import HostUnreachable, Link
         from gizinterm.hosts.remote_tmux import RemoteTmuxServer
+        from gizinterm.office.hosts import Host
         from gizinterm.store.hostseats import forget
 
         if not seats:
             return [], []
-        by_name = {s.host.name: s for s in seats}
+        by_name = {s.name: s for s in seats}
+        current = {h.name: h for h in self.remote_hosts}
 
         def one(host: Host) -> None:
             seat = by_name[host.name]
-            link = self.link(host) if not gone else Link(host)
+            link = self.link(host) if host.name in current else Link(host)
             RemoteTmuxServer(link, seat.socket).call([["kill-session", "-t", f"={seat.session}"]])
             link.close()
 
-        _, results = across([s.host for s in seats], one, lambda: None)
+        hosts = [current.get(s.name) or Host(s.name, s.ssh, s.office, s.gizin, s.ssh_config) for s in seats]
+        _, results = across(hosts, one, lambda: None)
         closed = [name for name, r in results.items() if not isinstance(r, HostUnreachable)]
         if closed:
             self._seats_db(lambda conn: forget(conn, closed))
         warnings = []
         for name, result in results.items():
             if isinstance(result, HostUnreachable):
-                if gone or name not in {h.name for h in self.remote_hosts}:
+                if name not in current:
                     result = HostUnreachable(
                         f"{result}: host {name} is not in the roster any more and its session still runs "
                         "there (the next gizin up or down tries again)"
