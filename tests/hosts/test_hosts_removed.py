@@ -16,6 +16,7 @@ from tests.helpers import write_office
 from tests.hosts.conftest import Hosts, descendants
 
 R1 = '\n[[agent]]\nid = "r1"\nname = "R1"\nhost = "gizhost1"\n'
+R1B = '\n[[agent]]\nid = "r1b"\nname = "R1B"\nhost = "gizhost1"\n'
 R2 = '\n[[agent]]\nid = "r2"\nname = "R2"\nhost = "gizhost2"\n'
 
 
@@ -32,9 +33,9 @@ def running(hosts: Hosts, user: str) -> bool:
 def test_a_host_removed_from_the_roster_is_closed_at_the_next_up_and_retried_when_unreachable(
     tmp_path: Path, hosts: Hosts, tmux: TmuxServer
 ) -> None:
-    ws = office(tmp_path, hosts, tmux, R1 + R2, ("gizhost1", "gizhost2"))
+    ws = office(tmp_path, hosts, tmux, R1 + R1B + R2, ("gizhost1", "gizhost2"))
     try:
-        assert ws.up().started == ["a0", "r1", "r2"]
+        assert ws.up().started == ["a0", "r1", "r1b", "r2"]
         assert running(hosts, "gizhost1") and running(hosts, "gizhost2")
 
         # gizhost2 leaves the roster: the next up closes its session there, and says so
@@ -43,7 +44,10 @@ def test_a_host_removed_from_the_roster_is_closed_at_the_next_up_and_retried_whe
         report = ws.up()
         assert report.hosts_closed == ["gizhost2"], report.warnings
         assert not running(hosts, "gizhost2") and running(hosts, "gizhost1")
-        assert ws.up().hosts_closed == []  # forgotten once closed
+        # r1b left the roster but its host did not: as for a local agent, kept and named, --prune closes it
+        assert report.removed == ["r1b"]
+        again = ws.up(prune=True)
+        assert again.hosts_closed == [] and again.pruned == ["r1b"]  # gizhost2 was forgotten once closed
 
         # gizhost1 leaves while it cannot be reached: still running there, remembered, and retried
         ws.close_links()
