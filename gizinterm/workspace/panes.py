@@ -91,6 +91,7 @@ def merge_host(report: UpReport, host: str, one: object) -> None:
         report.restarted += one.restarted
         report.dead += one.dead
         report.skipped.update(one.skipped)
+        report.refused.update(one.refused)  # e.g. a codex agent whose CODEX_HOME could not be made there
         report.removed += one.removed
         report.pruned += one.pruned
         report.panes.update({a: f"{host}:{p}" for a, p in one.panes.items()})
