@@ -194,7 +194,7 @@ class RemotePart(PanesPart):
     ) -> ActionReport:
         from gizinterm.hosts.fanout import across
         from gizinterm.panes.lifecycle import ActionReport
-        from gizinterm.store.events import AgentEvent
+        from gizinterm.store.events import AgentEvent, exit_event
 
         hosts = [self.roster.host(name) for name in remote]
         report, results = across(hosts, one, here if local else ActionReport)
@@ -202,9 +202,7 @@ class RemotePart(PanesPart):
         for host in hosts:
             got = results[host.name]
             if not isinstance(got, ActionReport):
-                report.warnings.append(
-                    f"{got} ({', '.join(remote[host.name])} not {verb}ed)".replace("stoped", "stopped")
-                )
+                report.warnings.append(f"{got} ({', '.join(remote[host.name])} not {PAST[verb]})")
                 report.unreachable.update({a: host.name for a in remote[host.name]})
                 continue
             report.done.update(got.done)
@@ -218,6 +216,8 @@ class RemotePart(PanesPart):
                     report.up = got.up
                 else:
                     merge_up(report.up, got.up)
+            report.exited += got.exited  # deaths not recorded yet, as lifecycle reports them here
+            events += [exit_event(p.agent, p) for p in got.exited]
             events += [AgentEvent(a, verb, pane, detail=f"host {host.name}") for a, pane in got.done.items()]
             if got.up is not None:
                 events += [AgentEvent(a, "start", got.up.panes.get(a)) for a in got.up.started]
