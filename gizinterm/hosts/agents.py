@@ -6,8 +6,9 @@ tree, and whatever carries the agent's identity, however detached) can only be f
 `gizin host-procs` ends it there, and it runs in the SAME round trip as the tmux commands around it, in
 the order lifecycle keeps here: mark the panes (so a status meanwhile does not record the end as a
 crash), end the processes, then respawn (the placeholder for `stop`, the program for `restart`). A
-stop costs three round trips (tmux -V, list-panes, that one); a restart one more (its cwd and
-CODEX_HOME, see `hosts.prepare`), and an absent pane is created by `bringup.up` as `gizin up` does.
+stop costs three round trips (tmux -V, list-panes, that one); a restart two more (the roster pushed
+there by the workspace, and its cwd and CODEX_HOME, see `hosts.prepare`), and an absent pane is
+created by `bringup.up` as `gizin up` does.
 """
 
 from __future__ import annotations

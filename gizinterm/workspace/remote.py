@@ -168,6 +168,9 @@ class RemotePart(PanesPart):
             return super().restart(agents, progress, fresh=fresh)
 
         def one(host: Host) -> ActionReport:
+            from gizinterm.hosts.seats import push_roster
+
+            push_roster(self.link(host), host, self.roster)  # its agents' `gizin log` reads the roster there
             return remote_agents.restart(self.host_tmux(host), host, self.host_plan(host), remote[host.name])
 
         return self._across(local, remote, one, lambda: super(RemotePart, self).restart(local, progress, fresh=fresh))
