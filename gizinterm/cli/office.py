@@ -16,7 +16,7 @@ from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format, plural
 from gizinterm.ground.bounds import MAX_ROWS
-from gizinterm.ground.errors import UsageError
+from gizinterm.ground.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,6 +39,8 @@ def down(ctx: typer.Context) -> None:
     report = ws.down_report()
     print(f"{ws.roster.office.session}: closed, {plural(len(report.agents), 'agent pane')} ended")
     _processes(report.processes)
+    for host in report.hosts_closed:
+        _stderr(f"gizin: host {host} is not in the roster any more: its session there and its connection closed")
     for warning in report.warnings:  # a host whose session is still up: it could not be reached
         _stderr(f"gizin: warning: {warning}")
 
@@ -52,6 +54,13 @@ def _action_summary(verb: str, report: ActionReport) -> None:
     for agent, why in report.skipped.items():
         _stderr(f"gizin: skipped {agent}: {why}")
     _processes(report.processes)
+
+
+def _unreachable(report: ActionReport) -> None:
+    """Agents on a host that could not be reached: one warning line per host was printed (the agents
+    elsewhere were handled); the command then exits 4, like any failed connection."""
+    if report.unreachable:
+        raise typer.Exit(int(ExitCode.TMUX))
 
 
 def _processes(ended: Mapping[str, Ended]) -> None:
@@ -74,6 +83,7 @@ def restart(
     _action_summary("restarted", report)
     for warning in report.warnings:
         _stderr(f"gizin: warning: {warning}")
+    _unreachable(report)
     if report.skipped and not report.done and not (report.up and report.up.started):
         raise typer.Exit(1)
 
@@ -84,6 +94,9 @@ def stop(ctx: typer.Context, agents: AgentIds) -> None:
     ws = open_workspace(ctx)
     report = ws.stop(agents)
     _action_summary("stopped", report)
+    for warning in report.warnings:
+        _stderr(f"gizin: warning: {warning}")
+    _unreachable(report)
 
 
 @app.command("attach")

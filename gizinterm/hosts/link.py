@@ -9,10 +9,22 @@ per-user folder; every later command rides it, costing one round trip and no han
 BatchMode: gizin never waits on a password prompt nobody sees. ConnectTimeout: a host that is down
 costs seconds, not the TCP default of minutes. ssh's own failures (exit 255) become HostUnreachable with
 one line naming the host; the remote command's own exit status is returned as is.
+
+A link that drops silently (no TCP reset: a dead NAT, a pulled cable) is the slow case: nothing fails,
+answers just never come. Three things bound it (bench/bench_silent_drop.py: a status refresh went from
+18.6 s to about 4 s, and 0.0 s while the host is remembered): the master's keepalive gives up after
+ALIVE_INTERVAL x ALIVE_COUNT silent seconds (and with it every command riding it); a caller that must be
+quick passes a short `timeout` (a status refresh: QUICK_TIMEOUT), after which the master is closed so the
+next call does not ride a dead connection; and a host found unreachable the slow way is remembered for
+DOWN_MEMORY seconds (a file in the control folder, so separate `gizin status` processes share it), during
+which a call fails at once instead of paying the wait again. A fast failure (connection refused) is not
+remembered: trying again costs nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shlex
 import subprocess
@@ -26,6 +38,11 @@ from gizinterm.office.hosts import Host
 CONNECT_TIMEOUT = 4  # seconds for TCP + handshake: enough for a slow WAN, short enough for a status refresh
 CONTROL_PERSIST = 300  # idle seconds a master outlives the gizin process that opened it
 COMMAND_TIMEOUT = 30.0
+QUICK_TIMEOUT = 4.0  # a status or dashboard refresh: a healthy round trip is tens of milliseconds
+ALIVE_INTERVAL = 2  # the master's keepalive probe, every this many silent seconds ...
+ALIVE_COUNT = 2  # ... and this many unanswered ones end it (and every command riding it)
+DOWN_MEMORY = 10.0  # seconds a host found unreachable the slow way fails at once
+SLOW_FAILURE = 1.0  # a failure that took this long is worth remembering
 SSH_FAILED = 255  # ssh's own exit status for connection and configuration errors
 
 
@@ -78,9 +95,9 @@ class Link:
             "-o",
             f"ControlPath={control_dir()}/%C",
             "-o",
-            "ServerAliveInterval=5",
+            f"ServerAliveInterval={ALIVE_INTERVAL}",
             "-o",
-            "ServerAliveCountMax=2",
+            f"ServerAliveCountMax={ALIVE_COUNT}",
         ]
 
     def where(self) -> str:
@@ -90,13 +107,49 @@ class Link:
         """Reuse the host's master if one answers, else start one; HostUnreachable when it cannot."""
         if self.opened:
             return
+        self.check_memory()
         if self.host.ssh_config and not Path(os.path.expanduser(self.host.ssh_config)).is_file():
             raise HostUnreachable(f"{self.where()}: ssh_config {self.host.ssh_config} is not a file")
         base = self.base()
-        check = subprocess.run([*base, "-O", "check", "--", self.host.ssh], capture_output=True, check=False)
-        if check.returncode != 0:
-            self._start_master(base)
+        started = time.monotonic()
+        try:
+            check = subprocess.run(
+                [*base, "-O", "check", "--", self.host.ssh], capture_output=True, timeout=QUICK_TIMEOUT, check=False
+            )
+            if check.returncode != 0:
+                self._start_master(base)
+        except HostUnreachable as exc:
+            self.failed(exc, started)
+            raise
+        except subprocess.TimeoutExpired:
+            raise self.failed(HostUnreachable(f"{self.where()}: its ssh master did not answer"), started) from None
         self.opened = True
+        self.forget_failure()
+
+    def memory_file(self) -> Path:
+        key = hashlib.sha256(f"{self.host.ssh}\0{self.host.ssh_config or ''}".encode()).hexdigest()[:24]
+        return control_dir() / f"down-{key}"
+
+    def check_memory(self) -> None:
+        """Fail at once while this host is remembered as unreachable (see the module's docstring)."""
+        memory = self.memory_file()
+        with contextlib.suppress(OSError):
+            age = time.time() - memory.stat().st_mtime
+            if 0 <= age < DOWN_MEMORY:
+                why = memory.read_text(encoding="utf-8", errors="replace").strip() or "no answer"
+                raise HostUnreachable(f"{self.where()}: {why} ({age:.0f} s ago; asked again after {DOWN_MEMORY:.0f} s)")
+
+    def failed(self, exc: HostUnreachable, started: float) -> HostUnreachable:
+        """Remember a failure that took long (a silent drop), so the next calls do not wait for it again."""
+        if time.monotonic() - started >= SLOW_FAILURE:
+            why = str(exc).removeprefix(f"{self.where()}: ")
+            with contextlib.suppress(OSError):
+                self.memory_file().write_text(why[:300], encoding="utf-8")
+        return exc
+
+    def forget_failure(self) -> None:
+        with contextlib.suppress(OSError):
+            self.memory_file().unlink(missing_ok=True)
 
     def _start_master(self, base: list[str]) -> None:
         # stderr goes to a file, not a pipe: the backgrounded master would keep a pipe open, and a
@@ -109,11 +162,11 @@ class Link:
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=err,
-                    timeout=self.connect_timeout + 10,
+                    timeout=self.connect_timeout + 4,
                     check=False,
                 )
             except subprocess.TimeoutExpired:
-                raise HostUnreachable(f"{self.where()}: no answer within {self.connect_timeout + 10} s") from None
+                raise HostUnreachable(f"{self.where()}: no answer within {self.connect_timeout + 4} s") from None
             if proc.returncode != 0:
                 err.seek(0)
                 raise HostUnreachable(f"{self.where()}: {last_line(err.read().decode('utf-8', 'replace'))}")
@@ -131,13 +184,16 @@ class Link:
         self.open()
         self.round_trips += 1
         argv = [*self.base(), "-o", "ControlMaster=no", "-T", "--", self.host.ssh, command]
+        started = time.monotonic()
         try:
             proc = subprocess.run(argv, input=input, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise HostUnreachable(f"{self.where()}: no answer within {timeout:.0f} s") from None
+            self.close(timeout=2.0)  # probably a dead connection: the next call starts a fresh master
+            raise self.failed(HostUnreachable(f"{self.where()}: no answer within {timeout:g} s"), started) from None
         if proc.returncode == SSH_FAILED:
             self.opened = False  # the master is gone or broken: the next call starts again
-            raise HostUnreachable(f"{self.where()}: {last_line(proc.stderr.decode('utf-8', 'replace'))}")
+            why = HostUnreachable(f"{self.where()}: {last_line(proc.stderr.decode('utf-8', 'replace'))}")
+            raise self.failed(why, started)
         return proc
 
     def ping(self) -> float:
@@ -153,9 +209,14 @@ class Link:
         return [*self.base(), "-o", "ControlMaster=auto", "-o", f"ControlPersist={CONTROL_PERSIST}", "-t", "--",
                 self.host.ssh, remote]  # fmt: skip
 
-    def close(self) -> bool:
-        """End the host's master (`ssh -O exit`); False when there was none."""
+    def close(self, timeout: float = QUICK_TIMEOUT) -> bool:
+        """End the host's master (`ssh -O exit`); False when there was none (or it did not answer)."""
         base = self.base()
-        proc = subprocess.run([*base, "-O", "exit", "--", self.host.ssh], capture_output=True, check=False)
         self.opened = False
+        try:
+            proc = subprocess.run(
+                [*base, "-O", "exit", "--", self.host.ssh], capture_output=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            return False
         return proc.returncode == 0

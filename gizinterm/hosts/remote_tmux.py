@@ -14,17 +14,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gizinterm.ground.errors import TmuxError
-from gizinterm.hosts.link import Link
+from gizinterm.hosts.link import COMMAND_TIMEOUT, Link
 from gizinterm.panes.tmux import MIN_VERSION, TmuxServer, parse_version
 
 
 class RemoteTmuxServer(TmuxServer):
     """The office's tmux server (same `-L` socket name) on the host behind `link`."""
 
-    def __init__(self, link: Link, socket: str | None = None) -> None:
+    def __init__(self, link: Link, socket: str | None = None, *, timeout: float = COMMAND_TIMEOUT) -> None:
         super().__init__(socket)
         self.link = link
+        self.timeout = timeout  # per round trip: QUICK_TIMEOUT for a status refresh (see hosts.link)
         self.version: tuple[int, int] | None = None
+        self.missing_dirs: set[str] | None = None  # set by hosts.prepare's round trip before `up`
 
     @property
     def name(self) -> str:
@@ -54,12 +56,12 @@ class RemoteTmuxServer(TmuxServer):
             )
         else:
             command = prefix + " ".join(shlex.quote(w) for w in argv)
-        return self.link.run_shell(command, input=data)
+        return self.link.run_shell(command, input=data, timeout=self.timeout)
 
     def require(self) -> tuple[int, int]:
         """tmux's version on the host (asked once per handle), refused when missing or too old."""
         if self.version is None:
-            proc = self.link.run_shell(f"{shlex.quote(self.binary)} -V")
+            proc = self.link.run_shell(f"{shlex.quote(self.binary)} -V", timeout=self.timeout)
             if proc.returncode != 0:
                 raise TmuxError(f"{self.link.where()}: tmux is not installed there")
             self.version = parse_version(proc.stdout.decode("utf-8", "replace"))
@@ -68,5 +70,9 @@ class RemoteTmuxServer(TmuxServer):
         return self.version
 
     def has_dir(self, path: Path) -> bool:
-        """A remote cwd is not checked from here (tmux there falls back to the home folder)."""
-        return True
+        """Whether the cwd exists there: known from `hosts.prepare`'s one round trip for all the host's
+        agents when it ran, else asked now (one round trip for this folder)."""
+        if self.missing_dirs is not None:
+            return str(path) not in self.missing_dirs
+        proc = self.link.run(["test", "-d", str(path)], timeout=self.timeout)
+        return proc.returncode == 0

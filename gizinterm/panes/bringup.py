@@ -6,9 +6,8 @@ nothing, and an agent added to the roster gets just its own pane, in its seat. P
 plain splits (inserted right after their column-major predecessor, so the window's pane list stays in
 seat order) and each touched window then gets one exact layout string from `grid.py`.
 
-Every `up` is: `tmux -V` (version check), one `list-panes`, and at most one chained invocation that
-applies all changes and lists the panes again to learn the new ids; with `batch`, one more such
-invocation per further batch of agents that sign in at start (see panes/batches.py).
+Every `up` is: `tmux -V`, one `list-panes`, and at most one chained invocation that applies all changes
+and lists the panes again; with `batch`, one more per further batch of agents (see panes/batches.py).
 """
 
 from __future__ import annotations
@@ -77,6 +76,7 @@ class UpReport:
     tmux_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     unreachable: dict[str, str] = field(default_factory=dict)  # agent -> host whose connection failed
+    hosts_closed: list[str] = field(default_factory=list)  # hosts no longer in the roster: session closed
 
     @property
     def changed(self) -> bool:

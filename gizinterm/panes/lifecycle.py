@@ -51,6 +51,7 @@ class ActionReport:
     processes: dict[str, procs.Ended] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     conversations: dict[str, str] = field(default_factory=dict)  # agent -> the conversation it started in
+    unreachable: dict[str, str] = field(default_factory=dict)  # agent -> the host that could not be reached
 
 
 @dataclass
@@ -60,6 +61,7 @@ class DownReport:
     panes: list[PaneInfo]
     processes: dict[str, procs.Ended] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # hosts whose session could not be closed
+    hosts_closed: list[str] = field(default_factory=list)  # hosts no longer in the roster, closed now
 
     @property
     def agents(self) -> list[str]:

@@ -255,6 +255,21 @@ CREATE TABLE host_pulls (
 """
 """Rows agents write on other hosts, pulled into the office's store: (host, host_row) is UNIQUE, so a pull
 that is interrupted and repeated stores each row once; the cursor moves in the same transaction."""
+HOST_SEATS = """
+CREATE TABLE host_seats (
+    host TEXT PRIMARY KEY,          -- the [[host]] name when `gizin up` brought a session up there
+    ssh TEXT NOT NULL,              -- how it was reached then: its destination, ssh_config and office
+    ssh_config TEXT,
+    office TEXT NOT NULL,
+    gizin TEXT NOT NULL,
+    session TEXT NOT NULL,          -- the session and tmux socket it runs under there
+    socket TEXT,
+    seated_at TEXT NOT NULL         -- UTC ISO-8601 of the last `up` that reached it
+);
+"""
+"""The hosts this office brought up, with what it takes to reach them again: a host taken out of the
+roster (or left with no agent) still has its session running there, and the next `up` or `down` closes
+it; a row is deleted only once that worked, so an unreachable host is retried."""
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
@@ -267,4 +282,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m008_notifications", NOTIFICATIONS),
     ("m009_schedules", SCHEDULES),
     ("m010_host_rows", HOST_ROWS),
+    ("m013_host_seats", HOST_SEATS),
 ]

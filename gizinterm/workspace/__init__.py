@@ -3,7 +3,7 @@
 The CLI and the TUI never reach past this class into tmux, SQLite or the policy engine, so a feature is
 written once and shows up in both. Methods stay thin: each delegates to the module that owns the work.
 
-The class is assembled from one part per capability (`base`, `panes`, `messages`, `tasks`, `reports`,
+The class is assembled from one part per capability (`base`, `panes` and `remote`, `messages`, `tasks`, `reports`,
 `usage`, `policy`, `dashboard`, `doctor`, `schedules`), each a thin delegation to the package that owns
 the work, so no module has to say more than one thing.
 """
@@ -13,14 +13,14 @@ from __future__ import annotations
 from gizinterm.workspace.dashboard import DashboardPart
 from gizinterm.workspace.doctor import DoctorPart
 from gizinterm.workspace.messages import MessagesPart
-from gizinterm.workspace.panes import PanesPart
+from gizinterm.workspace.remote import RemotePart
 from gizinterm.workspace.reports import ReportsPart
 from gizinterm.workspace.schedules import SchedulesPart
 from gizinterm.workspace.tasks import TasksPart
 from gizinterm.workspace.usage import UsagePart
 
 
-class Workspace(PanesPart, MessagesPart, TasksPart, ReportsPart, UsagePart, DashboardPart, DoctorPart, SchedulesPart):
+class Workspace(RemotePart, MessagesPart, TasksPart, ReportsPart, UsagePart, DashboardPart, DoctorPart, SchedulesPart):
     """One office: its roster, database and tmux server, and every capability the front ends use."""
 
 

@@ -40,10 +40,13 @@ class HostsPart(ConversationsPart):
             self._links[host.name] = Link(host)
         return self._links[host.name]
 
-    def host_tmux(self, host: Host) -> RemoteTmuxServer:
+    def host_tmux(self, host: Host, timeout: float | None = None) -> RemoteTmuxServer:
+        """`timeout`: per round trip (default hosts.link.COMMAND_TIMEOUT; a refresh passes QUICK_TIMEOUT)."""
         from gizinterm.hosts.remote_tmux import RemoteTmuxServer
 
-        return RemoteTmuxServer(self.link(host), self.socket)
+        if timeout is None:
+            return RemoteTmuxServer(self.link(host), self.socket)
+        return RemoteTmuxServer(self.link(host), self.socket, timeout=timeout)
 
     def host_plan(self, host: Host) -> Plan:
         from gizinterm.hosts.seats import host_plan
@@ -55,19 +58,28 @@ class HostsPart(ConversationsPart):
         return [("", self.plan()), *((h.name, self.host_plan(h)) for h in self.remote_hosts)]
 
     def up_host(self, host: Host, *, prune: bool, restart_dead: bool, size: tuple[int, int] | None) -> UpReport:
-        """Push the roster there, then bring its session up: the same reconcile as here, through SSH."""
+        """Push the roster there, check its cwds and make its codex agents' CODEX_HOME (one round trip,
+        hosts.prepare), then bring its session up: the same reconcile as here, through SSH."""
+        from gizinterm.hosts.prepare import prepare_host
         from gizinterm.hosts.seats import push_roster
         from gizinterm.panes import bringup
 
         push_roster(self.link(host), host, self.roster)
-        return bringup.up(self.host_tmux(host), self.host_plan(host), prune=prune, restart_dead=restart_dead, size=size)
+        plan = self.host_plan(host)
+        tmux = self.host_tmux(host)
+        ready = prepare_host(self.link(host), plan.panes, host.office)
+        tmux.missing_dirs = ready.missing_dirs
+        return bringup.up(tmux, plan, prune=prune, restart_dead=restart_dead, size=size, refused=ready.refused)
 
     def status_host(self, host: Host) -> list[AgentStatus]:
+        """One refresh of the host's rows; each round trip bounded by QUICK_TIMEOUT (a dead link must not
+        hold a status or the dashboard for long, see hosts.link)."""
         from dataclasses import replace
 
+        from gizinterm.hosts.link import QUICK_TIMEOUT
         from gizinterm.panes import state as panestate
 
-        rows = panestate.refresh(self.host_tmux(host), self.host_plan(host))
+        rows = panestate.refresh(self.host_tmux(host, QUICK_TIMEOUT), self.host_plan(host))
         return [replace(r, host=host.name) for r in rows]
 
     def unreachable_rows(self, host: Host, why: HostUnreachable) -> list[AgentStatus]:
@@ -123,16 +135,6 @@ class HostsPart(ConversationsPart):
 
         _, results = across(self.remote_hosts, one, lambda: None)
         return {name: r if isinstance(r, tuple) else str(r) for name, r in results.items()}
-
-    def refuse_remote(self, agents: list[str], verb: str) -> None:
-        """`restart`/`stop` act on this machine's panes only (not built for hosts yet): say so, exit 2."""
-        from gizinterm.ground.errors import UsageError
-
-        remote = [f"{a} (host {self.roster.agent(a).host})" for a in agents if self.roster.agent(a).host]
-        if remote:
-            raise UsageError(
-                f"{verb}: not built yet for agents on other hosts: {', '.join(remote)} (gizin up starts them)"
-            )
 
     def close_links(self) -> None:
         """End every SSH master this workspace opened (tests and `down`; others let ControlPersist)."""

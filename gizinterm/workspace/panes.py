@@ -91,6 +91,7 @@ def merge_host(report: UpReport, host: str, one: object) -> None:
         report.restarted += one.restarted
         report.dead += one.dead
         report.skipped.update(one.skipped)
+        report.refused.update(one.refused)  # e.g. a codex agent whose CODEX_HOME could not be made there
         report.removed += one.removed
         report.pruned += one.pruned
         report.panes.update({a: f"{host}:{p}" for a, p in one.panes.items()})
@@ -237,7 +238,7 @@ class PanesPart(HostsPart):
         from gizinterm.panes import lifecycle
         from gizinterm.store.events import AgentEvent
 
-        warnings = self.down_hosts() if self.remote_hosts else []
+        warnings = self.down_hosts()  # the roster's hosts, and those it no longer names (workspace.remote)
         if warnings and not self.plan().panes:
             from gizinterm.hosts.link import HostUnreachable
 
@@ -267,7 +268,6 @@ class PanesPart(HostsPart):
 
         for agent in agents:
             self.roster.agent(agent)  # unknown id: exit 5 before anything is touched
-        self.refuse_remote(agents, "restart")
         say = progress or (lambda _p: None)
         raw = self.plan()
         starts = {a: s for a, s in self.starts(raw, fresh=fresh).items() if a in agents}
@@ -308,7 +308,6 @@ class PanesPart(HostsPart):
 
         for agent in agents:
             self.roster.agent(agent)
-        self.refuse_remote(agents, "stop")
         plan = self.plan()
         with office_lock(self.state_dir):
             report = lifecycle.stop(self.tmux(), plan, agents)

@@ -55,8 +55,11 @@ def test_bad_ssh_configuration_is_one_line_per_host(tmp_path: Path, tmux: TmuxSe
     hosts = run_gizin(*cli, "hosts", env=env)
     assert hosts.returncode == 4
     assert len([line for line in hosts.stderr.splitlines() if line.startswith("gizin: host ")]) == 2
-    restart = run_gizin(*cli, "restart", "r1", env=env)  # not built for hosts: refused, clearly, exit 2
-    assert restart.returncode == 2 and "r1 (host nofile)" in restart.stderr
+    restart = run_gizin(*cli, "restart", "a0", "r1", env=env)  # r1's host cannot be reached: one line, exit 4
+    assert restart.returncode == 4, restart.stderr
+    (line,) = [line for line in restart.stderr.splitlines() if "nofile" in line]
+    assert "is not a file" in line and line.endswith("(r1 not restarted)")
+    assert "restarted a0" in restart.stdout  # the local agent in the same command still was
     down = run_gizin(*cli, "down", env=env)  # this machine's session closes; each host that could not: one line
     assert down.returncode == 0, down.stderr
     assert len([line for line in down.stderr.splitlines() if line.startswith("gizin: warning: host ")]) == 2

@@ -82,6 +82,8 @@ def run(
         stderr(step.message if step.step == "done" else f"gizin: {step.message}")
 
     report = ws.up(prune=prune, restart_dead=restart_dead, fresh=fresh, size=terminal_size(), progress=show)
+    for host in report.hosts_closed:
+        stderr(f"gizin: host {host} is not in the roster any more: its session there and its connection closed")
     for warning in report.warnings:
         stderr(f"gizin: warning: {warning}")
     # Agents refused for a broken outbound guard make the whole run exit 3 (refused by policy), after
@@ -135,4 +137,5 @@ def as_dict(report: UpReport) -> dict[str, Any]:
         "seconds": round(report.tmux_seconds, 4),
         "warnings": report.warnings,
         "unreachable": report.unreachable,  # agent -> the [[host]] that could not be reached
+        "hosts_closed": report.hosts_closed,  # hosts no longer in the roster whose session was closed
     }
