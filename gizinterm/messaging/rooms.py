@@ -39,6 +39,9 @@ PULL_EVERY = 2.0  # seconds between two pulls of a host's new rows while the off
 # with a waiting message costs two SSH round trips (list the panes, capture the screens), each an ssh
 # process on both machines.
 BUSY, IDLE = 0.02, 0.5
+# Longest SSH round trip of a delivery pass: a listing, a capture, a paste or an Enter takes milliseconds
+# on a working link; past this the link is taken as gone (a paste or Enter it cut short is `unknown`).
+ROUND_TRIP = 8.0
 FINISH = 12.0  # longest wait, at exit, for a room's pasted messages to get their Enter and be seen
 
 
@@ -52,7 +55,7 @@ class HostRoom:
 
         self.host = host
         self.link: Link = Link(host)
-        server = RemoteTmuxServer(self.link, office.server.socket)
+        server = RemoteTmuxServer(self.link, office.server.socket, timeout=ROUND_TRIP)
         self.deliverer = Deliverer(
             office.roster,
             office.db_path,

@@ -169,7 +169,8 @@ def test_gizin_guard_loads_only_what_the_input_needs(tmp_path: Path) -> None:
         call = (
             "import io, os, sys, gizinterm.policy.cache as cache\n"
             "cache.SETTLED_SECONDS = 0\n"
-            f"os.environ.update(GIZIN_HOME={str(tmp_path)!r})\n"
+            # the guard's longest deadline: this test is about what loads; its speed is bench/'s
+            f"os.environ.update(GIZIN_HOME={str(tmp_path)!r}, GIZIN_GUARD_DEADLINE='5')\n"
             f"sys.stdin = io.TextIOWrapper(io.BytesIO({event.encode()!r}))\n"
             "sys.stdout = io.StringIO(); sys.stderr = io.StringIO()\n"
             "from gizinterm.cli.entry import main\n"
