@@ -1,11 +1,12 @@
-"""What remote agents wrote (task log, outbound audit), brought into the office's store; each host's
-health for `gizin hosts`.
+"""What remote agents wrote (task log, outbound audit, messages, acks, usage), brought into the office's
+store; each host's health for `gizin hosts`.
 
 A pull runs `gizin host-rows --after CURSOR --ack CURSOR` on the host through its SSH connection (one
 round trip per batch), stores the batch with `store.hostrows.store_rows` (host-scoped ids, cursor moved
 in the same transaction) and acknowledges the new cursor. Any interruption (link drop, kill -9 of the
 office between fetch and commit, or between commit and ack) only means the next pull asks again from
-the office's committed cursor: rows already stored are ignored by the UNIQUE (host, host_row) index.
+the office's committed cursor: rows already stored are ignored by the UNIQUE (host, host_row) index,
+and a message already enqueued is found by its (host, row) key (messaging.relay).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import json
 import posixpath
 import shlex
+import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +47,13 @@ class HostHealth:
         return asdict(self)
 
 
-TABLES = {"tasks": "tasks", "outbound_audit": "audit"}  # store table -> its name for `gizin host-rows`
+TABLES = {  # store table -> its name for `gizin host-rows`
+    "tasks": "tasks",
+    "outbound_audit": "audit",
+    "host_outbox": "messages",
+    "host_acks": "acks",
+    "usage_requests": "usage",
+}
 
 
 def host_rows_words(host: Host, roster: Roster, after: dict[str, int], limit: int) -> list[str]:
@@ -85,11 +93,12 @@ def fetch(
 
 
 def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[int, int]:
-    """Pull every new task and audit row of `host` into the office's store; (rows added, backlog left).
+    """Pull every new row of `host` into the office's store (messages into its outbox, acks applied);
+    (rows added, backlog left).
     One round trip while the backlog fits in a batch; what it stored is acknowledged on the next contact
     (the next pull or `gizin hosts` sends the committed cursors)."""
     from gizinterm.store import connect
-    from gizinterm.store.hostrows import cursor, store_rows
+    from gizinterm.store.hostrows import cursor
 
     added = 0
     with contextlib.closing(connect(db_path)) as conn:
@@ -97,12 +106,29 @@ def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[in
         while True:
             header, rows = fetch(link, host, roster, after, BATCH)
             for table, batch in rows.items():
-                if batch:  # each table's batch and its cursor in one transaction
-                    new, after[table] = store_rows(conn, host.name, batch, table)
+                if batch:  # each table's batch and its cursor in one transaction (or repeatable: relay)
+                    new, after[table] = take(conn, roster, host.name, table, batch)
                     added += new
             if all(len(batch) < BATCH for batch in rows.values()):
                 left = {t: int(n) for t, n in dict(header.get("backlog") or {}).items()}
                 return added, sum(max(0, left.get(t, 0) - len(rows[t])) for t in TABLES)
+
+
+def take(
+    conn: sqlite3.Connection, roster: Roster, host: str, table: str, batch: list[dict[str, Any]]
+) -> tuple[int, int]:
+    """Store one table's batch from `host`, each row once; (rows new here, the cursor after)."""
+    from gizinterm.messaging import relay
+    from gizinterm.store.hostrows import store_rows
+    from gizinterm.store.hostusage import store_usage
+
+    if table == "host_outbox":
+        return relay.take_messages(conn, roster, host, batch, table)
+    if table == "host_acks":
+        return relay.take_acks(conn, roster, host, batch, table)
+    if table == "usage_requests":
+        return store_usage(conn, host, batch)
+    return store_rows(conn, host, batch, table)
 
 
 def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool = False) -> HostHealth:

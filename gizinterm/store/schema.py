@@ -256,6 +256,39 @@ CREATE TABLE host_pulls (
 """Rows agents write on other hosts, pulled into the office's store: (host, host_row) is UNIQUE, so a pull
 that is interrupted and repeated stores each row once; the cursor moves in the same transaction."""
 
+HOST_MESSAGES = """
+CREATE TABLE host_outbox (          -- on a host: what its agents sent, kept here until the office pulls it
+    id INTEGER PRIMARY KEY,
+    key TEXT UNIQUE,                -- the sender's --key: the same key twice is one message
+    sender TEXT NOT NULL,
+    target TEXT NOT NULL,           -- as given (agent id, @Department or all): the office resolves it
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    pulled_at TEXT                  -- when the office acknowledged it (its copy is in the office's outbox)
+);
+CREATE TABLE host_acks (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL,    -- the office's message id, as the framed message shows it
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    host TEXT,                      -- on the office: the host it was pulled from, NULL on the host itself
+    host_row INTEGER,
+    outcome TEXT,                   -- on the office: acked | refused
+    reason TEXT
+);
+CREATE UNIQUE INDEX host_acks_host_row ON host_acks (host, host_row) WHERE host IS NOT NULL;
+ALTER TABLE messages ADD COLUMN host TEXT;       -- on the office: the host a pulled message was sent on
+ALTER TABLE messages ADD COLUMN host_row INTEGER;
+ALTER TABLE usage_requests ADD COLUMN host TEXT;
+ALTER TABLE usage_requests ADD COLUMN changed INTEGER;  -- raised whenever the row is new or its counts grow
+UPDATE usage_requests SET changed = id;
+CREATE INDEX usage_requests_changed ON usage_requests (changed);
+"""
+"""Messages, acks and usage of remote agents, pulled like the task log. A host keeps what its agents send
+in `host_outbox`, a table no deliverer reads, so nothing on a host can paste it; the office enqueues each
+row under a key made of (host, row). `usage_requests.changed` orders rows by their last growth, so a
+request whose counts grew after a pull is pulled again."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
@@ -267,4 +300,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m008_notifications", NOTIFICATIONS),
     ("m009_schedules", SCHEDULES),
     ("m010_host_rows", HOST_ROWS),
+    ("m011_host_messages", HOST_MESSAGES),
 ]
