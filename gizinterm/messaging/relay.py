@@ -66,8 +66,10 @@ def take_messages(
     from gizinterm.store.audit import input_hash
 
     added, top = 0, _cursor(conn, host, source)
+    made: list[tuple[int, int]] = []  # (office message, host row): tagged with the cursor's move
     for row in rows:
         host_row, sender, target, body = int(row["id"]), str(row["sender"]), str(row["target"]), str(row["body"])
+        top = max(top, host_row)
         key = kept.pulled_key(host, host_row)
         ids = kept.taken(conn, key)
         if not ids:
@@ -76,13 +78,13 @@ def take_messages(
                 queued = outbox.send(conn, roster, target, body, sender=sender, key=key)
             except GizinError as exc:
                 kept.refuse(conn, host, row, str(exc), input_hash(body))
-                top = max(top, host_row)
                 continue
             ids = [q.id for q in queued]
             added += sum(q.created for q in queued)
-        kept.tag(conn, ids, host, host_row)
-        top = max(top, host_row)
-    _advance(conn, host, source, top)
+        made += ((i, host_row) for i in ids)
+    with immediate(conn):
+        kept.tag(conn, host, made)
+        _advance(conn, host, source, top)
     return added, top
 
 
@@ -105,7 +107,8 @@ def take_acks(
             kept.record_ack(conn, host, row, "refused", str(exc))
             continue
         applied += kept.record_ack(conn, host, row, "acked", None)
-    _advance(conn, host, source, top)
+    with immediate(conn):
+        _advance(conn, host, source, top)
     return applied, top
 
 
@@ -118,5 +121,4 @@ def _cursor(conn: sqlite3.Connection, host: str, source: str) -> int:
 def _advance(conn: sqlite3.Connection, host: str, source: str, top: int) -> None:
     from gizinterm.store.hostrows import set_cursor
 
-    with immediate(conn):
-        set_cursor(conn, host, top, source)
+    set_cursor(conn, host, top, source)

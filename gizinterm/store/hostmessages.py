@@ -70,16 +70,13 @@ def taken(conn: sqlite3.Connection, key: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def tag(conn: sqlite3.Connection, ids: list[int], host: str, host_row: int) -> None:
-    """Name the host (and its row) on the office's copies, for listings; repeatable."""
-    if not ids:
-        return
-    marks = ",".join("?" * len(ids))
-    with immediate(conn):
-        conn.execute(
-            f"UPDATE messages SET host = ?, host_row = ? WHERE id IN ({marks}) AND host IS NULL",
-            (host, host_row, *ids),
-        )
+def tag(conn: sqlite3.Connection, host: str, made: list[tuple[int, int]]) -> None:
+    """Name the host (and its row) on the office's copies, (message id, host row) each, for listings;
+    repeatable, in the caller's transaction (the one that moves the cursor)."""
+    conn.executemany(
+        "UPDATE messages SET host = ?, host_row = ? WHERE id = ? AND host IS NULL",
+        ((host, host_row, message_id) for message_id, host_row in made),
+    )
 
 
 def refuse(conn: sqlite3.Connection, host: str, row: dict[str, object], reason: str, body_sha256: str) -> int | None:

@@ -64,6 +64,7 @@ def test_a_remote_send_lands_in_the_office_outbox_once_through_an_outage(
         tables = "('messages', 'host_outbox')"
         counts = f"print(json.dumps([conn.execute('SELECT count(*) FROM ' + t).fetchone()[0] for t in {tables}]))"
         assert json.loads(on_host(hosts, counts)) == [0, 1]  # nothing a deliverer there could ever paste
+        assert {r.host: r.backlog for r in ws.hosts_health()}["gizhost1"] == 1  # `gizin hosts` counts it
 
         assert ws.pull_hosts()["gizhost1"] == (1, 0)
         (msg,) = ws.messages()
