@@ -16,6 +16,7 @@ import json
 import posixpath
 import shlex
 import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from gizinterm.office.hosts import Host
 from gizinterm.office.roster import Roster
 
 BATCH = 500  # rows per round trip: a day's log of a busy host in a few hundred KB
+Taker = Callable[[sqlite3.Connection, Roster, str, list[dict[str, Any]], str], tuple[int, int]]
+"""Stores one table's pulled batch from a host, each row once: (rows new, the cursor after). Messages and
+acks are taken by messaging.relay, a layer beside this one: the workspace hands its takers in."""
 
 
 @dataclass
@@ -54,6 +58,7 @@ TABLES = {  # store table -> its name for `gizin host-rows`
     "host_acks": "acks",
     "usage_requests": "usage",
 }
+STORED_HERE = ("tasks", "outbound_audit", "usage_requests")  # the others are pulled only with a Taker
 
 
 def host_rows_words(host: Host, roster: Roster, after: dict[str, int], limit: int) -> list[str]:
@@ -92,7 +97,9 @@ def fetch(
     return parse_rows(link, proc.stdout)
 
 
-def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[int, int]:
+def pull_rows(
+    link: Link, host: Host, roster: Roster, db_path: Path, takers: Mapping[str, Taker] | None = None
+) -> tuple[int, int]:
     """Pull every new row of `host` into the office's store (messages into its outbox, acks applied);
     (rows added, backlog left).
     One round trip while the backlog fits in a batch; what it stored is acknowledged on the next contact
@@ -102,38 +109,49 @@ def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[in
 
     added = 0
     with contextlib.closing(connect(db_path)) as conn:
-        after = {table: cursor(conn, host.name, table)[0] for table in TABLES}
+        tables = [t for t in TABLES if t in STORED_HERE or t in (takers or {})]
+        after = {table: cursor(conn, host.name, table)[0] for table in tables}
         while True:
             header, rows = fetch(link, host, roster, after, BATCH)
             for table, batch in rows.items():
                 if batch:  # each table's batch and its cursor in one transaction (or repeatable: relay)
-                    new, after[table] = take(conn, roster, host.name, table, batch)
+                    new, after[table] = take(conn, roster, host.name, table, batch, takers or {})
                     added += new
             if all(len(batch) < BATCH for batch in rows.values()):
                 left = {t: int(n) for t, n in dict(header.get("backlog") or {}).items()}
-                return added, sum(max(0, left.get(t, 0) - len(rows[t])) for t in TABLES)
+                return added, sum(max(0, left.get(t, 0) - len(rows[t])) for t in tables)
 
 
 def take(
-    conn: sqlite3.Connection, roster: Roster, host: str, table: str, batch: list[dict[str, Any]]
+    conn: sqlite3.Connection,
+    roster: Roster,
+    host: str,
+    table: str,
+    batch: list[dict[str, Any]],
+    takers: Mapping[str, Taker],
 ) -> tuple[int, int]:
     """Store one table's batch from `host`, each row once; (rows new here, the cursor after)."""
-    from gizinterm.messaging import relay
     from gizinterm.store.hostrows import store_rows
     from gizinterm.store.hostusage import store_usage
 
-    if table == "host_outbox":
-        return relay.take_messages(conn, roster, host, batch, table)
-    if table == "host_acks":
-        return relay.take_acks(conn, roster, host, batch, table)
+    if table in takers:
+        return takers[table](conn, roster, host, batch, table)
     if table == "usage_requests":
         return store_usage(conn, host, batch)
     return store_rows(conn, host, batch, table)
 
 
-def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool = False) -> HostHealth:
-    """Reachability, round trip, versions, agents, backlog and last pull of one host; never raises for
-    a host that cannot be reached (the row says why)."""
+def health(
+    link: Link,
+    host: Host,
+    roster: Roster,
+    db_path: Path,
+    *,
+    pull: bool = False,
+    takers: Mapping[str, Taker] | None = None,
+) -> HostHealth:
+    """Reachability, round trip, versions, agents, backlog (of every table) and last pull of one host;
+    never raises for a host that cannot be reached (the row says why)."""
     from gizinterm.store import connect
     from gizinterm.store.hostrows import cursor
 
@@ -142,7 +160,7 @@ def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool 
     try:
         row.rtt_ms = round(link.ping() * 1000, 1)
         if pull:
-            row.pulled, _left = pull_rows(link, host, roster, db_path)
+            row.pulled, _left = pull_rows(link, host, roster, db_path, takers)
         with contextlib.closing(connect(db_path)) as conn:
             _, row.last_pull = cursor(conn, host.name)
             afters = {table: cursor(conn, host.name, table)[0] for table in TABLES}

@@ -122,3 +122,6 @@ def _advance(conn: sqlite3.Connection, host: str, source: str, top: int) -> None
     from gizinterm.store.hostrows import set_cursor
 
     set_cursor(conn, host, top, source)
+
+
+TAKERS = {"host_outbox": take_messages, "host_acks": take_acks}  # what hosts.pull stores through here
