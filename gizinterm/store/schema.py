@@ -257,7 +257,7 @@ CREATE TABLE host_pulls (
 that is interrupted and repeated stores each row once; the cursor moves in the same transaction."""
 
 HOST_MESSAGES = """
-CREATE TABLE host_outbox (          -- on a host: what its agents sent, kept here until the office pulls it
+CREATE TABLE host_outbox (          -- on a host: what its agents sent, kept for the office's pull
     id INTEGER PRIMARY KEY,
     key TEXT UNIQUE,                -- the sender's --key: the same key twice is one message
     sender TEXT NOT NULL,
@@ -280,14 +280,12 @@ CREATE UNIQUE INDEX host_acks_host_row ON host_acks (host, host_row) WHERE host 
 ALTER TABLE messages ADD COLUMN host TEXT;       -- on the office: the host a pulled message was sent on
 ALTER TABLE messages ADD COLUMN host_row INTEGER;
 ALTER TABLE usage_requests ADD COLUMN host TEXT;
-ALTER TABLE usage_requests ADD COLUMN changed INTEGER;  -- raised whenever the row is new or its counts grow
-UPDATE usage_requests SET changed = id;
+ALTER TABLE usage_requests ADD COLUMN changed INTEGER;  -- raised when the row is new or a count grows: a pull
+UPDATE usage_requests SET changed = id;                 -- after a cursor on it brings grown rows again
 CREATE INDEX usage_requests_changed ON usage_requests (changed);
 """
-"""Messages, acks and usage of remote agents, pulled like the task log. A host keeps what its agents send
-in `host_outbox`, a table no deliverer reads, so nothing on a host can paste it; the office enqueues each
-row under a key made of (host, row). `usage_requests.changed` orders rows by their last growth, so a
-request whose counts grew after a pull is pulled again."""
+"""Remote agents' messages, acks and usage, pulled like the task log (see store.hostmessages, hostusage):
+`host_outbox` is a table no deliverer reads, so nothing on a host can paste what its agents send."""
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),

@@ -166,3 +166,31 @@ def test_the_ledger_names_a_remote_agent_with_its_host(roster: Roster, dbs: tupl
     here = [a for agents in attribution(roster).by_home.values() for a, _ in agents]
     there = [a for agents in attribution(roster, host="gizhost1").by_home.values() for a, _ in agents]
     assert ("r1" not in here, there) == (True, ["r1"])  # its session files are read on its host only
+
+
+def test_host_rows_knows_the_new_tables_and_refuses_others() -> None:
+    from gizinterm.cli.hot.hostrows import cursors
+
+    assert cursors(["messages=3", "acks=0", "usage=9"]) == {"host_outbox": 3, "host_acks": 0, "usage_requests": 9}
+    with pytest.raises(UsageError, match="not TABLE=N"):
+        cursors(["host_outbox=1"])  # the store's own name is not a table name of the command
+
+
+def test_send_and_ack_on_a_host_keep_their_rows_and_say_so(
+    roster: Roster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gizinterm.cli.hot import ack, send
+
+    (roster.dir / HOST_FILE).parent.mkdir(exist_ok=True)
+    (roster.dir / HOST_FILE).write_text("gizhost1\n")
+    monkeypatch.setenv("GIZIN_AGENT", "r1")
+    where = {"office": str(roster.dir), "db": str(tmp_path / "host.db")}
+    assert send.main(["a0", "hi"], **where) == 0
+    assert capsys.readouterr().out == "1\n"
+    with pytest.raises(UsageError, match="--wait"):
+        send.main(["--wait", "3", "a0", "hi"], **where)
+    assert ack.main(["#77"], **where) == 0
+    assert capsys.readouterr().out == "ack #77 kept on host gizhost1; the office applies it at its next pull\n"
+    with contextlib.closing(connect(tmp_path / "host.db")) as conn:
+        assert [len(pulled(conn, t)) for t in ("host_outbox", "host_acks")] == [1, 1]
+        assert store.query(conn) == []
