@@ -14,7 +14,7 @@ import shlex
 from dataclasses import replace
 from pathlib import Path
 
-from gizinterm.ground.paths import DEFAULT_DB, HOST_FILE
+from gizinterm.ground.paths import DEFAULT_DB, HOST_FILE, STATE_DIR
 from gizinterm.hosts.link import Link
 from gizinterm.hosts.remote_tmux import RemoteTmuxServer
 from gizinterm.office.hosts import Host
@@ -45,11 +45,11 @@ def push_roster(link: Link, host: Host, roster: Roster) -> None:
     `ack` there know they are on a host. One round trip."""
     folder = shlex.quote(host.office)
     target = shlex.quote(posixpath.join(host.office, roster.path.name))
+    state = shlex.quote(posixpath.join(host.office, STATE_DIR))
     marker = shlex.quote(posixpath.join(host.office, HOST_FILE))
     command = (
-        f"mkdir -p -- {folder} {shlex.quote(posixpath.dirname(posixpath.join(host.office, HOST_FILE)))} && "
-        f"printf '%s\\n' {shlex.quote(host.name)} >{marker}.gizin-new && mv -f -- {marker}.gizin-new {marker} && "
-        f"cat >{target}.gizin-new && mv -f -- {target}.gizin-new {target}"
+        f"mkdir -p -- {folder} {state} && printf '%s\\n' {shlex.quote(host.name)} >{marker}.gizin-new && "
+        f"mv -f -- {marker}.gizin-new {marker} && cat >{target}.gizin-new && mv -f -- {target}.gizin-new {target}"
     )
     proc = link.run_shell(command, input=roster.path.read_bytes())
     if proc.returncode != 0:
