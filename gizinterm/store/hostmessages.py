@@ -123,15 +123,3 @@ def record_ack(conn: sqlite3.Connection, host: str, row: dict[str, object], outc
             (int(str(row["message_id"])), str(row["by"]), str(row["at"]), host, int(str(row["id"])), outcome, reason),
         )
     return done.rowcount == 1
-
-
-def refused_acks(conn: sqlite3.Connection, host: str | None = None) -> list[dict[str, object]]:
-    """Pulled acks the office refused, newest first (an unknown id, someone else's message)."""
-    sql = "SELECT host, host_row, message_id, by, at, reason FROM host_acks WHERE outcome = 'refused'"
-    args: tuple[str, ...] = ()
-    if host is not None:
-        sql += " AND host = ?"
-        args = (host,)
-    cur = conn.execute(sql + " ORDER BY id DESC", args)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
