@@ -62,5 +62,6 @@ def hosts(ctx: typer.Context, json: JsonFlag = False) -> None:
 
 @hosts_app.command("pull")
 def pull(ctx: typer.Context, json: JsonFlag = False) -> None:
-    """Pull the task rows remote agents logged since the last pull (each stored once), then show hosts."""
+    """Pull what remote agents wrote since the last pull (tasks, audit, messages, acks, usage; each
+    stored once; messages into the office's outbox), then show hosts."""
     _show(ctx, json, pull=True)

@@ -110,6 +110,8 @@ def ledger(
         for row in rows:
             body = row["body"]
             row["body"] = body if len(body) <= 40 else body[:39] + "…"
+            if row["host"]:  # sent by an agent on another host and pulled from there, as `gizin tasks` shows
+                row["sender"] = f"{row['sender']} @{row['host']}"
     emit_rows(rows, fmt, None if fmt.value in ("json", "ndjson") else COLUMNS, headers=HEADERS)
 
 

@@ -84,3 +84,18 @@ def resolve_db(office_dir: Path, configured: str | None, explicit: str | None = 
 def tmux_socket() -> str | None:
     """The private tmux server (`tmux -L NAME`) the office runs on, when one is configured."""
     return os.environ.get("GIZIN_TMUX_SOCKET") or None
+
+
+HOST_FILE = os.path.join(STATE_DIR, "host")  # in a host's office folder: the [[host]] name it is
+
+
+def seat_host(office_dir: StrPath) -> str | None:
+    """The `[[host]]` this office folder belongs to, when it is another host's copy of the office (`gizin
+    up` writes the name there with agents.toml), else None: the office itself. What `send` and `ack`
+    there ask, so a remote agent's message waits for the office's pull instead of a deliverer."""
+    try:
+        with open(os.path.join(os.fspath(office_dir), HOST_FILE), encoding="utf-8") as handle:
+            name = handle.read().strip()
+    except OSError:
+        return None
+    return name or None

@@ -1,11 +1,12 @@
-"""What remote agents wrote (task log, outbound audit), brought into the office's store; each host's
-health for `gizin hosts`.
+"""What remote agents wrote (task log, outbound audit, messages, acks, usage), brought into the office's
+store; each host's health for `gizin hosts`.
 
 A pull runs `gizin host-rows --after CURSOR --ack CURSOR` on the host through its SSH connection (one
 round trip per batch), stores the batch with `store.hostrows.store_rows` (host-scoped ids, cursor moved
 in the same transaction) and acknowledges the new cursor. Any interruption (link drop, kill -9 of the
 office between fetch and commit, or between commit and ack) only means the next pull asks again from
-the office's committed cursor: rows already stored are ignored by the UNIQUE (host, host_row) index.
+the office's committed cursor: rows already stored are ignored by the UNIQUE (host, host_row) index,
+and a message already enqueued is found by its (host, row) key (messaging.relay).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import contextlib
 import json
 import posixpath
 import shlex
+import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,9 @@ from gizinterm.office.hosts import Host
 from gizinterm.office.roster import Roster
 
 BATCH = 500  # rows per round trip: a day's log of a busy host in a few hundred KB
+Taker = Callable[[sqlite3.Connection, Roster, str, list[dict[str, Any]], str], tuple[int, int]]
+"""Stores one table's pulled batch from a host, each row once: (rows new, the cursor after). Messages and
+acks are taken by messaging.relay, a layer beside this one: the workspace hands its takers in."""
 
 
 @dataclass
@@ -45,7 +51,14 @@ class HostHealth:
         return asdict(self)
 
 
-TABLES = {"tasks": "tasks", "outbound_audit": "audit"}  # store table -> its name for `gizin host-rows`
+TABLES = {  # store table -> its name for `gizin host-rows`
+    "tasks": "tasks",
+    "outbound_audit": "audit",
+    "host_outbox": "messages",
+    "host_acks": "acks",
+    "usage_requests": "usage",
+}
+STORED_HERE = ("tasks", "outbound_audit", "usage_requests")  # the others are pulled only with a Taker
 
 
 def host_rows_words(host: Host, roster: Roster, after: dict[str, int], limit: int) -> list[str]:
@@ -84,30 +97,61 @@ def fetch(
     return parse_rows(link, proc.stdout)
 
 
-def pull_rows(link: Link, host: Host, roster: Roster, db_path: Path) -> tuple[int, int]:
-    """Pull every new task and audit row of `host` into the office's store; (rows added, backlog left).
+def pull_rows(
+    link: Link, host: Host, roster: Roster, db_path: Path, takers: Mapping[str, Taker] | None = None
+) -> tuple[int, int]:
+    """Pull every new row of `host` into the office's store (messages into its outbox, acks applied);
+    (rows added, backlog left).
     One round trip while the backlog fits in a batch; what it stored is acknowledged on the next contact
     (the next pull or `gizin hosts` sends the committed cursors)."""
     from gizinterm.store import connect
-    from gizinterm.store.hostrows import cursor, store_rows
+    from gizinterm.store.hostrows import cursor
 
     added = 0
     with contextlib.closing(connect(db_path)) as conn:
-        after = {table: cursor(conn, host.name, table)[0] for table in TABLES}
+        tables = [t for t in TABLES if t in STORED_HERE or t in (takers or {})]
+        after = {table: cursor(conn, host.name, table)[0] for table in tables}
         while True:
             header, rows = fetch(link, host, roster, after, BATCH)
             for table, batch in rows.items():
-                if batch:  # each table's batch and its cursor in one transaction
-                    new, after[table] = store_rows(conn, host.name, batch, table)
+                if batch:  # each table's batch and its cursor in one transaction (or repeatable: relay)
+                    new, after[table] = take(conn, roster, host.name, table, batch, takers or {})
                     added += new
             if all(len(batch) < BATCH for batch in rows.values()):
                 left = {t: int(n) for t, n in dict(header.get("backlog") or {}).items()}
-                return added, sum(max(0, left.get(t, 0) - len(rows[t])) for t in TABLES)
+                return added, sum(max(0, left.get(t, 0) - len(rows[t])) for t in tables)
 
 
-def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool = False) -> HostHealth:
-    """Reachability, round trip, versions, agents, backlog and last pull of one host; never raises for
-    a host that cannot be reached (the row says why)."""
+def take(
+    conn: sqlite3.Connection,
+    roster: Roster,
+    host: str,
+    table: str,
+    batch: list[dict[str, Any]],
+    takers: Mapping[str, Taker],
+) -> tuple[int, int]:
+    """Store one table's batch from `host`, each row once; (rows new here, the cursor after)."""
+    from gizinterm.store.hostrows import store_rows
+    from gizinterm.store.hostusage import store_usage
+
+    if table in takers:
+        return takers[table](conn, roster, host, batch, table)
+    if table == "usage_requests":
+        return store_usage(conn, host, batch)
+    return store_rows(conn, host, batch, table)
+
+
+def health(
+    link: Link,
+    host: Host,
+    roster: Roster,
+    db_path: Path,
+    *,
+    pull: bool = False,
+    takers: Mapping[str, Taker] | None = None,
+) -> HostHealth:
+    """Reachability, round trip, versions, agents, backlog (of every table) and last pull of one host;
+    never raises for a host that cannot be reached (the row says why)."""
     from gizinterm.store import connect
     from gizinterm.store.hostrows import cursor
 
@@ -116,7 +160,7 @@ def health(link: Link, host: Host, roster: Roster, db_path: Path, *, pull: bool 
     try:
         row.rtt_ms = round(link.ping() * 1000, 1)
         if pull:
-            row.pulled, _left = pull_rows(link, host, roster, db_path)
+            row.pulled, _left = pull_rows(link, host, roster, db_path, takers)
         with contextlib.closing(connect(db_path)) as conn:
             _, row.last_pull = cursor(conn, host.name)
             afters = {table: cursor(conn, host.name, table)[0] for table in TABLES}

@@ -14,7 +14,7 @@ import shlex
 from dataclasses import replace
 from pathlib import Path
 
-from gizinterm.ground.paths import DEFAULT_DB
+from gizinterm.ground.paths import DEFAULT_DB, HOST_FILE, STATE_DIR
 from gizinterm.hosts.link import Link
 from gizinterm.hosts.remote_tmux import RemoteTmuxServer
 from gizinterm.office.hosts import Host
@@ -42,10 +42,16 @@ def host_plan(roster: Roster, host: Host, layout: Layout, socket: str | None) ->
 
 def push_roster(link: Link, host: Host, roster: Roster) -> None:
     """Copy agents.toml into the host's office folder (atomically: written aside, then renamed), so
-    `gizin log` there knows its agents. One round trip."""
+    `gizin log` there knows its agents, and the host's name beside it (paths.seat_host), so `send` and
+    `ack` there know they are on a host. One round trip."""
     folder = shlex.quote(host.office)
     target = shlex.quote(posixpath.join(host.office, roster.path.name))
-    command = f"mkdir -p -- {folder} && cat >{target}.gizin-new && mv -f -- {target}.gizin-new {target}"
+    state = shlex.quote(posixpath.join(host.office, STATE_DIR))
+    marker = shlex.quote(posixpath.join(host.office, HOST_FILE))
+    command = (
+        f"mkdir -p -- {folder} {state} && printf '%s\\n' {shlex.quote(host.name)} >{marker}.gizin-new && "
+        f"mv -f -- {marker}.gizin-new {marker} && cat >{target}.gizin-new && mv -f -- {target}.gizin-new {target}"
+    )
     proc = link.run_shell(command, input=roster.path.read_bytes())
     if proc.returncode != 0:
         from gizinterm.hosts.link import HostUnreachable, last_line

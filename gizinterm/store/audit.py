@@ -73,8 +73,10 @@ def record_decision(
     policy_hash: str | None = None,
     policy_content: str | None = None,
     policy_source: str | None = None,
+    in_transaction: bool = False,
 ) -> int:
-    """Insert one audit row (and the policy version, if given and new) in one transaction."""
+    """Insert one audit row (and the policy version, if given and new) in one transaction, or in the
+    caller's (`in_transaction`), when the decision must be stored with what it decided about."""
     values = (
         utcnow(),
         agent,
@@ -90,13 +92,21 @@ def record_decision(
         input_sha256,
         policy_hash,
     )
-    with immediate(conn):
-        if policy_hash and policy_content is not None:
-            _insert_version(conn, policy_hash, policy_content, policy_source)
-        cursor = conn.execute(
-            f"INSERT INTO outbound_audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(values))})",
-            tuple(_cut(v) for v in values),
-        )
+    if not in_transaction:
+        with immediate(conn):
+            return _write(conn, values, policy_hash, policy_content, policy_source)
+    return _write(conn, values, policy_hash, policy_content, policy_source)
+
+
+def _write(
+    conn: sqlite3.Connection, values: tuple[Any, ...], digest: str | None, content: str | None, source: str | None
+) -> int:
+    if digest and content is not None:
+        _insert_version(conn, digest, content, source)
+    cursor = conn.execute(
+        f"INSERT INTO outbound_audit ({', '.join(AUDIT_COLUMNS)}) VALUES ({', '.join('?' * len(values))})",
+        tuple(_cut(v) for v in values),
+    )
     return int(cursor.lastrowid or 0)
 
 

@@ -1,10 +1,12 @@
-"""Task-log and audit rows across hosts: export after a cursor (on a host), store exactly once (in the office).
+"""Rows across hosts: export after a cursor (on a host), store exactly once (in the office).
 
 On a host, `export_rows` reads rows after the office's cursor; `ack` records what the office stored, so
 the host knows its backlog. In the office, `store_rows` inserts a batch with its host-scoped id
 (host, host_row) and moves the host's cursor in the same `BEGIN IMMEDIATE` transaction: a pull cut
 short (kill -9, link drop) either stored the batch and its cursor or neither, and a repeated batch
-changes nothing (INSERT OR IGNORE on the UNIQUE index). Light: sqlite3 and json only, for `gizin host-rows`.
+changes nothing (INSERT OR IGNORE on the UNIQUE index). Messages and acks are taken by
+messaging.relay (store.hostmessages), usage rows by store.hostusage: each exactly once too. Light:
+sqlite3 and json only, for `gizin host-rows`.
 """
 
 from __future__ import annotations
@@ -27,21 +29,37 @@ AUDIT_FIELDS = (
     "id", "at", "agent", "channel", "tool", "session_id", "tool_use_id", "decision", "rule", "recipient",
     "normalized", "reason", "input_hash", "policy_hash",
 )  # fmt: skip
-SOURCES = {"tasks": TASK_FIELDS, "outbound_audit": AUDIT_FIELDS}  # table -> the fields a pull carries
+OUTBOX_FIELDS = ("id", "sender", "target", "body", "created_at")
+ACK_FIELDS = ("id", "message_id", "by", "at")
+USAGE_FIELDS = (
+    "changed", "key", "kind", "provider", "model", "session", "home", "cwd", "at", "input_tokens", "output_tokens",
+    "cache_read_tokens", "cache_write_tokens", "reasoning_tokens",
+)  # fmt: skip
+SOURCES = {"tasks": TASK_FIELDS, "outbound_audit": AUDIT_FIELDS}  # tables stored by store_rows: the fields
+EXPORTS = {  # every table a host exports: (its fields, the first being the cursor's; which rows are its own)
+    "tasks": (TASK_FIELDS, "host IS NULL"),
+    "outbound_audit": (AUDIT_FIELDS, "host IS NULL"),
+    "host_outbox": (OUTBOX_FIELDS, "1"),
+    "host_acks": (ACK_FIELDS, "host IS NULL"),
+    "usage_requests": (USAGE_FIELDS, "host IS NULL"),
+}
 OFFICE = "office"  # the name a host records the office's acknowledgement under
 
 
 def export_rows(
     conn: sqlite3.Connection, after: int, limit: int, table: str = "tasks"
 ) -> tuple[list[dict[str, Any]], int]:
-    """This store's own rows of `table` (not rows it pulled itself) with id > after, oldest first, and
-    how many such rows there are in all (the backlog). `table` is one of SOURCES, never user text."""
-    fields = SOURCES[table]
+    """This store's own rows of `table` (not rows it pulled itself) after the cursor, oldest first, and
+    how many such rows there are in all (the backlog). `table` is one of EXPORTS, never user text. The
+    cursor field comes back as "id" (usage rows: their `changed`, so a grown row comes again)."""
+    fields, own = EXPORTS[table]
+    at = fields[0]
     rows = conn.execute(
-        f"SELECT {', '.join(fields)} FROM {table} WHERE id > ? AND host IS NULL ORDER BY id LIMIT ?", (after, limit)
+        f"SELECT {', '.join(fields)} FROM {table} WHERE {at} > ? AND {own} ORDER BY {at} LIMIT ?", (after, limit)
     ).fetchall()
-    backlog = conn.execute(f"SELECT count(*) FROM {table} WHERE id > ? AND host IS NULL", (after,)).fetchone()[0]
-    return [dict(zip(fields, r, strict=True)) for r in rows], int(backlog)
+    backlog = conn.execute(f"SELECT count(*) FROM {table} WHERE {at} > ? AND {own}", (after,)).fetchone()[0]
+    names = ("id", *fields[1:])
+    return [dict(zip(names, r, strict=True)) for r in rows], int(backlog)
 
 
 def cursor(conn: sqlite3.Connection, host: str, source: str = "tasks") -> tuple[int, str | None]:
@@ -64,6 +82,10 @@ def set_cursor(conn: sqlite3.Connection, host: str, value: int, source: str = "t
 def ack(conn: sqlite3.Connection, value: int, table: str = "tasks") -> None:
     with immediate(conn):
         set_cursor(conn, OFFICE, value, table)
+        if table == "host_outbox":  # the office has its copies: these rows are done here
+            from gizinterm.store.hostmessages import mark_pulled
+
+            mark_pulled(conn, value)
 
 
 def store_rows(

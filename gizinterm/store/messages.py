@@ -51,6 +51,7 @@ class Message:
     delivered_at: str | None
     acked_at: str | None
     updated_at: str
+    host: str | None = None  # the [[host]] whose agent sent it, pulled from there (store.hostmessages)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Message:

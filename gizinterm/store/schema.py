@@ -271,6 +271,37 @@ CREATE TABLE host_seats (
 roster (or left with no agent) still has its session running there, and the next `up` or `down` closes
 it; a row is deleted only once that worked, so an unreachable host is retried."""
 
+HOST_MESSAGES = """
+CREATE TABLE host_outbox (          -- on a host: what its agents sent, kept for the office's pull
+    id INTEGER PRIMARY KEY,
+    key TEXT UNIQUE,                -- the sender's --key: the same key twice is one message
+    sender TEXT NOT NULL,
+    target TEXT NOT NULL,           -- as given (agent id, @Department or all): the office resolves it
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    pulled_at TEXT                  -- when the office acknowledged it (its copy is in the office's outbox)
+);
+CREATE TABLE host_acks (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL,    -- the office's message id, as the framed message shows it
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    host TEXT,                      -- on the office: the host it was pulled from, NULL on the host itself
+    host_row INTEGER,
+    outcome TEXT,                   -- on the office: acked | refused
+    reason TEXT
+);
+CREATE UNIQUE INDEX host_acks_host_row ON host_acks (host, host_row) WHERE host IS NOT NULL;
+ALTER TABLE messages ADD COLUMN host TEXT;       -- on the office: the host a pulled message was sent on
+ALTER TABLE messages ADD COLUMN host_row INTEGER;
+ALTER TABLE usage_requests ADD COLUMN host TEXT;
+ALTER TABLE usage_requests ADD COLUMN changed INTEGER;  -- raised when the row is new or a count grows: a pull
+UPDATE usage_requests SET changed = id;                 -- after a cursor on it brings grown rows again
+CREATE INDEX usage_requests_changed ON usage_requests (changed);
+"""
+"""Remote agents' messages, acks and usage, pulled like the task log (see store.hostmessages, hostusage):
+`host_outbox` is a table no deliverer reads, so nothing on a host can paste what its agents send."""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("m001_tasks", TASKS),
     ("m002_agent_events", AGENT_EVENTS),
@@ -282,5 +313,6 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("m008_notifications", NOTIFICATIONS),
     ("m009_schedules", SCHEDULES),
     ("m010_host_rows", HOST_ROWS),
+    ("m011_host_messages", HOST_MESSAGES),
     ("m013_host_seats", HOST_SEATS),
 ]

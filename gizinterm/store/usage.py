@@ -17,11 +17,15 @@ from typing import Any
 TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 
 UPSERT_SQL = f"""
-INSERT INTO usage_requests (key, kind, provider, model, session, home, cwd, at, {", ".join(TOKEN_FIELDS)})
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO usage_requests (key, kind, provider, model, session, home, cwd, at, {", ".join(TOKEN_FIELDS)}, host,
+    changed)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(changed), 0) + 1 FROM usage_requests))
 ON CONFLICT (key) DO UPDATE SET
-{", ".join(f"{f} = max({f}, excluded.{f})" for f in TOKEN_FIELDS)}
+{", ".join(f"{f} = max({f}, excluded.{f})" for f in TOKEN_FIELDS)},
+changed = CASE WHEN {" OR ".join(f"excluded.{f} > {f}" for f in TOKEN_FIELDS)} THEN excluded.changed ELSE changed END
 """
+"""`changed` is raised when a row is new or one of its counts grew, so a host's rows can be pulled after a
+cursor on it and a request that grew after a pull is pulled again (see store.hostusage)."""
 
 FILE_SQL = """
 INSERT INTO usage_files (path, kind, home, inode, size, offset, state, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -47,6 +51,7 @@ class RequestRow:
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     reasoning_tokens: int = 0
+    host: str | None = None  # the [[host]] it was pulled from; None: read here
 
     def values(self) -> tuple[Any, ...]:
         return (
@@ -63,6 +68,7 @@ class RequestRow:
             self.cache_read_tokens,
             self.cache_write_tokens,
             self.reasoning_tokens,
+            self.host,
         )
 
 

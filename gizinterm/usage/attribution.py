@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gizinterm.office.layout import agent_env
 from gizinterm.office.roster import Agent, Roster
+from gizinterm.store.hostusage import pulled_from
 from gizinterm.usage.ingest import Source
 
 KINDS = ("claude", "codex", "gemini")
@@ -51,7 +52,11 @@ class Attribution:
     sources: tuple[Source, ...]
 
     def agent(self, kind: str, home: str, cwd: str) -> str | None:
-        """The agent id, or None when no agent, or more than one, could have made the session."""
+        """The agent id, or None when no agent, or more than one, could have made the session. A row
+        pulled from a host was attributed there (store.hostusage)."""
+        pulled = pulled_from(home)
+        if pulled is not None:
+            return pulled[1]
         key = (kind, _norm(home))
         agents = self.by_home.get(key, ())
         if key in self.private and len(agents) == 1:
@@ -60,8 +65,10 @@ class Attribution:
         return matches.pop() if len(matches) == 1 else None
 
 
-def attribution(roster: Roster, operator_home: str | None = None) -> Attribution:
-    """What the roster says about who writes where; `operator_home` is the HOME gizin runs under."""
+def attribution(roster: Roster, operator_home: str | None = None, *, host: str | None = None) -> Attribution:
+    """What the roster says about who writes where; `operator_home` is the HOME gizin runs under. Only
+    the agents seated on `host` (None: this machine) count: another machine's session files are read
+    there (`gizin host-rows` on that host) and their rows pulled."""
     operator = operator_home or os.path.expanduser("~")
     shared_defaults = {
         _norm(os.path.join(operator, ".claude")),
@@ -71,7 +78,7 @@ def attribution(roster: Roster, operator_home: str | None = None) -> Attribution
     by_home: dict[tuple[str, str], list[tuple[str, str]]] = {}
     made: set[tuple[str, str]] = set()
     for agent in roster.agents:
-        if agent.kind not in KINDS:
+        if agent.kind not in KINDS or agent.host != host:
             continue
         extra = agent_env(agent, roster.dir)
         env = {**extra, **agent.env}

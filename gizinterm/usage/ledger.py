@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from gizinterm.ground.errors import UsageError
+from gizinterm.store.hostusage import pulled_from
 from gizinterm.store.usage import Group, groups
 from gizinterm.usage.attribution import Attribution
 from gizinterm.usage.prices import PriceBook
@@ -116,7 +117,7 @@ def build_from(
     if len(currencies) > 1:
         raise UsageError(f"prices mix currencies ({', '.join(sorted(currencies))}): give every model one currency")
     keys: dict[str, Callable[[Group, str | None], str | None]] = {
-        "agent": lambda g, agent: agent,
+        "agent": lambda g, agent: _with_host(agent, g.home),
         "provider": lambda g, agent: g.provider,
         "model": lambda g, agent: f"{g.provider}/{g.model or '(unknown)'}",
         "department": lambda g, agent: None if agent is None else (departments or {}).get(agent) or NO_DEPARTMENT,
@@ -155,6 +156,12 @@ def build_from(
         unpriced=tuple(sorted(total.unpriced)),
         routine=tuple(candidates(found, who, book)),
     )
+
+
+def _with_host(agent: str | None, home: str) -> str | None:
+    """An agent's key, `id @host` for usage pulled from another host (as `gizin tasks` shows its rows)."""
+    pulled = pulled_from(home)
+    return f"{agent} @{pulled[0]}" if agent is not None and pulled is not None else agent
 
 
 def as_json(ledger: Ledger) -> dict[str, object]:

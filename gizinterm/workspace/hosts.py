@@ -118,20 +118,22 @@ class HostsPart(ConversationsPart):
         """`gizin hosts`: every declared host, asked in parallel (with `pull`, its new rows pulled first)."""
         from gizinterm.hosts.fanout import across
         from gizinterm.hosts.pull import health
+        from gizinterm.messaging.relay import TAKERS
 
         def one(host: Host) -> HostHealth:
-            return health(self.link(host), host, self.roster, self.db_path, pull=pull)
+            return health(self.link(host), host, self.roster, self.db_path, pull=pull, takers=TAKERS)
 
         _, results = across(self.roster.hosts, one, lambda: None)
         return [r for r in results.values() if not isinstance(r, Exception)]
 
     def pull_hosts(self) -> dict[str, tuple[int, int] | str]:
-        """Pull every host's new task and audit rows; host -> (rows added, backlog left), or why not."""
+        """Pull every host's new rows (messages into the outbox); host -> (rows added, backlog left), or why not."""
         from gizinterm.hosts.fanout import across
         from gizinterm.hosts.pull import pull_rows
+        from gizinterm.messaging.relay import TAKERS
 
         def one(host: Host) -> tuple[int, int]:
-            return pull_rows(self.link(host), host, self.roster, self.db_path)
+            return pull_rows(self.link(host), host, self.roster, self.db_path, TAKERS)
 
         _, results = across(self.remote_hosts, one, lambda: None)
         return {name: r if isinstance(r, tuple) else str(r) for name, r in results.items()}

@@ -11,6 +11,7 @@ from gizinterm.cli.hot.send import office_and_db
 from gizinterm.cli.spec import Arg, Command, Opt, parse
 from gizinterm.ground.bounds import MAX_ID
 from gizinterm.ground.errors import UsageError
+from gizinterm.ground.paths import seat_host
 from gizinterm.messaging import outbox
 from gizinterm.messaging.framing import OPERATOR
 from gizinterm.office.identity import caller_identity
@@ -25,7 +26,12 @@ Who acks is the caller's identity, as for `gizin log`: GIZIN_AGENT, else the @gi
 the tmux pane it runs in; an agent may ack only messages addressed to it. The operator (no agent
 identity) acks any message with --as operator.
 
-exit codes: 0 acked, 2 no identity, not the recipient's, or not yet delivered, 5 no such message."""
+On another host of the office (`[[host]]`), ID is the office's message id: the ack is kept there and
+applied at the office's next pull (`gizin hosts pull`), which checks the id and the recipient and
+records an ack it refuses, with the reason. Only an agent seated on that host acks from there.
+
+exit codes: 0 acked (on a host: kept for the office), 2 no identity, not the recipient's, not yet
+delivered, or (on a host) not an agent seated there, 5 no such message."""
 
 
 COMMAND = Command(
@@ -58,7 +64,19 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
     if not 1 <= message_id <= MAX_ID:
         raise UsageError(f"ack: not a message id: {given!r} (ids run from 1 to {MAX_ID})")
     by = _acker(args.text("as_"), caller_identity())
-    _, db_path = office_and_db(args.text("office") or office, args.text("db") or db)
+    roster, db_path = office_and_db(args.text("office") or office, args.text("db") or db)
+    host = seat_host(roster.dir)
+    if host is not None:  # the id is the office's: kept here for its next pull, applied there
+        from gizinterm.messaging.relay import ack_on_host
+
+        conn = connect(db_path)
+        try:
+            ack_on_host(conn, roster, host, message_id, by)
+        finally:
+            conn.close()
+        if not args["quiet"]:
+            print(f"ack #{message_id} kept on host {host}; the office applies it at its next pull")
+        return 0
     conn = connect(db_path)
     try:
         msg = outbox.ack(conn, message_id, by)

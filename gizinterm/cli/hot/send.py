@@ -36,8 +36,12 @@ with '-' after '--'. Bodies over 64 KiB are refused.
 An agent (GIZIN_AGENT, else its pane's @gizin-agent) always sends as itself: --from may only repeat
 its own id. Without an agent identity you are the operator, who may send --from any agent.
 
-exit codes: 0 queued (or delivered with --wait), 2 bad arguments or --from someone you are not,
-4 not delivered within --wait, 5 unknown agent or department."""
+On another host of the office (`[[host]]`), the message is checked the same way and kept there; the
+office enqueues it at its next pull (`gizin hosts pull`) and decides again. The id printed is the
+host's own; the framed message shows the office's. --wait is refused there.
+
+exit codes: 0 queued (or delivered with --wait), 2 bad arguments or --from someone you are not (on a
+host: someone not seated there), 4 not delivered within --wait, 5 unknown agent or department."""
 
 
 def office_and_db(office: str | None, db: str | None) -> tuple[Roster, Path]:
@@ -109,6 +113,9 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
     sender = pick_sender(args.text("sender"), caller_identity())
     to = args.text("to")
     assert to is not None  # a required argument
+    host = paths.seat_host(roster.dir)
+    if host is not None:  # an agent on another host: the office delivers, after its next pull
+        return _keep_on_host(roster, db_path, host, to, body, sender, args, wait)
     conn = connect(db_path)
     try:
         queued = outbox.send(conn, roster, to, body, sender=sender, key=args.text("key"))
@@ -129,6 +136,27 @@ def main(argv: Sequence[str], *, office: str | None = None, db: str | None = Non
     finally:
         conn.close()
     outbox.raise_unless_ok(result)
+    return 0
+
+
+def _keep_on_host(
+    roster: Roster, db_path: Path, host: str, to: str, body: str, sender: str, args: Parsed, wait: float | None
+) -> int:
+    """On a host: checked as the office will, kept for its pull; the id printed is this host's."""
+    from gizinterm.messaging.relay import send_from_host
+
+    if wait is not None:
+        raise UsageError(f"send --wait: on host {host} the office delivers after its next pull; send without --wait")
+    conn = connect(db_path)
+    try:
+        kept, new = send_from_host(conn, roster, host, to, body, sender=sender, key=args.text("key"))
+    finally:
+        conn.close()
+    if args["json"]:
+        print(json.dumps([{"id": kept, "recipient": to, "new": new, "host": host}]))
+    else:
+        print(kept)
+    print(f"gizin: kept on host {host} as #{kept}; the office delivers it after its next pull", file=sys.stderr)
     return 0
 
 
