@@ -25,6 +25,7 @@ import time
 from typing import TYPE_CHECKING
 
 from gizinterm.ground.errors import TmuxError
+from gizinterm.ground.paths import seat_host
 from gizinterm.messaging.flight import Cooling, InFlight
 from gizinterm.office.roster import Roster
 from gizinterm.store import messages as store
@@ -121,11 +122,12 @@ class HostRoom:
     def _pull(self) -> None:
         from gizinterm.hosts.link import HostUnreachable
         from gizinterm.hosts.pull import pull_rows
+        from gizinterm.messaging.relay import TAKERS
 
         self._next_pull = time.monotonic() + PULL_EVERY
         deliverer = self.deliverer
         try:
-            added, _left = pull_rows(self.link, self.host, deliverer.roster, deliverer.db_path)
+            added, _left = pull_rows(self.link, self.host, deliverer.roster, deliverer.db_path, TAKERS)
         except HostUnreachable as exc:
             if self.pull_error != str(exc):
                 self.pull_error = str(exc)
@@ -201,8 +203,9 @@ class Seating:
 
     def _open_rooms(self) -> None:
         """A room per host of the roster (messaging/rooms.py), once this deliverer holds the lease; never
-        on a host itself (GIZIN_HOST is set in its panes): the office alone delivers."""
-        if self.roster.hosts and not os.environ.get("GIZIN_HOST"):
+        on a host itself (its office folder says which host it is; GIZIN_HOST is set in its panes): the
+        office alone delivers."""
+        if self.roster.hosts and not os.environ.get("GIZIN_HOST") and seat_host(self.roster.dir) is None:
             if self.rooms is None:
                 self.rooms = Rooms(self)  # type: ignore[arg-type]
             self.rooms.ensure()

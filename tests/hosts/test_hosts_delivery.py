@@ -201,3 +201,46 @@ def test_a_host_that_stops_answering_does_not_hold_the_deliverers_exit(
                 os.kill(pid, signal.SIGCONT)
         ws.down()
         ws.close_links()
+
+
+def test_a_remote_agent_reaches_another_through_the_office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer) -> None:
+    """r1 and r2 sit on gizhost1; r1's `gizin send r2` is kept on the host, pulled by the office's
+    deliverer (no `gizin hosts pull`) and pasted into r2's pane there: once, with r1 as the sender."""
+    import threading
+
+    folder = hosts.offices["gizhost1"]
+    agents = "".join(
+        f'\n[[agent]]\nid = "{agent}"\nname = "Remote {agent}"\nhost = "gizhost1"\n'
+        f'command = """{RECORDER.format(out=folder / f"{agent}.txt")}"""\n'
+        for agent in ("r1", "r2")
+    )
+    path = write_office(tmp_path / "office", 1, extra=hosts.toml("gizhost1"))
+    path.write_text(path.read_text() + agents)
+    ws = Workspace(roster=load_roster(path), db_path=tmp_path / "office" / "gizin.db", socket=tmux.socket)
+    stop = threading.Event()
+    try:
+        assert ws.up().started == ["a0", "r1", "r2"]
+        env = {"GIZIN_HOME": str(folder), "GIZIN_DB": str(folder / ".gizin" / "gizin.db"), "GIZIN_AGENT": "r1"}
+        sent = hosts.run_as("gizhost1", str(GIZIN), "send", "r2", "hand-off: the build is green", env=env)
+        assert sent.returncode == 0, sent.stderr
+        deliverer = ws.deliverer()
+        thread = threading.Thread(target=deliverer.run, args=(stop,), daemon=True)
+        thread.start()
+        got = folder / "r2.txt"
+        wait_until(lambda: received(got), timeout=30, what="the message in r2's pane on the host")
+
+        def to_r2() -> store.Message:
+            with contextlib.closing(connect(ws.db_path)) as conn:
+                (found,) = store.query(conn, to="r2")
+                return found
+
+        msg = wait_until(lambda: (m := to_r2()).state == "delivered" and m, timeout=10, what="delivered")
+        assert msg.sender == "r1" and msg.host == "gizhost1"
+        assert received(got) == [f"[gizin #{msg.id} from r1] hand-off: the build is green"]
+        stop.set()
+        thread.join(20)
+        assert received(folder / "r1.txt") == []
+    finally:
+        stop.set()
+        ws.down()
+        ws.close_links()
