@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from gizinterm.panes.bringup import Progress
+from gizinterm.panes.tmux.panes import nudge_reaper
 from tests.conftest import TmuxServer
 from tests.helpers import wait_until, write_office
 from tests.integration.officekit import assert_grid, by_agent, workspace
@@ -88,7 +89,14 @@ def test_restarting_dead_signing_in_agents_is_batched_too(
     assert ws.up().tmux_invocations == 1 + 3  # 4 + 4 + 2
     for pane in by_agent(ws).values():
         tmux.cmd("send-keys", "-t", pane.pane_id, "Enter")  # each stand-in reads its line and exits
-    wait_until(lambda: all(p.dead for p in by_agent(ws).values()), what="every stand-in exited")
+    # dead and reaped (its exit status known): a death tmux missed costs `up` one more listing (nudge_reaper)
+
+    def reaped() -> bool:
+        panes = list(by_agent(ws).values())
+        nudge_reaper(panes)
+        return all(p.dead and p.exit_known for p in panes)
+
+    wait_until(reaped, what="every stand-in exited and reaped")
     steps: list[Progress] = []
     report = ws.up(restart_dead=True, progress=steps.append)
     assert sorted(report.restarted) == sorted(f"a{i}" for i in range(10))
