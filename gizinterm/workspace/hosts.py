@@ -55,12 +55,16 @@ class HostsPart(ConversationsPart):
         return [("", self.plan()), *((h.name, self.host_plan(h)) for h in self.remote_hosts)]
 
     def up_host(self, host: Host, *, prune: bool, restart_dead: bool, size: tuple[int, int] | None) -> UpReport:
-        """Push the roster there, then bring its session up: the same reconcile as here, through SSH."""
-        from gizinterm.hosts.seats import push_roster
+        """Push the roster and policy there (confirmed by the host's gizin, see hosts.policy_push), then
+        bring its session up: the same reconcile as here, through SSH, with the agents the host seated
+        in its sandbox wrapped and those it cannot seat (all, when its policy is not ours) refused."""
+        from gizinterm.hosts.policy_push import seat_remote
         from gizinterm.panes import bringup
 
-        push_roster(self.link(host), host, self.roster)
-        return bringup.up(self.host_tmux(host), self.host_plan(host), prune=prune, restart_dead=restart_dead, size=size)
+        plan, refused = seat_remote(self.link(host), host, self.roster, self.state_dir, self.host_plan(host))
+        return bringup.up(
+            self.host_tmux(host), plan, prune=prune, restart_dead=restart_dead, size=size, refused=refused
+        )
 
     def status_host(self, host: Host) -> list[AgentStatus]:
         from dataclasses import replace

@@ -10,7 +10,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from gizinterm.ground.errors import PolicyRefused
-from gizinterm.workspace.hosts import HostsPart
+from gizinterm.workspace.hostpolicy import HostPolicyPart
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -91,6 +91,7 @@ def merge_host(report: UpReport, host: str, one: object) -> None:
         report.restarted += one.restarted
         report.dead += one.dead
         report.skipped.update(one.skipped)
+        report.refused.update(one.refused)
         report.removed += one.removed
         report.pruned += one.pruned
         report.panes.update({a: f"{host}:{p}" for a, p in one.panes.items()})
@@ -99,7 +100,7 @@ def merge_host(report: UpReport, host: str, one: object) -> None:
         report.warnings.append(str(one))
 
 
-class PanesPart(HostsPart):
+class PanesPart(HostPolicyPart):
     def up(
         self,
         *,
