@@ -78,6 +78,12 @@ def test_policy_pushed_at_up_and_on_edit_enforced_by_the_host(tmp_path: Path, ho
         assert code == 2 and "blocked.example" in said, said
         assert remote_guard(hosts, "gizhost1", "https://fine.example/")[0] == 0
         assert host_version(hosts, "gizhost1") == before
+        # doctor and guard selftest there name the version that host's guard enforces
+        there = ("--office", str(hosts.offices["gizhost1"] / "agents.toml"))
+        doctor = hosts.run_as("gizhost1", str(GIZIN), *there, "doctor", "--json")
+        assert {r["what"]: r["detail"] for r in json.loads(doctor.stdout)}["policy"] == f"version {before[:12]}"
+        selftest = hosts.run_as("gizhost1", str(GIZIN), *there, "guard", "selftest")
+        assert f"policy {before[:12]}" in selftest.stdout, (selftest.stdout, selftest.stderr)
 
         # the agent's pane really runs in bubblewrap on the host (its own network namespace)
         def sandboxed() -> bool:
