@@ -30,6 +30,7 @@ HOT_COMMANDS: dict[str, str] = {
     "up": "gizinterm.cli.hot.up",  # the whole process must beat tmuxp 5x: no typer (issue 3 benchmark)
     "status": "gizinterm.cli.hot.status",  # polled by scripts and cron
     "host-rows": "gizinterm.cli.hot.hostrows",  # the office's pull runs it on every host, over SSH
+    "host-policy": "gizinterm.cli.hot.hostpolicy",  # the office runs it on each host after a policy push
 }
 
 

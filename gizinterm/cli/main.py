@@ -55,7 +55,6 @@ from gizinterm.cli import config as _config  # noqa: E402,F401
 from gizinterm.cli import db as _db  # noqa: E402,F401
 from gizinterm.cli import doctor as _doctor  # noqa: E402,F401
 from gizinterm.cli import guard as _guard  # noqa: E402,F401
-from gizinterm.cli import hostpolicy as _hostpolicy  # noqa: E402,F401
 from gizinterm.cli import hosts as _hosts  # noqa: E402,F401
 from gizinterm.cli import hotcommands as _hotcommands  # noqa: E402,F401
 from gizinterm.cli import messages as _messages  # noqa: E402,F401
