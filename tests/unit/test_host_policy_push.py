@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
 from gizinterm.ground.errors import ExitCode
 from gizinterm.hosts import policy_push
-from gizinterm.hosts.link import HostUnreachable
+from gizinterm.hosts.link import HostUnreachable, Link
 from gizinterm.office.hosts import Host
+from gizinterm.office.layout import Plan
 from gizinterm.workspace.hostpolicy import HostPolicyPart
 
 
@@ -110,6 +113,72 @@ def test_a_hosts_state(tmp_path: Path, answered: str | None, recorded: str | Non
     if recorded:
         policy_push.remember(tmp_path, policy_push.HostPolicy("h1", hashes[recorded]))
     result: object = policy_push.HostPolicy("h1", hashes[answered]) if answered else HostUnreachable("host h1: refused")
-    shown = HostPolicyPart._state(SimpleNamespace(state_dir=tmp_path), "h1", result, hashes["office"])  # type: ignore[arg-type]
+    part = cast(HostPolicyPart, SimpleNamespace(state_dir=tmp_path))  # _state reads only state_dir
+    shown = HostPolicyPart._state(part, "h1", result, hashes["office"])
     assert shown.state == state
     assert shown.hash == hashes.get(answered or recorded or "", "")
+
+
+class FakeLink:
+    """A Link that answers every command with `out` (what `gizin host-policy` printed there)."""
+
+    def __init__(self, out: dict[str, object]) -> None:
+        self.out = json.dumps(out).encode()
+        self.commands: list[str] = []
+
+    def run_shell(self, command: str, *, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        self.commands.append(command)
+        return subprocess.CompletedProcess(["ssh"], 0, self.out, b"")
+
+    def where(self) -> str:
+        return "host h1 (ops@h1)"
+
+
+def seated(
+    tmp_path: Path, answer: Mapping[str, object], include: str = "policy/blocklist.toml"
+) -> tuple[Plan, dict[str, str], FakeLink, str]:
+    from gizinterm.hosts.seats import host_plan
+    from gizinterm.office.layout import Layout
+    from gizinterm.office.roster import load_roster
+    from gizinterm.policy.cache import compile_office
+
+    roster_path = office(tmp_path, include)
+    text = roster_path.read_text()
+    roster_path.write_text(
+        '[office]\nname = "x"\nsession = "x"\n\n[defaults]\ncommand = "sh"\n\n'
+        + text
+        + '\n[[host]]\nname = "h1"\nssh = "ops@h1"\noffice = "/srv/o"\n'
+        + '\n[[agent]]\nid = "r1"\nname = "R1"\nhost = "h1"\n\n[[agent]]\nid = "r2"\nname = "R2"\nhost = "h1"\n'
+    )
+    roster = load_roster(roster_path)
+    office_hash = str(compile_office(str(roster_path))["hash"])
+    answer = {"gizin": "0.1.0", **{k: (office_hash if v == "OFFICE" else v) for k, v in answer.items()}}
+    link = FakeLink(answer)
+    host = roster.hosts[0]
+    plan = host_plan(roster, host, Layout("t"), None)
+    new_plan, refused = policy_push.seat_remote(cast(Link, link), host, roster, tmp_path / "state", plan)
+    return new_plan, refused, link, office_hash
+
+
+def test_up_wraps_what_the_host_seated_and_refuses_what_it_could_not(tmp_path: Path) -> None:
+    answer = {"hash": "OFFICE", "commands": {"r1": "exec bwrap -- sh"}, "refused": {"r2": "bubblewrap is missing"}}
+    plan, refused, link, office_hash = seated(tmp_path, answer)
+    assert {s.agent.id: s.command for s in plan.panes} == {"r1": "exec bwrap -- sh", "r2": "sh"}
+    assert refused == {"r2": "host h1: bubblewrap is missing"}
+    assert len(link.commands) == 1 and "host-policy --seat h1" in link.commands[0]
+    assert policy_push.remembered(tmp_path / "state", "h1")["hash"] == office_hash
+
+
+def test_up_refuses_every_agent_of_a_host_with_another_version(tmp_path: Path) -> None:
+    plan, refused, _, office_hash = seated(tmp_path, {"hash": "f" * 64, "commands": {"r1": "exec bwrap -- sh"}})
+    assert set(refused) == {"r1", "r2"}
+    assert "enforces policy ffffffffffff, not the office's " + office_hash[:12] in refused["r1"]
+    assert {s.command for s in plan.panes} == {"sh"}
+    assert policy_push.remembered(tmp_path / "state", "h1")["hash"] == "f" * 64  # shown as stale later
+
+
+def test_up_refuses_a_host_whose_include_cannot_be_pushed(tmp_path: Path) -> None:
+    (tmp_path / "outside.toml").write_text("domains = []\n")
+    _, refused, link, _ = seated(tmp_path, {"hash": "OFFICE"}, include=str(tmp_path / "outside.toml"))
+    assert set(refused) == {"r1", "r2"} and "blocklist.include" in refused["r1"]
+    assert link.commands == []  # nothing was sent
