@@ -93,6 +93,18 @@ def test_policy_pushed_at_up_and_on_edit_enforced_by_the_host(tmp_path: Path, ho
             return bool(cmdline) and cmdline[0].endswith(b"bwrap") and b"--unshare-net" in cmdline
 
         wait_until(sandboxed, timeout=10, what="r1's pane running bwrap on gizhost1")
+        # ...and its only way out is the host's egress proxy, which applies the office's policy
+        pane = hosts.run_as("gizhost1", "tmux", "-L", hosts.socket, "list-panes", "-a", "-F", "#{pane_id}")
+        out = hosts.offices["gizhost1"] / "curl.out"
+        ask = "curl -s -m 5 -o /dev/null -w %{http_code} http://blocked.example/"
+        typed = (
+            f'for i in 1 2 3 4 5 6 7 8 9 10; do c=$({ask}); [ "$c" = 403 ] && break; sleep 1; done; echo "$c" >curl.out'
+        )
+        keys = ["send-keys", "-t", pane.stdout.split()[0], "-l", typed]
+        assert hosts.run_as("gizhost1", "tmux", "-L", hosts.socket, *keys).returncode == 0
+        hosts.run_as("gizhost1", "tmux", "-L", hosts.socket, "send-keys", "-t", pane.stdout.split()[0], "Enter")
+        wait_until(out.exists, timeout=30, what="curl's answer in r1's sandbox on gizhost1")
+        assert out.read_text().strip() == "403"
 
         # gizin hosts: each host's version, current
         shown = run_gizin(*gizin, "hosts", "--json", env=cli_env)
