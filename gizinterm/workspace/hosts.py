@@ -96,11 +96,16 @@ class HostsPart(ConversationsPart):
 
     def down_hosts(self) -> list[str]:
         """Close each host's session (tmux there ends its panes) and its SSH master; returns warnings."""
+        from pathlib import Path
+
+        from gizinterm.boundary.daemon import pid_file
         from gizinterm.hosts.fanout import across
         from gizinterm.hosts.link import HostUnreachable
 
         def one(host: Host) -> None:
             self.host_tmux(host).call([["kill-session", "-t", f"={self.roster.office.session}"]])
+            # its egress proxy exits once its pid file no longer names it, as `down` stops the one here
+            self.link(host).run(["rm", "-f", "--", str(pid_file(Path(host.office)))])
             self.link(host).close()
 
         _, results = across(self.remote_hosts, one, lambda: None)

@@ -146,6 +146,14 @@ def test_policy_pushed_at_up_and_on_edit_enforced_by_the_host(tmp_path: Path, ho
         assert not report.refused, report.refused
         assert remote_guard(hosts, "gizhost1", "https://later.example/")[0] == 2
         assert run_gizin(*gizin, "hosts", env=cli_env).returncode == 0
+
+        # down ends the host's egress proxy too, as it ends the one here
+        def proxies() -> str:
+            return hosts.run_as("gizhost1", "pgrep", "-u", "gizhost1", "-f", "gizinterm.boundary.serve").stdout
+
+        wait_until(lambda: bool(proxies().strip()), timeout=10, what="gizhost1's egress proxy")
+        assert ws.reload().down_hosts() == []  # (no local session: `down` here would say so, exit 4)
+        wait_until(lambda: not proxies().strip(), timeout=15, what="gizhost1's egress proxy to exit after down")
     finally:
         ws.close_links()
 
