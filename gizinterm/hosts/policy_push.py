@@ -6,8 +6,8 @@ compiled `.gizin/policy.cache`. The guard and the egress proxy trust a cache onl
 anyway; the sources are what they really read. The include must lie inside the office folder (it is
 then written at the same place under the host's office folder); one elsewhere is refused, naming it.
 
-One round trip per host: the files go on stdin, each written aside (`.gizin-new`) and renamed over
-the old one (the include first, agents.toml last), and in the same shell `gizin host-policy` there
+One round trip per host: the files go on stdin, each written into a fresh private folder there and
+renamed over the old one (the include first, agents.toml last), and in the same shell `gizin host-policy` there
 compiles what it now has and answers with the version it enforces, so "pushed" always means "the
 host's guard reads this version", never just "the bytes arrived". With `--seat` it also seats the
 host's agents in its own sandbox (see `cli/hostpolicy.py`). Each confirmed version is remembered
@@ -77,19 +77,24 @@ def host_policy_words(host: Host, roster: Roster, *, seat: bool) -> list[str]:
 
 
 def push_script(host: Host, files: list[tuple[str, bytes]], answer: list[str]) -> tuple[str, bytes]:
-    """(shell command, stdin): write every file aside from stdin (`head -c` takes exactly its bytes),
-    rename them all once every write succeeded, then run `answer` (the host's confirmation)."""
+    """(shell command, stdin): write every file from stdin (`head -c` takes exactly its bytes) into a
+    fresh folder of the host's office folder (mktemp -d: no name an agent there could have planted a
+    symbolic link at beforehand), rename them all into place once every write succeeded (rename
+    replaces a link at the target itself, never writes through it), then run `answer` there."""
     office = host.office
     dirs = sorted({posixpath.dirname(posixpath.join(office, rel)) for rel, _ in files})
-    lines = ["set -e", f"mkdir -p -- {' '.join(shlex.quote(d) for d in dirs)}"]
-    for rel, data in files:
-        target = shlex.quote(posixpath.join(office, rel) + ".gizin-new")
-        lines.append(f"head -c {len(data)} >{target}")
-        lines.append(f'[ "$(wc -c <{target})" -eq {len(data)} ]')  # a short stdin is a failed push
-    for rel, _ in files:
-        target = posixpath.join(office, rel)
-        lines.append(f"mv -f -- {shlex.quote(target + '.gizin-new')} {shlex.quote(target)}")
-    lines.append("exec " + " ".join(shlex.quote(w) for w in answer))
+    lines = [
+        "set -e",
+        f"mkdir -p -- {' '.join(shlex.quote(d) for d in dirs)}",
+        f"t=$(mktemp -d {shlex.quote(posixpath.join(office, '.gizin-push.XXXXXX'))})",
+        "trap 'rm -rf -- \"$t\"' EXIT",
+    ]
+    for number, (_, data) in enumerate(files):
+        lines.append(f'head -c {len(data)} >"$t/{number}"')
+        lines.append(f'[ "$(wc -c <"$t/{number}")" -eq {len(data)} ]')  # a short stdin is a failed push
+    for number, (rel, _) in enumerate(files):
+        lines.append(f'mv -f -- "$t/{number}" {shlex.quote(posixpath.join(office, rel))}')
+    lines += ['rmdir -- "$t"', "trap - EXIT", "exec " + " ".join(shlex.quote(w) for w in answer)]
     return "\n".join(lines), b"".join(data for _, data in files)
 
 

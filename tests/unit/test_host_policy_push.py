@@ -59,7 +59,17 @@ def test_the_script_writes_every_file_then_renames_them(tmp_path: Path) -> None:
     assert run_script(there, files) == 0
     assert (there / "policy" / "blocklist.toml").read_bytes() == b"domains = []\n"
     assert (there / "agents.toml").read_bytes() == b"[office]\nname = 'x'\n"
-    assert not list(there.rglob("*.gizin-new"))
+    assert sorted(p.name for p in there.iterdir()) == ["agents.toml", "policy"]  # no folder of the push left
+
+
+def test_a_link_planted_at_a_target_is_replaced_not_written_through(tmp_path: Path) -> None:
+    there, elsewhere = tmp_path / "office", tmp_path / "elsewhere.toml"
+    there.mkdir()
+    elsewhere.write_text("the agent's own file\n")
+    (there / "agents.toml").symlink_to(elsewhere)
+    assert run_script(there, [("agents.toml", b"[office]\n")]) == 0
+    assert not (there / "agents.toml").is_symlink() and (there / "agents.toml").read_bytes() == b"[office]\n"
+    assert elsewhere.read_text() == "the agent's own file\n"
 
 
 def test_a_short_stdin_changes_no_file(tmp_path: Path) -> None:
@@ -70,6 +80,7 @@ def test_a_short_stdin_changes_no_file(tmp_path: Path) -> None:
     assert run_script(there, files, data=b"new include\n" + b"new") != 0  # the link dropped mid-push
     assert (there / "agents.toml").read_bytes() == b"old"
     assert not (there / "blocklist.toml").exists()
+    assert sorted(p.name for p in there.iterdir()) == ["agents.toml"]  # the push's folder is gone too
 
 
 def test_the_answer_is_the_hosts_json_or_unreachable() -> None:
