@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json as jsonlib
-from typing import Annotated, Literal
+import sys
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -11,7 +12,10 @@ from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format, plural, print_json
 from gizinterm.ground.bounds import MAX_ROWS
-from gizinterm.ground.errors import PolicyRefused, UsageError
+from gizinterm.ground.errors import ExitCode, PolicyRefused, UsageError
+
+if TYPE_CHECKING:
+    from gizinterm.workspace import Workspace
 
 blocklist_app = typer.Typer(
     help="The outbound blocklist: show, check, edit, and the audit of every decision.", no_args_is_help=True
@@ -79,6 +83,8 @@ def add(
     ws = open_workspace(ctx)
     path, changed = ws.edit_blocklist(kind, value, add=True)
     print(f"added {kind} {value} to {path}" if changed else f"{value} is already blocked ({path})")
+    if changed:
+        _push_to_hosts(ws)
 
 
 @blocklist_app.command("remove")
@@ -91,6 +97,24 @@ def remove(
     ws = open_workspace(ctx)
     path, _ = ws.edit_blocklist(kind, value, add=False)
     print(f"removed {kind} {value} from {path}")
+    _push_to_hosts(ws)
+
+
+def _push_to_hosts(ws: Workspace) -> None:
+    """The changed policy goes to every host that seats agents, at once and in parallel. One line per
+    host with the version it now has; exit 4 when a host could not take it (it is stale: it keeps the
+    version shown), 3 when it answered with another version than the office's."""
+    if not ws.remote_hosts:
+        return
+    states = ws.push_policy_hosts()
+    for state in states:
+        print(f"host {state.host}: policy {state.hash[:12] or 'unknown'} ({state.state})")
+        if state.error:
+            print(f"gizin: {state.error}", file=sys.stderr)
+    if any(s.error for s in states):
+        raise typer.Exit(int(ExitCode.TMUX))
+    if any(s.state != "current" for s in states):
+        raise typer.Exit(int(ExitCode.POLICY))
 
 
 AUDIT_SHOWN = ["channel", "decision", "rule", "recipient"]  # after id, at, agent and (for pulled rows) host

@@ -31,6 +31,7 @@ HOT_COMMANDS: dict[str, str] = {
     "status": "gizinterm.cli.hot.status",  # polled by scripts and cron
     "host-rows": "gizinterm.cli.hot.hostrows",  # the office's pull runs it on every host, over SSH
     "host-procs": "gizinterm.cli.hot.hostprocs",  # remote stop/restart end an agent's processes with it
+    "host-policy": "gizinterm.cli.hot.hostpolicy",  # the office runs it on each host after a policy push
 }
 
 

@@ -5,7 +5,7 @@ The hook itself is a hot command (`cli/hot/guard.py`), which hands `install` and
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from gizinterm.cli.context import open_workspace
 from gizinterm.cli.main import app
 from gizinterm.cli.output import emit_rows, pick_format
 from gizinterm.ground.errors import ExitCode, GizinError
+
+if TYPE_CHECKING:
+    from gizinterm.workspace import Workspace
 
 guard_app = typer.Typer(
     help="The outbound guard: the PreToolUse/BeforeTool hook every agent CLI runs before each tool call.",
@@ -68,7 +71,7 @@ def selftest(
     depends on changed); exit 2 naming every agent whose guard would not block it."""
     ws = open_workspace(ctx)
     results = ws.guard_selftest(agents, "auto" if real is None else "always" if real else "never")
-    _show(results, json, "selftest")
+    _show(results, json, "selftest", policy_version(ws))
     broken = [r for r in results if not r.ok]
     if broken:
         names = ", ".join(r.agent for r in broken)
@@ -79,14 +82,28 @@ class _Broken(GizinError):
     exit_code = ExitCode.USAGE
 
 
-def _show(results: list, json: bool, what: str) -> None:  # type: ignore[type-arg]
+def policy_version(ws: Workspace) -> str:
+    """The version of the policy this machine's guard enforces (its hash, as `gizin blocklist show`
+    and `gizin hosts` print it), or why there is none: on a host, compare it with the office's."""
+    try:
+        return str(ws.policy()["hash"])[:12]
+    except GizinError as exc:
+        return f"unavailable ({exc})"
+
+
+def _show(results: list, json: bool, what: str, policy: str | None = None) -> None:  # type: ignore[type-arg]
     from gizinterm.policy.hooks import as_dicts
 
     rows = as_dicts(results)
+    if policy is not None:
+        for row in rows:
+            row["policy"] = policy
     if not rows and not json:
         action = "check" if what == "selftest" else "install"
-        print(f"no agent has a kind with hooks (claude, codex, gemini): nothing to {action}")
+        version = f" (policy {policy})" if policy is not None else ""
+        print(f"no agent has a kind with hooks (claude, codex, gemini): nothing to {action}{version}")
         return
     for row in rows:
         row["ok"] = "ok" if row["ok"] is True else "BROKEN" if row["ok"] is False else row["ok"]
-    emit_rows(rows, pick_format(json), ["agent", "kind", "ok", "path", "detail"], title=f"gizin guard {what}")
+    title = f"gizin guard {what}" + (f" (policy {policy})" if policy is not None else "")
+    emit_rows(rows, pick_format(json), ["agent", "kind", "ok", "path", "detail"], title=title)

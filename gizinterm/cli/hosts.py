@@ -1,7 +1,8 @@
 """`gizin hosts` and `gizin hosts pull`: the office's other machines (`[[host]]` in agents.toml).
 
 Thin: the workspace asks every host in parallel; this module formats. Exit 4 when a host that seats
-agents cannot be reached, so a cron job notices; the table still lists every host.
+agents cannot be reached, so a cron job notices; else 3 when one enforces another policy version than
+the office's ("stale"); the table still lists every host, with the version each has (or last had).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ hosts_app = typer.Typer(
 app.add_typer(hosts_app, name="hosts")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
-COLUMNS = ["host", "ssh", "reachable", "rtt_ms", "tmux", "gizin", "agents", "backlog", "last_pull", "error"]
-TABLE = ["host", "reachable", "rtt_ms", "tmux", "gizin", "agents", "backlog", "last_pull"]  # errors: stderr
+COLUMNS = [
+    "host", "ssh", "reachable", "rtt_ms", "tmux", "gizin", "agents", "backlog", "last_pull", "policy", "policy_state",
+    "error",
+]  # fmt: skip
+TABLE = ["host", "reachable", "rtt_ms", "tmux", "gizin", "agents", "backlog", "last_pull", "policy", "policy_state"]
 
 
 def _show(ctx: typer.Context, json: bool, pull: bool) -> None:
@@ -31,6 +35,14 @@ def _show(ctx: typer.Context, json: bool, pull: bool) -> None:
     rows = [r.as_dict() for r in ws.hosts_health(pull=pull)]  # masters stay: the next command reuses them
     seated = {h.name for h in ws.remote_hosts}
     down = [r["host"] for r in rows if not r["reachable"] and r["host"] in seated]
+    policies = {p.host: p for p in ws.hosts_policy({r["host"] for r in rows if r["reachable"]})}
+    for row in rows:
+        known = policies.get(row["host"])
+        row["policy"] = known.hash[:12] if known else ""
+        row["policy_state"] = known.state if known else ""
+        if known and known.error and not row["error"]:
+            row["error"] = known.error
+    stale = [r for r in rows if r["policy_state"] in ("stale", "unknown") and r["host"] not in down]
     if json:
         emit_rows(rows, pick_format(json), [*COLUMNS, "pulled"] if pull else COLUMNS)
     else:
@@ -39,8 +51,17 @@ def _show(ctx: typer.Context, json: bool, pull: bool) -> None:
     for row in rows:  # one line per host that needs a look
         if row["error"]:
             print(f"gizin: {row['error']}", file=sys.stderr)
+    office = ws.office_policy_hash()[:12]
+    for row in stale:
+        print(
+            f"gizin: host {row['host']} enforces policy {row['policy'] or 'unknown'}, not the office's {office}:"
+            " gizin up pushes it (and refuses to start its agents until it has it)",
+            file=sys.stderr,
+        )
     if down:
         raise typer.Exit(4)
+    if stale:
+        raise typer.Exit(3)
 
 
 def _cells(row: dict[str, Any]) -> dict[str, Any]:

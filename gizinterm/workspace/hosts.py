@@ -58,18 +58,22 @@ class HostsPart(ConversationsPart):
         return [("", self.plan()), *((h.name, self.host_plan(h)) for h in self.remote_hosts)]
 
     def up_host(self, host: Host, *, prune: bool, restart_dead: bool, size: tuple[int, int] | None) -> UpReport:
-        """Push the roster there, check its cwds and make its codex agents' CODEX_HOME (one round trip,
-        hosts.prepare), then bring its session up: the same reconcile as here, through SSH."""
+        """Push the roster, the policy and the host's name there (confirmed by the host's gizin, see
+        hosts.policy_push), check its cwds and make its codex agents' CODEX_HOME (one round trip,
+        hosts.prepare), then bring its session up: the same reconcile as here, through SSH, with the
+        agents the host seated in its sandbox wrapped and those it cannot seat (all, when its policy is
+        not ours) refused."""
+        from gizinterm.hosts.policy_push import seat_remote
         from gizinterm.hosts.prepare import prepare_host
-        from gizinterm.hosts.seats import push_roster
         from gizinterm.panes import bringup
 
-        push_roster(self.link(host), host, self.roster)
-        plan = self.host_plan(host)
+        plan, refused = seat_remote(self.link(host), host, self.roster, self.state_dir, self.host_plan(host))
         tmux = self.host_tmux(host)
         ready = prepare_host(self.link(host), plan.panes, host.office)
         tmux.missing_dirs = ready.missing_dirs
-        return bringup.up(tmux, plan, prune=prune, restart_dead=restart_dead, size=size, refused=ready.refused)
+        return bringup.up(
+            tmux, plan, prune=prune, restart_dead=restart_dead, size=size, refused={**ready.refused, **refused}
+        )
 
     def status_host(self, host: Host) -> list[AgentStatus]:
         """One refresh of the host's rows; each round trip bounded by QUICK_TIMEOUT (a dead link must not
@@ -104,11 +108,16 @@ class HostsPart(ConversationsPart):
 
     def down_hosts(self) -> list[str]:
         """Close each host's session (tmux there ends its panes) and its SSH master; returns warnings."""
+        from pathlib import Path
+
+        from gizinterm.boundary.daemon import pid_file
         from gizinterm.hosts.fanout import across
         from gizinterm.hosts.link import HostUnreachable
 
         def one(host: Host) -> None:
             self.host_tmux(host).call([["kill-session", "-t", f"={self.roster.office.session}"]])
+            # its egress proxy exits once its pid file no longer names it, as `down` stops the one here
+            self.link(host).run(["rm", "-f", "--", str(pid_file(Path(host.office)))])
             self.link(host).close()
 
         _, results = across(self.remote_hosts, one, lambda: None)

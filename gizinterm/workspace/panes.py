@@ -10,7 +10,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from gizinterm.ground.errors import PolicyRefused
-from gizinterm.workspace.hosts import HostsPart
+from gizinterm.workspace.hostpolicy import HostPolicyPart
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -100,7 +100,7 @@ def merge_host(report: UpReport, host: str, one: object) -> None:
         report.warnings.append(str(one))
 
 
-class PanesPart(HostsPart):
+class PanesPart(HostPolicyPart):
     def up(
         self,
         *,

@@ -168,10 +168,15 @@ class RemotePart(PanesPart):
             return super().restart(agents, progress, fresh=fresh)
 
         def one(host: Host) -> ActionReport:
-            from gizinterm.hosts.seats import push_roster
+            # As `up` does: the roster, policy and host name pushed and confirmed there, and the agents
+            # the host seats in its sandbox restarted inside it (a plain host plan would start them bare).
+            from gizinterm.hosts.policy_push import seat_remote
 
-            push_roster(self.link(host), host, self.roster)  # its agents' `gizin log` reads the roster there
-            return remote_agents.restart(self.host_tmux(host), host, self.host_plan(host), remote[host.name])
+            plan, refused = seat_remote(self.link(host), host, self.roster, self.state_dir, self.host_plan(host))
+            wanted = [a for a in remote[host.name] if a not in refused]
+            report = remote_agents.restart(self.host_tmux(host), host, plan, wanted)
+            report.skipped.update({a: refused[a] for a in remote[host.name] if a in refused})
+            return report
 
         return self._across(local, remote, one, lambda: super(RemotePart, self).restart(local, progress, fresh=fresh))
 
