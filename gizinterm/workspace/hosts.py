@@ -107,21 +107,10 @@ class HostsPart(ConversationsPart):
         return mine, dict(results)
 
     def down_hosts(self) -> list[str]:
-        """Close each host's session (tmux there ends its panes) and its SSH master; returns warnings."""
-        from pathlib import Path
-
-        from gizinterm.boundary.daemon import pid_file
-        from gizinterm.hosts.fanout import across
-        from gizinterm.hosts.link import HostUnreachable
-
-        def one(host: Host) -> None:
-            self.host_tmux(host).call([["kill-session", "-t", f"={self.roster.office.session}"]])
-            # its egress proxy exits once its pid file no longer names it, as `down` stops the one here
-            self.link(host).run(["rm", "-f", "--", str(pid_file(Path(host.office)))])
-            self.link(host).close()
-
-        _, results = across(self.remote_hosts, one, lambda: None)
-        return [str(r) for r in results.values() if isinstance(r, HostUnreachable)]
+        """Close every host's session, its egress proxy and its SSH master; one warning per host that
+        could not be reached. Done by `workspace.remote.RemotePart`, which also closes the hosts the
+        roster no longer names."""
+        raise NotImplementedError
 
     def hosts_health(self, *, pull: bool = False) -> list[HostHealth]:
         """`gizin hosts`: every declared host, asked in parallel (with `pull`, its new rows pulled first)."""

@@ -53,7 +53,7 @@ class RemotePart(PanesPart):
         return report
 
     def down_hosts(self) -> list[str]:
-        """The roster's hosts (`HostsPart.down_hosts`) and the remembered ones it no longer names, closed;
+        """The roster's hosts and the remembered ones it no longer names, closed (session, egress proxy, link);
         each host closed is forgotten, one that could not be reached stays remembered."""
         seats = [self.seat_of(h) for h in self.remote_hosts]
         closed, warnings = self.close_seats([*seats, *self.gone_seats()])
@@ -111,6 +111,9 @@ class RemotePart(PanesPart):
     def close_seats(self, seats: Sequence[Seat]) -> tuple[list[str], list[str]]:
         """Close each seat's session there and its SSH master, in parallel; forget the ones closed.
         Returns (hosts closed, one warning per host that could not be reached)."""
+        from pathlib import Path
+
+        from gizinterm.boundary.daemon import pid_file
         from gizinterm.hosts.fanout import across
         from gizinterm.hosts.link import HostUnreachable, Link
         from gizinterm.hosts.remote_tmux import RemoteTmuxServer
@@ -126,6 +129,8 @@ class RemotePart(PanesPart):
             seat = by_name[host.name]
             link = self.link(host) if host.name in current else Link(host)
             RemoteTmuxServer(link, seat.socket).call([["kill-session", "-t", f"={seat.session}"]])
+            # its egress proxy exits once its pid file no longer names it, as `down` stops the one here
+            link.run(["rm", "-f", "--", str(pid_file(Path(seat.office)))])
             link.close()
 
         hosts = [current.get(s.name) or Host(s.name, s.ssh, s.office, s.gizin, s.ssh_config) for s in seats]

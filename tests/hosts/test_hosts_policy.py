@@ -148,10 +148,15 @@ def test_policy_pushed_at_up_and_on_edit_enforced_by_the_host(tmp_path: Path, ho
         assert run_gizin(*gizin, "hosts", env=cli_env).returncode == 0
 
         # down ends the host's egress proxy too, as it ends the one here
-        def proxies() -> str:
-            return hosts.run_as("gizhost1", "pgrep", "-u", "gizhost1", "-f", "gizinterm.boundary.serve").stdout
+        # (this office's proxy only: other tests on this machine may run gizhost1 proxies of their own)
+        serve = f"gizinterm.boundary.serve {hosts.offices['gizhost1']}"
 
-        wait_until(lambda: bool(proxies().strip()), timeout=10, what="gizhost1's egress proxy")
+        def proxies() -> str:
+            return hosts.run_as("gizhost1", "pgrep", "-u", "gizhost1", "-f", serve).stdout
+
+        log = hosts.offices["gizhost1"] / ".gizin" / "egress.log"
+        wait_until(lambda: bool(proxies().strip()), timeout=10,
+                   what=f"gizhost1's egress proxy ({log.read_text() if log.exists() else 'no log'})")  # fmt: skip
         assert ws.reload().down_hosts() == []  # (no local session: `down` here would say so, exit 4)
         wait_until(lambda: not proxies().strip(), timeout=15, what="gizhost1's egress proxy to exit after down")
     finally:
