@@ -68,12 +68,16 @@ def policy_files(roster_path: Path, sources: list[str]) -> list[tuple[str, bytes
     return files
 
 
-def host_policy_words(host: Host, roster: Roster, *, seat: bool) -> list[str]:
-    """`gizin host-policy` run there against the host's office (its agents.toml and store)."""
+def host_policy_words(host: Host, roster: Roster, *, seat: bool, socket: str | None = None) -> list[str]:
+    """`gizin host-policy` run there against the host's office (its agents.toml and store), with the
+    office's tmux socket: the egress proxy it seats there stays up while the office's session on that
+    socket runs (it looked on the host's default tmux server, found no session and quit when idle)."""
     from gizinterm.hosts.seats import remote_db
 
     office = posixpath.join(host.office, roster.path.name)
     env = ["env", f"GIZIN_HOME={host.office}", f"GIZIN_DB={remote_db(host, roster)}"]
+    if socket:
+        env.append(f"GIZIN_TMUX_SOCKET={socket}")
     return [*env, *host.gizin_argv, "--office", office, "host-policy", *(["--seat", host.name] if seat else [])]
 
 
@@ -111,12 +115,14 @@ def parse_answer(host: Host, out: bytes) -> HostPolicy:
     return answer
 
 
-def push(link: Link, host: Host, roster: Roster, sources: list[str], *, seat: bool) -> HostPolicy:
+def push(
+    link: Link, host: Host, roster: Roster, sources: list[str], *, seat: bool, socket: str | None = None
+) -> HostPolicy:
     """Push the policy files to `host` and return the version its guard now enforces. HostUnreachable
     when ssh fails, a file cannot be written there or the host's gizin cannot confirm a version."""
     # the host's name beside them (paths.seat_host): `send` and `ack` there then know they are on a host
     files = [(HOST_FILE, f"{host.name}\n".encode()), *policy_files(roster.path, sources)]
-    command, data = push_script(host, files, host_policy_words(host, roster, seat=seat))
+    command, data = push_script(host, files, host_policy_words(host, roster, seat=seat, socket=socket))
     started = time.perf_counter()
     proc = link.run_shell(command, input=data)
     if proc.returncode != 0:
@@ -146,7 +152,9 @@ def mismatch(answer: HostPolicy, office_hash: str) -> str | None:
     )
 
 
-def seat_remote(link: Link, host: Host, roster: Roster, state_dir: Path, plan: Plan) -> tuple[Plan, dict[str, str]]:
+def seat_remote(
+    link: Link, host: Host, roster: Roster, state_dir: Path, plan: Plan, socket: str | None = None
+) -> tuple[Plan, dict[str, str]]:
     """`gizin up`'s push: the policy (agents.toml included) to `host`, confirmed, then (`plan` with the
     commands the host wrapped in its sandbox, agent -> why it must not start). Every agent of the host
     is refused when the policy cannot be pushed as it is or the host enforces another version;
@@ -156,7 +164,7 @@ def seat_remote(link: Link, host: Host, roster: Roster, state_dir: Path, plan: P
     policy, _ = load_cached(str(roster.path))
     everyone = [s.agent.id for s in plan.panes]
     try:
-        answer = push(link, host, roster, policy["sources"], seat=True)
+        answer = push(link, host, roster, policy["sources"], seat=True, socket=socket)
     except PolicyNotPushable as exc:
         return plan, dict.fromkeys(everyone, str(exc))
     remember(state_dir, answer)

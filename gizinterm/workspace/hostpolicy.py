@@ -46,7 +46,9 @@ class HostPolicyPart(HostsPart):
         policy, _ = load_cached(str(self.roster.path))
 
         def one(host: Host) -> HostPolicy:
-            answer = policy_push.push(self.link(host), host, self.roster, policy["sources"], seat=False)
+            answer = policy_push.push(
+                self.link(host), host, self.roster, policy["sources"], seat=False, socket=self.socket
+            )
             policy_push.remember(self.state_dir, answer)
             return answer
 

@@ -67,7 +67,9 @@ class HostsPart(ConversationsPart):
         from gizinterm.hosts.prepare import prepare_host
         from gizinterm.panes import bringup
 
-        plan, refused = seat_remote(self.link(host), host, self.roster, self.state_dir, self.host_plan(host))
+        plan, refused = seat_remote(
+            self.link(host), host, self.roster, self.state_dir, self.host_plan(host), self.socket
+        )
         tmux = self.host_tmux(host)
         ready = prepare_host(self.link(host), plan.panes, host.office)
         tmux.missing_dirs = ready.missing_dirs

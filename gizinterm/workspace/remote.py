@@ -177,7 +177,9 @@ class RemotePart(PanesPart):
             # the host seats in its sandbox restarted inside it (a plain host plan would start them bare).
             from gizinterm.hosts.policy_push import seat_remote
 
-            plan, refused = seat_remote(self.link(host), host, self.roster, self.state_dir, self.host_plan(host))
+            plan, refused = seat_remote(
+                self.link(host), host, self.roster, self.state_dir, self.host_plan(host), self.socket
+            )
             wanted = [a for a in remote[host.name] if a not in refused]
             report = remote_agents.restart(self.host_tmux(host), host, plan, wanted)
             report.skipped.update({a: refused[a] for a in remote[host.name] if a in refused})

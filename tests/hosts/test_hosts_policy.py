@@ -157,6 +157,9 @@ def test_policy_pushed_at_up_and_on_edit_enforced_by_the_host(tmp_path: Path, ho
         log = hosts.offices["gizhost1"] / ".gizin" / "egress.log"
         wait_until(lambda: bool(proxies().strip()), timeout=10,
                    what=f"gizhost1's egress proxy ({log.read_text() if log.exists() else 'no log'})")  # fmt: skip
+        # it watches the office's session on the office's tmux socket there (else it quits when idle)
+        environ = Path(f"/proc/{proxies().split()[0]}/environ").read_bytes().split(b"\0")
+        assert f"GIZIN_TMUX_SOCKET={hosts.socket}".encode() in environ
         assert ws.reload().down_hosts() == []  # (no local session: `down` here would say so, exit 4)
         wait_until(lambda: not proxies().strip(), timeout=15, what="gizhost1's egress proxy to exit after down")
     finally:

@@ -193,3 +193,17 @@ def test_up_refuses_a_host_whose_include_cannot_be_pushed(tmp_path: Path) -> Non
     _, refused, link, _ = seated(tmp_path, {"hash": "OFFICE"}, include=str(tmp_path / "outside.toml"))
     assert set(refused) == {"r1", "r2"} and "blocklist.include" in refused["r1"]
     assert link.commands == []  # nothing was sent
+
+
+def test_host_policy_runs_with_the_offices_tmux_socket(tmp_path: Path) -> None:
+    """The egress proxy host-policy seats there stays up while the office's session runs on this socket;
+    without it, it looked on the host's default tmux server, found none and quit after 30 idle seconds."""
+    from gizinterm.office.roster import load_roster
+
+    roster_path = tmp_path / "agents.toml"
+    roster_path.write_text('[[host]]\nname = "gpu"\nssh = "ops@gpu-1"\noffice = "/srv/o"\n')
+    roster = load_roster(roster_path)
+    host = roster.host("gpu")
+    words = policy_push.host_policy_words(host, roster, seat=True, socket="gizin-x")
+    assert "GIZIN_TMUX_SOCKET=gizin-x" in words[: words.index("gizin")]
+    assert not any(w.startswith("GIZIN_TMUX_SOCKET=") for w in policy_push.host_policy_words(host, roster, seat=True))
