@@ -136,7 +136,7 @@ async def _compose(ws: Workspace, tmux: TmuxServer) -> None:
         await pilot.press("right", "m")
         await until(pilot, lambda: isinstance(app.screen, ComposeScreen), what="the compose dialog")
         assert app.screen.query_one("#to", Input).value == "a1"
-        await pilot.press(*"please send the [b]weekly[/b] numbers")
+        await pilot.press(*"[b]weekly[/b] numbers")  # markup stays text (each key is a UI round, so short)
         await pilot.press("ctrl+s")
 
         def delivered() -> list[str]:
@@ -148,7 +148,7 @@ async def _compose(ws: Workspace, tmux: TmuxServer) -> None:
         screen = tmux.wait_for(pane, "received")
         assert screen.count("received (") == 1
         messages = ws.messages(to="a1")
-        assert len(messages) == 1 and messages[0].body == "please send the [b]weekly[/b] numbers"
+        assert len(messages) == 1 and messages[0].body == "[b]weekly[/b] numbers"
         assert messages[0].sender == "operator"
         await until(pilot, lambda: app.background.deliverer_state == "on", what="the deliverer's lease")
         await until(pilot, lambda: card(app, "a1").mail == 0, what="nothing left queued on the card")
