@@ -25,9 +25,9 @@ from gizinterm.office.hosts import Host
 from gizinterm.office.layout import Plan
 from gizinterm.panes import procs
 from gizinterm.panes.bringup import ProgressFn, up
-from gizinterm.panes.lifecycle import ActionReport
+from gizinterm.panes.lifecycle import ActionReport, stop_marks
 from gizinterm.panes.seat import client_path, respawn
-from gizinterm.panes.tmux import EXIT_SEEN_OPTION, STOPPED_OPTION, Command, PaneInfo, list_panes, panes_by_agent
+from gizinterm.panes.tmux import EXIT_SEEN_OPTION, Command, PaneInfo, list_panes, panes_by_agent
 
 REAP_NUDGE = "sleep 0.1; kill -s CHLD {pid} 2>/dev/null"  # tmux may miss the placeholder's exit (see nudge_reaper)
 
@@ -114,15 +114,9 @@ def stop(server: RemoteTmuxServer, host: Host, plan: Plan, agents: Sequence[str]
         if pane.dead and pane.stopped:
             report.skipped[agent_id] = "already stopped"
             continue
-        notice = f"[gizin] {agent_id} stopped. Start it again with: gizin restart {agent_id}"
-        marks += [
-            ["set-option", "-p", "-t", pane.pane_id, STOPPED_OPTION, "1"],
-            ["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"],
-            ["set-option", "-q", "-p", "-t", pane.pane_id, "remain-on-exit-format", notice],
-        ]
-        placeholders.append(
-            ["respawn-pane", "-k", "-t", pane.pane_id, "true" if draws_notice else f"printf '\\n%s\\n' '{notice}'"]
-        )
+        mark, placeholder = stop_marks(pane.pane_id, agent_id, draws_notice=draws_notice)
+        marks += mark
+        placeholders.append(placeholder)
         report.done[agent_id] = f"{host.name}:{pane.pane_id}"
     sweep = [a for a in dict.fromkeys(agents) if plan.pane_for(a) is not None or a in panes]
     if not sweep and not marks:

@@ -151,6 +151,19 @@ def restart(
     return report
 
 
+def stop_marks(pane_id: str, agent_id: str, *, draws_notice: bool) -> tuple[list[Command], Command]:
+    """What makes a pane's end an intended stop (here and on a host, `hosts.agents`): its options, the
+    notice tmux draws on the dead pane, and the placeholder respawned in it (printf on tmux < 3.3,
+    which lacks remain-on-exit-format)."""
+    notice = f"[gizin] {agent_id} stopped. Start it again with: gizin restart {agent_id}"
+    marks: list[Command] = [
+        ["set-option", "-p", "-t", pane_id, STOPPED_OPTION, "1"],
+        ["set-option", "-p", "-t", pane_id, EXIT_SEEN_OPTION, "1"],  # an intended end, not a crash
+        ["set-option", "-q", "-p", "-t", pane_id, "remain-on-exit-format", notice],  # -q: tmux < 3.3
+    ]
+    return marks, ["respawn-pane", "-k", "-t", pane_id, "true" if draws_notice else f"printf '\\n%s\\n' '{notice}'"]
+
+
 def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
     """End each agent's program, and every process it left (see `procs`), but keep its pane, showing
     how to bring it back. An agent already stopped is swept for leftovers too."""
@@ -171,13 +184,8 @@ def stop(server: TmuxServer, plan: Plan, agents: Sequence[str]) -> ActionReport:
         if pane.dead and pane.stopped:
             report.skipped[agent_id] = "already stopped"
             continue
-        notice = f"[gizin] {agent_id} stopped. Start it again with: gizin restart {agent_id}"
-        commands += [
-            ["set-option", "-p", "-t", pane.pane_id, STOPPED_OPTION, "1"],
-            ["set-option", "-p", "-t", pane.pane_id, EXIT_SEEN_OPTION, "1"],  # an intended end, not a crash
-            ["set-option", "-q", "-p", "-t", pane.pane_id, "remain-on-exit-format", notice],  # -q: tmux < 3.3
-            ["respawn-pane", "-k", "-t", pane.pane_id, "true" if draws_notice else f"printf '\\n%s\\n' '{notice}'"],
-        ]
+        marks, placeholder = stop_marks(pane.pane_id, agent_id, draws_notice=draws_notice)
+        commands += [*marks, placeholder]
         report.done[agent_id] = pane.pane_id
     if commands:
         server.run(commands)
