@@ -54,7 +54,7 @@ def deliver(
     ws = open_workspace(ctx)
 
     def show(event: DeliveryEvent) -> None:
-        if quiet and event.kind not in ("unknown", "failed", "notify-error"):
+        if quiet and event.kind not in ("unknown", "failed", "notify-error", "room-error"):
             return
         ref = f" #{event.message_id}" if event.message_id is not None else ""
         to = f" → {event.recipient}" if event.recipient else ""

@@ -15,9 +15,9 @@ class DeliveryEvent:
     """Something the operator may want to see. kind: delivered | deferred | unknown | failed | requeued |
     recovered | queued (the deliverer queued a message itself: a limit's nudge) | lease-acquired | lease-lost |
     notify-error (the notifier failed a cycle; delivery goes on) | pulled | pull-failed (a host's room
-    pulled its new rows, or could not) | schedule-sent | schedule-late |
-    schedule-skipped | schedule-exists | schedule-failed | schedule-error (see
-    gizinterm.messaging.schedules.service)."""
+    pulled its new rows, or could not) | room-error (a host's room failed a pass and goes on) |
+    schedule-sent | schedule-late | schedule-skipped | schedule-exists | schedule-failed | schedule-error
+    (see gizinterm.messaging.schedules.service)."""
 
     kind: str
     message_id: int | None = None

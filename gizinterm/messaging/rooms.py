@@ -97,7 +97,12 @@ class HostRoom:
     def _run(self) -> None:
         try:
             while not self._stop.is_set():
-                busy = self._pass()
+                try:
+                    busy = self._pass()
+                except Exception as exc:  # a room's fault (a locked store, a bug) is reported, not fatal:
+                    # the thread goes on, and the office's other rooms and its own panes are unaffected
+                    self.deliverer.emit_host("room-error", f"host {self.host.name}: {exc or type(exc).__name__}")
+                    busy = False
                 self._stop.wait(BUSY if busy else IDLE)
         finally:
             try:

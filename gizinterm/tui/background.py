@@ -139,5 +139,5 @@ class Background:
         elif event.kind in ("unknown", "failed"):
             text = plain(f"message #{event.message_id} to {event.recipient}: {event.kind} ({event.detail})")
             self.app.notify(text, severity="warning", markup=False)
-        elif event.kind in ("schedule-error", "schedule-failed"):  # a schedule the operator must fix
+        elif event.kind in ("schedule-error", "schedule-failed", "room-error"):  # for the operator to see
             self.app.notify(plain(f"{event.kind}: {event.detail}"), severity="warning", markup=False)
