@@ -102,7 +102,7 @@ class HostRoom:
                 except Exception as exc:  # a room's fault (a locked store, a bug) is reported, not fatal:
                     # the thread goes on, and the office's other rooms and its own panes are unaffected
                     self.deliverer.emit_host("room-error", f"host {self.host.name}: {exc or type(exc).__name__}")
-                    busy = False
+                    self.pending, busy = False, False  # `deliver --once` does not wait on a failing room
                 self._stop.wait(BUSY if busy else IDLE)
         finally:
             try:
