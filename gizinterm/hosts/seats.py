@@ -37,7 +37,7 @@ def host_plan(roster: Roster, host: Host, layout: Layout, socket: str | None) ->
     program = host.gizin_argv[0]
     path_env = f"{posixpath.dirname(program)}:{REMOTE_PATH}" if program.startswith("/") else None
     db_path = Path(remote_db(host, roster))
-    return make_plan(mine, layout, db_path=db_path, socket=socket, path_env=path_env, host=host.name)
+    return make_plan(mine, layout, db_path=db_path, socket=socket, path_env=path_env)
 
 
 def push_roster(link: Link, host: Host, roster: Roster) -> None:

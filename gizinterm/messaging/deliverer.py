@@ -107,7 +107,7 @@ class Deliverer(LeaseHolding, PositivePath, Seating):
         self._stop = threading.Event()
         self._conn: sqlite3.Connection | None = None
         self.schedules = ScheduleRunner(roster, time.time, on_event)  # tests set its clock to cross a slot
-        self._seats: tuple[Roster, dict[str, str | None]] | None = None
+        self._on_host: bool | None = None
         self.rooms = None
 
     @classmethod

@@ -18,7 +18,6 @@ so the office's task log, audit and outbox follow the hosts without `gizin hosts
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
@@ -179,7 +178,7 @@ class Seating:
     holding: bool
     roster: Roster
     rooms: Rooms | None
-    _seats: tuple[Roster, dict[str, str | None]] | None
+    _on_host: bool | None  # whether this office folder is another host's copy (then no rooms)
     _inflight: dict[int, InFlight]
     _cooling: dict[str, Cooling]
     _ready_since: dict[str, float]
@@ -200,17 +199,18 @@ class Seating:
     def _heads(self) -> list[store.Message]:
         """The queued heads of the recipients this deliverer serves: its host's agents (here: this
         machine's, and any name not in the roster, which is failed or deferred below)."""
-        if self._seats is None or self._seats[0] is not (self.office or self).roster:
-            roster = (self.office or self).roster
-            self._seats = (roster, {a.id: a.host for a in roster.agents})
-        seats = self._seats[1]
+        seats = {a.id: a.host for a in (self.office or self).roster.agents}
         return [m for m in store.queued_heads(self.conn) if seats.get(m.recipient) == self.host]
 
     def _open_rooms(self) -> None:
         """A room per host of the roster (messaging/rooms.py), once this deliverer holds the lease; never
-        on a host itself (its office folder says which host it is; GIZIN_HOST is set in its panes): the
+        on a host itself (its office folder says which host it is, `paths.seat_host`, read once): the
         office alone delivers."""
-        if self.roster.hosts and not os.environ.get("GIZIN_HOST") and seat_host(self.roster.dir) is None:
+        if not self.roster.hosts:
+            return
+        if self._on_host is None:
+            self._on_host = seat_host(self.roster.dir) is not None
+        if not self._on_host:
             if self.rooms is None:
                 self.rooms = Rooms(self)  # type: ignore[arg-type]
             self.rooms.ensure()

@@ -182,11 +182,8 @@ def make_plan(
     db_path: Path,
     socket: str | None = None,
     path_env: str | None = None,
-    host: str | None = None,
 ) -> Plan:
     """Seat every agent. `path_env`, when given, becomes the panes' PATH so `gizin` is callable there.
-    `host` names the host the plan is for (GIZIN_HOST there: a deliverer started on a host, by `gizin
-    send --wait` say, leaves delivery to the office's).
     Each pane's environment: the office's GIZIN_* identity, what gizin adds for its kind (`agent_env`),
     then the agent's own `env`."""
     agents = roster.agents
@@ -195,8 +192,6 @@ def make_plan(
         base_env["GIZIN_TMUX_SOCKET"] = socket
     if path_env:
         base_env["PATH"] = path_env
-    if host:
-        base_env["GIZIN_HOST"] = host
     grid: dict[int, dict[int, list[PaneSpec]]] = {}
     for agent in agents:
         window, column, row = slot_of(agent.index, layout, len(agents))
