@@ -72,13 +72,9 @@ def host_policy_words(host: Host, roster: Roster, *, seat: bool, socket: str | N
     """`gizin host-policy` run there against the host's office (its agents.toml and store), with the
     office's tmux socket: the egress proxy it seats there stays up while the office's session on that
     socket runs (it looked on the host's default tmux server, found no session and quit when idle)."""
-    from gizinterm.hosts.seats import remote_db
+    from gizinterm.hosts.seats import office_gizin
 
-    office = posixpath.join(host.office, roster.path.name)
-    env = ["env", f"GIZIN_HOME={host.office}", f"GIZIN_DB={remote_db(host, roster)}"]
-    if socket:
-        env.append(f"GIZIN_TMUX_SOCKET={socket}")
-    return [*env, *host.gizin_argv, "--office", office, "host-policy", *(["--seat", host.name] if seat else [])]
+    return [*office_gizin(host, roster, socket), "host-policy", *(["--seat", host.name] if seat else [])]
 
 
 def push_script(host: Host, files: list[tuple[str, bytes]], answer: list[str]) -> tuple[str, bytes]:

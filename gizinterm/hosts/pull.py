@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import posixpath
 import shlex
 import sqlite3
 from collections.abc import Callable, Mapping
@@ -63,14 +62,12 @@ STORED_HERE = ("tasks", "outbound_audit", "usage_requests")  # the others are pu
 
 def host_rows_words(host: Host, roster: Roster, after: dict[str, int], limit: int) -> list[str]:
     """`gizin host-rows …` run in the host's office (its own agents.toml and store), one --cursor a table."""
-    from gizinterm.hosts.seats import remote_db
+    from gizinterm.hosts.seats import office_gizin
 
-    office = posixpath.join(host.office, roster.path.name)
-    env = ["env", f"GIZIN_HOME={host.office}", f"GIZIN_DB={remote_db(host, roster)}"]
-    args = ["--office", office, "host-rows", "--limit", str(limit)]
+    words = [*office_gizin(host, roster), "host-rows", "--limit", str(limit)]
     for table, cursor in after.items():
-        args += ["--cursor", f"{TABLES[table]}={cursor}"]
-    return [*env, *host.gizin_argv, *args]
+        words += ["--cursor", f"{TABLES[table]}={cursor}"]
+    return words
 
 
 def parse_rows(link: Link, out: bytes) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:

@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from gizinterm.hosts.seats import push_roster
 from gizinterm.office.roster import load_roster
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
@@ -47,9 +46,8 @@ def test_kill_9_during_a_pull_then_pull_again_stores_each_row_once(
     path.write_text(path.read_text() + '\n[[agent]]\nid = "r1"\nname = "R1"\nhost = "gizhost1"\n')
     db = tmp_path / "office" / "gizin.db"
     ws = Workspace(roster=load_roster(path), db_path=db, socket=tmux.socket)
-    host = ws.roster.host("gizhost1")
     try:
-        push_roster(ws.link(host), host, ws.roster)
+        assert [h.state for h in ws.push_policy_hosts()] == ["current"]  # roster and host name there
         remote_db = hosts.offices["gizhost1"] / ".gizin" / "gizin.db"
         python = str(GIZIN.parent / "python3")
         done = hosts.run_as("gizhost1", python, "-c", INSERT, str(remote_db))

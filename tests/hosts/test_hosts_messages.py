@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from gizinterm.hosts.seats import push_roster
 from gizinterm.office.roster import load_roster
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
@@ -25,8 +24,7 @@ def office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer, agent: str = AGENT) -
     path = write_office(tmp_path / "office", 2, extra=hosts.toml("gizhost1"))
     path.write_text(path.read_text() + agent)
     ws = Workspace(roster=load_roster(path), db_path=tmp_path / "office" / "gizin.db", socket=tmux.socket)
-    host = ws.roster.host("gizhost1")
-    push_roster(ws.link(host), host, ws.roster)
+    assert [h.state for h in ws.push_policy_hosts()] == ["current"]  # roster and host name there
     return ws, path
 
 
