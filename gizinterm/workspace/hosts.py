@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from gizinterm.office.layout import Plan
     from gizinterm.panes.bringup import UpReport
     from gizinterm.panes.state import AgentStatus
+    from gizinterm.panes.tmux import TmuxServer
 
 
 class HostsPart(ConversationsPart):
@@ -47,6 +48,12 @@ class HostsPart(ConversationsPart):
         if timeout is None:
             return RemoteTmuxServer(self.link(host), self.socket)
         return RemoteTmuxServer(self.link(host), self.socket, timeout=timeout)
+
+    def server_of(self, agent: str) -> TmuxServer:
+        """The tmux server `agent`'s pane is on: its host's, through that host's link, for an agent
+        seated on one (a pane id means nothing on another server); else this machine's."""
+        seat = next((a.host for a in self.roster.agents if a.id == agent), None)
+        return self.tmux() if seat is None else self.host_tmux(self.roster.host(seat))
 
     def host_plan(self, host: Host) -> Plan:
         from gizinterm.hosts.seats import host_plan

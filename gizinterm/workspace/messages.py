@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 
 class MessagesPart(NotifyPart):
+    if TYPE_CHECKING:
+
+        def server_of(self, agent: str) -> TmuxServer: ...  # workspace.hosts: this machine's or a host's
+
     def send(self, target: str, body: str, *, sender: str = "operator", key: str | None = None) -> list[Enqueued]:
         """Queue a message for an agent, `@Department` or `all`; the deliverer pastes it (exactly once)."""
         from gizinterm.messaging import outbox
@@ -55,7 +59,7 @@ class MessagesPart(NotifyPart):
 
         with contextlib.closing(connect(self.db_path)) as conn:
             _may_decide(store.get(conn, message_id), by, "retry")
-            return delivery.retry(conn, self._server_of(store.get(conn, message_id).recipient), message_id)
+            return delivery.retry(conn, self.server_of(store.get(conn, message_id).recipient), message_id)
 
     def cancel_message(self, message_id: int, by: str | None = None) -> Message:
         from gizinterm.store import connect
@@ -82,7 +86,7 @@ class MessagesPart(NotifyPart):
         if rec is None or not msg.pane_id:
             return f"{left}: {kind} input boxes are not recognised" if rec is None else f"{left}: no pane recorded"
         try:
-            server = self._server_of(msg.recipient)
+            server = self.server_of(msg.recipient)
             text = frame(msg.id, msg.sender, msg.body)
             cleared = clear_input(server, self.roster.office.session, msg.pane_id, msg.recipient, rec, text)
         except TmuxError as exc:
@@ -90,19 +94,6 @@ class MessagesPart(NotifyPart):
         if cleared.empty:
             return f"cancelled; its text cleared from {msg.recipient}'s input ({cleared.keys} keys)"
         return f"{left}: {cleared.reason}" if not cleared.keys else f"cancelled; clearing stopped: {cleared.reason}"
-
-    def _server_of(self, agent: str) -> TmuxServer:
-        """The tmux server `agent`'s pane is on: the host's, through SSH, for an agent seated on one (its
-        pane id means nothing on this machine's server)."""
-        from gizinterm.panes import tmux
-
-        host = next((a.host for a in self.roster.agents if a.id == agent), None)
-        if host is None:
-            return tmux.server_for(self.socket)
-        from gizinterm.hosts.link import Link
-        from gizinterm.hosts.remote_tmux import RemoteTmuxServer
-
-        return RemoteTmuxServer(Link(self.roster.host(host)), self.socket)
 
     def deliverer(self, on_event: Callable[[DeliveryEvent], None] | None = None, ttl: float = 5.0) -> Deliverer:
         """The office's deliverer, for `gizin deliver` and the dashboard's worker: it delivers only while
