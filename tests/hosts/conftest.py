@@ -26,6 +26,15 @@ import pytest
 from tests.helpers import GIZIN, wait_until
 
 USERS = ("gizhost1", "gizhost2", "gizhost3")
+# A pane that writes each line it reads to a file: what an agent received, byte for byte, once each.
+RECORDER = 'sh -c \'while IFS= read -r line; do printf "%s\\n" "$line" >> {out}; done\''
+
+
+def recorded(path: Path) -> list[str]:
+    """The lines a RECORDER pane received so far."""
+    return path.read_text().splitlines() if path.exists() else []
+
+
 BASE = Path("/tmp/gizin-hosts-test")
 
 

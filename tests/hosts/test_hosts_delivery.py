@@ -16,11 +16,9 @@ from gizinterm.store import messages as store
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import GIZIN, wait_until, write_office
-from tests.hosts.conftest import Hosts
+from tests.hosts.conftest import RECORDER, Hosts, recorded
 
 SCREENS = Path(__file__).parent.parent / "fixtures" / "screens"
-# Each line the pane reads goes to a file on the host: what the agent received, byte for byte, once each.
-RECORDER = 'sh -c \'while IFS= read -r line; do printf "%s\\n" "$line" >> {out}; done\''
 
 
 def office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer) -> tuple[Workspace, Path]:
@@ -49,10 +47,6 @@ def deliver_once(ws: Workspace, socket: str) -> list[DeliveryEvent]:
     return events
 
 
-def received(got: Path) -> list[str]:
-    return got.read_text().splitlines() if got.exists() else []
-
-
 def test_messages_reach_a_remote_agent_once_in_order_and_wait_out_an_outage(
     tmp_path: Path, hosts: Hosts, tmux: TmuxServer
 ) -> None:
@@ -62,8 +56,8 @@ def test_messages_reach_a_remote_agent_once_in_order_and_wait_out_an_outage(
         first, second = send(ws, "r1", "first over ssh"), send(ws, "r1", "second; $(touch /tmp/no) `x` 'q'")
         events = deliver_once(ws, tmux.socket)
         assert [message(ws, m).state for m in (first, second)] == ["delivered", "delivered"], events
-        wait_until(lambda: len(received(got)) >= 2, timeout=10, what="both lines on the host")
-        assert received(got) == [
+        wait_until(lambda: len(recorded(got)) >= 2, timeout=10, what="both lines on the host")
+        assert recorded(got) == [
             f"[gizin #{first} from operator] first over ssh",
             f"[gizin #{second} from operator] second; $(touch /tmp/no) `x` 'q'",
         ]
@@ -78,12 +72,12 @@ def test_messages_reach_a_remote_agent_once_in_order_and_wait_out_an_outage(
         hosts.sshd.start()
         deliver_once(ws, tmux.socket)
         assert message(ws, third).state == "delivered"
-        wait_until(lambda: len(received(got)) >= 3, timeout=10, what="the third line")
-        assert received(got)[2:] == [f"[gizin #{third} from operator] third, after the outage"]
+        wait_until(lambda: len(recorded(got)) >= 3, timeout=10, what="the third line")
+        assert recorded(got)[2:] == [f"[gizin #{third} from operator] third, after the outage"]
 
         # a second deliverer run has nothing left to paste: each line still arrived once
         deliver_once(ws, tmux.socket)
-        assert len(received(got)) == 3
+        assert len(recorded(got)) == 3
 
         # an `unknown` message (pasted there, Enter never pressed): the operator's retry presses only
         # Enter, on the host's pane, and only because its text is seen in the input there
@@ -103,8 +97,8 @@ def test_messages_reach_a_remote_agent_once_in_order_and_wait_out_an_outage(
 
         wait_until(lambda: text in screen(), timeout=10, what="the text in the input")
         assert ws.retry_message(fourth).state == "delivered"
-        wait_until(lambda: len(received(got)) >= 4, timeout=10, what="the fourth line")
-        assert received(got)[3:] == [text]
+        wait_until(lambda: len(recorded(got)) >= 4, timeout=10, what="the fourth line")
+        assert recorded(got)[3:] == [text]
     finally:
         ws.down()
         ws.close_links()
@@ -194,7 +188,7 @@ def test_a_host_that_stops_answering_does_not_hold_the_deliverers_exit(
         thread.join(20)
         assert not thread.is_alive() and time.monotonic() - started < 10
         assert message(ws, mid).state == "queued"
-        assert received(got) == []
+        assert recorded(got) == []
     finally:
         for pid in frozen:
             with contextlib.suppress(ProcessLookupError):
@@ -227,7 +221,7 @@ def test_a_remote_agent_reaches_another_through_the_office(tmp_path: Path, hosts
         thread = threading.Thread(target=deliverer.run, args=(stop,), daemon=True)
         thread.start()
         got = folder / "r2.txt"
-        wait_until(lambda: received(got), timeout=30, what="the message in r2's pane on the host")
+        wait_until(lambda: recorded(got), timeout=30, what="the message in r2's pane on the host")
 
         def to_r2() -> store.Message:
             with contextlib.closing(connect(ws.db_path)) as conn:
@@ -236,10 +230,10 @@ def test_a_remote_agent_reaches_another_through_the_office(tmp_path: Path, hosts
 
         msg = wait_until(lambda: (m := to_r2()).state == "delivered" and m, timeout=10, what="delivered")
         assert msg.sender == "r1" and msg.host == "gizhost1"
-        assert received(got) == [f"[gizin #{msg.id} from r1] hand-off: the build is green"]
+        assert recorded(got) == [f"[gizin #{msg.id} from r1] hand-off: the build is green"]
         stop.set()
         thread.join(20)
-        assert received(folder / "r1.txt") == []
+        assert recorded(folder / "r1.txt") == []
     finally:
         stop.set()
         ws.down()

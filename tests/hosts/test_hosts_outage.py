@@ -17,14 +17,9 @@ from gizinterm.store import messages as store
 from gizinterm.workspace import Workspace
 from tests.conftest import TmuxServer
 from tests.helpers import GIZIN, wait_until, write_office
-from tests.hosts.conftest import Hosts
+from tests.hosts.conftest import RECORDER, Hosts, recorded
 
-RECORDER = 'sh -c \'while IFS= read -r line; do printf "%s\\n" "$line" >> {out}; done\''
 OUTAGE = 30.0  # seconds, as an operator's link drop would last
-
-
-def lines(path: Path) -> list[str]:
-    return path.read_text().splitlines() if path.exists() else []
 
 
 def test_thirty_seconds_without_a_link_then_everything_arrives_once(
@@ -67,16 +62,16 @@ def test_thirty_seconds_without_a_link_then_everything_arrives_once(
             assert sent.returncode == 0, sent.stderr
         to_remote = send_here("r1", "to r1 during the outage")
         send_here("l1", "local during the outage")
-        wait_until(lambda: lines(here), timeout=15, what="this machine's delivery going on")
+        wait_until(lambda: recorded(here), timeout=15, what="this machine's delivery going on")
         time.sleep(max(0.0, OUTAGE - (time.monotonic() - cut)))
         with contextlib.closing(connect(ws.db_path)) as conn:
             waiting = store.get(conn, to_remote)
         assert waiting.state == "queued" and "gizhost1" in (waiting.error or ""), waiting
-        assert tasks() == [] and lines(there) == []
-        assert len(lines(here)) == 1
+        assert tasks() == [] and recorded(there) == []
+        assert len(recorded(here)) == 1
 
         hosts.sshd.start()
-        wait_until(lambda: len(tasks()) == 3 and len(lines(here)) == 4 and lines(there), timeout=60,
+        wait_until(lambda: len(tasks()) == 3 and len(recorded(here)) == 4 and recorded(there), timeout=60,
                    what="everything from and to the host")  # fmt: skip
         stop.set()
         thread.join(30)
@@ -86,9 +81,9 @@ def test_thirty_seconds_without_a_link_then_everything_arrives_once(
         with contextlib.closing(connect(ws.db_path)) as conn:
             ids = {m.body: m.id for m in store.query(conn, to="l1") if m.sender == "r1"}
             assert all(m.state == "delivered" for m in store.query(conn))
-        assert sorted(lines(here)[1:]) == sorted(f"[gizin #{ids[b]} from r1] {b}" for b in ids)
+        assert sorted(recorded(here)[1:]) == sorted(f"[gizin #{ids[b]} from r1] {b}" for b in ids)
         assert len(ids) == 3
-        assert lines(there) == [f"[gizin #{to_remote} from operator] to r1 during the outage"]
+        assert recorded(there) == [f"[gizin #{to_remote} from operator] to r1 during the outage"]
     finally:
         stop.set()
         if thread is not None:

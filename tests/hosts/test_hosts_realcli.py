@@ -29,7 +29,7 @@ from tests.helpers import wait_until, write_office
 from tests.hosts.conftest import Hosts
 from tests.realcli.fakes.base import FakeModelServer
 from tests.realcli.fakes.openai import FakeOpenAI
-from tests.realcli.harness import FAKE_KEYS, make_fake, require_cli, seed_claude, seed_codex, seed_gemini
+from tests.realcli.harness import cli_env, make_fake, require_cli, seed_claude, seed_codex, seed_gemini
 
 USER = "gizhost1"
 
@@ -40,31 +40,6 @@ def fake(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FakeModelSe
     server.kind = request.param  # type: ignore[attr-defined]
     yield server
     server.stop()
-
-
-def cli_env(kind: str, home: Path, fake: FakeModelServer) -> dict[str, str]:
-    """What tests/realcli's harness gives each CLI (see RealCliOffice.cli_env), for a home on the host."""
-    env = {"HOME": str(home), "LANG": "C.UTF-8", "SHELL": "/bin/sh", "TERM": "xterm-256color"}
-    if kind == "claude":
-        return env | {
-            "ANTHROPIC_BASE_URL": fake.url,
-            "ANTHROPIC_API_KEY": FAKE_KEYS["claude"],
-            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
-            "CLAUDE_CODE_ENABLE_TELEMETRY": "0",
-            "CLAUDE_CODE_TMPDIR": str(home / "tmp"),
-            "DISABLE_AUTOUPDATER": "1",
-            "DISABLE_TELEMETRY": "1",
-            "DISABLE_ERROR_REPORTING": "1",
-        }
-    if kind == "codex":
-        return env | {"CODEX_HOME": str(home / ".codex"), "FAKE_API_KEY": FAKE_KEYS["codex"]}
-    return env | {
-        "GEMINI_API_KEY": FAKE_KEYS["gemini"],
-        "GOOGLE_GEMINI_BASE_URL": fake.url,
-        "COLORTERM": "truecolor",
-        "NO_BROWSER": "true",
-    }
 
 
 def remote_office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer, fake: FakeModelServer, leave: set[str]) -> Workspace:
@@ -85,7 +60,7 @@ def remote_office(tmp_path: Path, hosts: Hosts, tmux: TmuxServer, fake: FakeMode
         seed_gemini(home, project, leave)
     for path in (home, project, *home.rglob("*"), *project.rglob("*")):
         shutil.chown(path, USER, USER)
-    env = "".join(f"{key} = {json.dumps(value)}\n" for key, value in cli_env(kind, home, fake).items())
+    env = "".join(f"{key} = {json.dumps(value)}\n" for key, value in cli_env(kind, home, fake, home / ".codex").items())
     agent = (
         f'\n[[agent]]\nid = "r1"\nname = "Remote CLI"\nhost = "{USER}"\nkind = "{kind}"\nresume = false\n'
         f"sandbox = false\ncommand = {json.dumps(f'exec {binary}')}\ncwd = {json.dumps(str(project))}\n"

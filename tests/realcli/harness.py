@@ -284,6 +284,38 @@ def make_fake(kind: str, log_path: Path) -> FakeModelServer:
     return fakes[kind](log_path=log_path).start()
 
 
+def cli_env(kind: str, home: Path, fake: FakeModelServer, codex_home: Path) -> dict[str, str]:
+    """The environment a CLI needs: HOME, the fake server, a key, and everything that would phone home
+    switched off (also for a CLI on another host, tests/hosts)."""
+    env = {"HOME": str(home), "LANG": "C.UTF-8", "SHELL": "/bin/sh", "TERM": "xterm-256color"}
+    # The guard's own deadline (it denies past it) at its maximum: a 2-core test machine running
+    # three CLIs at once can take longer than the default 1.5 s to start a Python process.
+    env["GIZIN_GUARD_DEADLINE"] = "5"
+    if kind == "claude":
+        env |= {
+            "ANTHROPIC_BASE_URL": fake.url,
+            "ANTHROPIC_API_KEY": FAKE_KEYS["claude"],
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
+            "CLAUDE_CODE_ENABLE_TELEMETRY": "0",
+            "CLAUDE_CODE_TMPDIR": str(home / "tmp"),  # else task files go to /tmp/claude-<uid>
+            "DISABLE_AUTOUPDATER": "1",
+            "DISABLE_BUG_COMMAND": "1",
+            "DISABLE_ERROR_REPORTING": "1",
+            "DISABLE_TELEMETRY": "1",
+        }
+    elif kind == "codex":
+        env |= {"CODEX_HOME": str(codex_home), "FAKE_API_KEY": FAKE_KEYS["codex"]}
+    else:
+        env |= {
+            "GEMINI_API_KEY": FAKE_KEYS["gemini"],
+            "GOOGLE_GEMINI_BASE_URL": fake.url,
+            "COLORTERM": "truecolor",  # else a 24-bit colour warning on start
+            "NO_BROWSER": "true",
+        }
+    return env
+
+
 # --- the office ---------------------------------------------------------------------------------------------
 class RealCliOffice:
     """One real CLI as the only agent of an office in `root`, on its own tmux server and fake model.
@@ -332,35 +364,7 @@ class RealCliOffice:
         self._seeded = True
 
     def cli_env(self) -> dict[str, str]:
-        """The environment the CLI needs: HOME, the fake server, a key, and everything that would phone
-        home switched off."""
-        env = {"HOME": str(self.home), "LANG": "C.UTF-8", "SHELL": "/bin/sh", "TERM": "xterm-256color"}
-        # The guard's own deadline (it denies past it) at its maximum: a 2-core test machine running
-        # three CLIs at once can take longer than the default 1.5 s to start a Python process.
-        env["GIZIN_GUARD_DEADLINE"] = "5"
-        if self.kind == "claude":
-            env |= {
-                "ANTHROPIC_BASE_URL": self.fake.url,
-                "ANTHROPIC_API_KEY": FAKE_KEYS["claude"],
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-                "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
-                "CLAUDE_CODE_ENABLE_TELEMETRY": "0",
-                "CLAUDE_CODE_TMPDIR": str(self.home / "tmp"),  # else task files go to /tmp/claude-<uid>
-                "DISABLE_AUTOUPDATER": "1",
-                "DISABLE_BUG_COMMAND": "1",
-                "DISABLE_ERROR_REPORTING": "1",
-                "DISABLE_TELEMETRY": "1",
-            }
-        elif self.kind == "codex":
-            env |= {"CODEX_HOME": str(self.codex_home), "FAKE_API_KEY": FAKE_KEYS["codex"]}
-        else:
-            env |= {
-                "GEMINI_API_KEY": FAKE_KEYS["gemini"],
-                "GOOGLE_GEMINI_BASE_URL": self.fake.url,
-                "COLORTERM": "truecolor",  # else a 24-bit colour warning on start
-                "NO_BROWSER": "true",
-            }
-        return env
+        return cli_env(self.kind, self.home, self.fake, self.codex_home)
 
     def write_office(self, args: Iterable[str] = (), env: Mapping[str, str] | None = None) -> Path:
         """agents.toml with one agent, `agent`, of this kind running the real CLI (plus `args`) in the
