@@ -81,16 +81,18 @@ class HostRoom:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, finish_within: float | None = None) -> None:
-        """Finish in-flight Enters (while the office still holds the lease), then end the thread; the
-        room's store connection is closed in its own thread, where it was opened.
-
-        A room with nothing in flight is waited for one second only: one stuck in an SSH call to a host
-        that stopped answering would otherwise hold `gizin deliver` or the dashboard's exit for the
-        link's timeout. Left behind (a daemon thread), it touches nothing more once the lease is gone."""
+    def signal(self, finish_within: float | None = None) -> None:
+        """Ask the room to finish its in-flight Enters (while the office still holds the lease) and end;
+        the room's store connection is closed in its own thread, where it was opened."""
         self._finish_within = finish_within
         self._stop.set()
-        finish = FINISH if finish_within is None else finish_within
+
+    def join(self) -> None:
+        """Wait for the signalled room. One with nothing in flight is waited for one second only: one
+        stuck in an SSH call to a host that stopped answering would otherwise hold `gizin deliver` or the
+        dashboard's exit for the link's timeout. Left behind (a daemon thread), it touches nothing more
+        once the lease is gone."""
+        finish = FINISH if self._finish_within is None else self._finish_within
         self._thread.join(finish + 2.0 if self.deliverer._inflight else 1.0)
 
     def _run(self) -> None:
@@ -162,10 +164,9 @@ class Rooms:
 
     def stop(self, finish_within: float | None = None) -> None:
         for room in self.rooms.values():  # all finish their in-flight Enters at once
-            room._finish_within = finish_within
-            room._stop.set()
+            room.signal(finish_within)
         for room in self.rooms.values():
-            room.stop(finish_within)
+            room.join()
         self.rooms.clear()
 
 

@@ -73,6 +73,7 @@ def test_a_rooms_fault_is_reported_and_the_room_goes_on(tmp_path: Path, monkeypa
     room = rooms.HostRoom(here, here.roster.host("far"))
     room.start()
     wait_until(lambda: len(passes) >= 3, what="the room's passes after its fault")
-    room.stop()
+    room.signal()
+    room.join()
     assert [(e.kind, e.detail) for e in events] == [("room-error", "host far: boom")]
     assert room.pending is False  # `gizin deliver --once` does not wait on it
