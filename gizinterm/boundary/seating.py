@@ -13,12 +13,12 @@ import os
 import platform
 import shutil
 import subprocess
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gizinterm.boundary import daemon, sandbox
-from gizinterm.office.layout import PaneSpec, Plan, WindowSpec
+from gizinterm.office.layout import PaneSpec, Plan
 from gizinterm.office.roster import Agent
 
 PROBE_FILE = "sandbox-probe.json"
@@ -110,7 +110,7 @@ def seat(plan: Plan, office_dir: Path, state_dir: Path, policy: dict[str, Any]) 
         wrapped[agent.id] = command_for(spec, office_dir, policy)
         seating.inside.append(agent.id)
     if wrapped:
-        seating.plan = _with_commands(plan, wrapped)
+        seating.plan = plan.with_commands(wrapped)
     return seating
 
 
@@ -131,13 +131,3 @@ def sandbox_args(spec: PaneSpec, office_dir: Path, policy: dict[str, Any]) -> li
         policy_files=[str(p) for p in policy.get("sources", [])],
         env=spec.env,
     )
-
-
-def _with_commands(plan: Plan, commands: dict[str, str]) -> Plan:
-    def one(spec: PaneSpec) -> PaneSpec:
-        return replace(spec, command=commands[spec.agent.id]) if spec.agent.id in commands else spec
-
-    windows = tuple(
-        WindowSpec(w.index, w.name, tuple(tuple(one(s) for s in column) for column in w.columns)) for w in plan.windows
-    )
-    return replace(plan, windows=windows)

@@ -20,7 +20,7 @@ import json
 import posixpath
 import shlex
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from gizinterm.ground.errors import UsageError
 from gizinterm.ground.paths import HOST_FILE
 from gizinterm.hosts.link import HostUnreachable, Link, last_line
 from gizinterm.office.hosts import Host
-from gizinterm.office.layout import PaneSpec, Plan, WindowSpec
+from gizinterm.office.layout import Plan
 from gizinterm.office.roster import Roster
 
 RECORDS = "hosts"  # folder under the office's state folder: one <host>.policy.json each
@@ -168,19 +168,7 @@ def seat_remote(
     if why:
         return plan, dict.fromkeys(everyone, why)
     refused = {agent: f"host {host.name}: {reason}" for agent, reason in answer.refused.items()}
-    return with_commands(plan, answer.commands), refused
-
-
-def with_commands(plan: Plan, commands: dict[str, str]) -> Plan:
-    """`plan` with the given agents' commands replaced (by their sandboxed form from the host)."""
-
-    def one(spec: PaneSpec) -> PaneSpec:
-        return replace(spec, command=commands[spec.agent.id]) if spec.agent.id in commands else spec
-
-    windows = tuple(
-        WindowSpec(w.index, w.name, tuple(tuple(one(s) for s in column) for column in w.columns)) for w in plan.windows
-    )
-    return replace(plan, windows=windows)
+    return plan.with_commands(answer.commands), refused
 
 
 # --- what this office last heard from each host ------------------------------------------------------

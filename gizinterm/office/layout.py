@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gizinterm.ground import paths
@@ -141,6 +141,19 @@ class Plan:
 
     def pane_for(self, agent_id: str) -> PaneSpec | None:
         return next((p for p in self.panes if p.agent.id == agent_id), None)
+
+    def with_commands(self, commands: Mapping[str, str]) -> Plan:
+        """This plan with the given agents' commands replaced (by their sandboxed form: the boundary's
+        here, or the one a host's own gizin answered), every seat kept."""
+
+        def one(spec: PaneSpec) -> PaneSpec:
+            return replace(spec, command=commands[spec.agent.id]) if spec.agent.id in commands else spec
+
+        windows = tuple(
+            WindowSpec(w.index, w.name, tuple(tuple(one(s) for s in column) for column in w.columns))
+            for w in self.windows
+        )
+        return replace(self, windows=windows)
 
 
 def slot_of(index: int, layout: Layout, agent_count: int) -> tuple[int, int, int]:
